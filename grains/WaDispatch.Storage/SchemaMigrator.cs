@@ -1,0 +1,69 @@
+namespace WaDispatch.Storage;
+
+/// <summary>
+/// Brings the schema up to date: applies, in order and in one transaction, every migration script not
+/// yet recorded in <c>schema_migrations</c>. Running it again, or from several silos at once, is safe.
+/// </summary>
+public sealed class SchemaMigrator
+{
+    private readonly StorageDatabase _database;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a migrator for <paramref name="database"/>.</summary>
+    public SchemaMigrator(StorageDatabase database, TimeProvider timeProvider)
+    {
+        _database = database;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Applies pending migrations.</summary>
+    /// <returns>The migrations applied by this call.</returns>
+    public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var scripts = _database.Scripts;
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var prepare = connection.CreateCommand(scripts.Get("prepare.sql")))
+        {
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (scripts.Find("lock_migrations.sql") is { } lockSql)
+        {
+            await using var lockCommand = connection.CreateCommand(lockSql, transaction);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var applied = new HashSet<int>();
+        await using (var read = connection.CreateCommand(scripts.Get("applied_migrations.sql"), transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        var done = new List<Migration>();
+        foreach (var migration in scripts.Migrations.Where(m => !applied.Contains(m.Id)))
+        {
+            await using (var apply = connection.CreateCommand(migration.Sql, transaction))
+            {
+                await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var record = connection.CreateCommand(scripts.Get("record_migration.sql"), transaction)
+                .With("id", migration.Id)
+                .With("name", migration.Name)
+                .With("applied_at", _timeProvider.GetUtcNow()))
+            {
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            done.Add(migration);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return done;
+    }
+}

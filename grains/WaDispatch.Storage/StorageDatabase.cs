@@ -1,0 +1,55 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace WaDispatch.Storage;
+
+/// <summary>The root storage object: one <see cref="DbDataSource"/> and the SQL of its vendor.</summary>
+public sealed class StorageDatabase : IAsyncDisposable
+{
+    private StorageDatabase(StorageProvider provider, DbDataSource dataSource)
+    {
+        Provider = provider;
+        DataSource = dataSource;
+        Scripts = SqlScripts.For(provider);
+    }
+
+    /// <summary>The database engine.</summary>
+    public StorageProvider Provider { get; }
+
+    /// <summary>The data source every storage component opens connections from.</summary>
+    public DbDataSource DataSource { get; }
+
+    /// <summary>The vendor's SQL.</summary>
+    public SqlScripts Scripts { get; }
+
+    /// <summary>
+    /// Creates the data source for <paramref name="options"/>. For a SQLite file, creates its folder, so
+    /// that the zero-configuration run works on a fresh checkout.
+    /// </summary>
+    public static StorageDatabase Create(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        switch (options.Provider)
+        {
+            case StorageProvider.PostgreSql:
+                return new StorageDatabase(options.Provider, NpgsqlDataSource.Create(options.ConnectionString!));
+            default:
+                var builder = new SqliteConnectionStringBuilder(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString);
+                var file = builder.DataSource;
+                if (!string.IsNullOrEmpty(file) && builder.Mode != SqliteOpenMode.Memory && file != ":memory:")
+                {
+                    var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+                    if (!string.IsNullOrEmpty(folder))
+                    {
+                        Directory.CreateDirectory(folder);
+                    }
+                }
+
+                return new StorageDatabase(options.Provider, SqliteFactory.Instance.CreateDataSource(builder.ConnectionString));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

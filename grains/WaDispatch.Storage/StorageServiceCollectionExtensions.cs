@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using WaDispatch.Runtime.Persistence;
+using WaDispatch.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers WaDispatch's storage.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the <see cref="StorageDatabase"/>, grain storage, and a hosted service that migrates the
+    /// schema at start-up. Register it before the grain runtime so that the schema is current first.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Chooses the engine, e.g. <c>o => o.UsePostgres(connectionString)</c>.</param>
+    public static IServiceCollection AddWaDispatchStorage(this IServiceCollection services, Action<StorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<StorageOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(StorageDatabase)))
+        {
+            return services;
+        }
+
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddSingleton(sp => StorageDatabase.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<IGrainStorage, AdoNetGrainStorage>();
+        services.AddSingleton<IHostedService, SchemaMigrationService>();
+        return services;
+    }
+}
