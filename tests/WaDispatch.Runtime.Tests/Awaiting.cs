@@ -1,0 +1,30 @@
+namespace WaDispatch.Runtime.Tests;
+
+/// <summary>Awaits with a generous bound, so that a broken semantic fails the test instead of hanging it.</summary>
+internal static class Awaiting
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    public static Task<T> Within<T>(this ValueTask<T> task) => task.AsTask().WaitAsync(Bound);
+
+    public static Task Within(this ValueTask task) => task.AsTask().WaitAsync(Bound);
+
+    public static Task Within(this Task task) => task.WaitAsync(Bound);
+
+    public static Task<T> Within<T>(this Task<T> task) => task.WaitAsync(Bound);
+
+    /// <summary>Waits for work on other threads to reach a state the test cannot await directly.</summary>
+    public static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not become true in time.");
+            }
+
+            await Task.Delay(2);
+        }
+    }
+}
