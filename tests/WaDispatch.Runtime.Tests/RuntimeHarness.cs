@@ -65,12 +65,17 @@ public sealed class RuntimeHarness : IAsyncDisposable
             : System.Text.Json.JsonSerializer.Deserialize(stored.Payload, TestJsonContext.Default.CounterState)!.Count;
     }
 
+    /// <summary>
+    /// Stops like a host does, bounded like a host's shutdown timeout, so that a test that failed with a
+    /// turn still blocked reports its failure instead of hanging the run.
+    /// </summary>
     public async Task StopAsync()
     {
         _stopped = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         foreach (var service in _hosted.Reverse())
         {
-            await service.StopAsync(CancellationToken.None);
+            await service.StopAsync(timeout.Token);
         }
     }
 

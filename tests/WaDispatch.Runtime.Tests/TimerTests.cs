@@ -49,6 +49,7 @@ public sealed class TimerTests
         await using var harness = await RuntimeHarness.StartAsync();
         // Ticks at half minutes, sweeps at whole minutes, so each sweep finds the last tick finished.
         await harness.Counter("a").StartTimerAsync(TimeSpan.FromMinutes(1), dueTime: TimeSpan.FromSeconds(30)).Within();
+        var runtimeTimers = harness.Time.ActiveTimers - 1;
 
         for (var minute = 1; minute <= 16; minute++)
         {
@@ -62,6 +63,7 @@ public sealed class TimerTests
 
         Assert.Equal([("a", DeactivationReason.IdleCollection)], harness.Probe.Deactivations);
         Assert.Equal(16, harness.Probe.TimerTicks);
+        Assert.Equal(runtimeTimers, harness.Time.ActiveTimers);
         Assert.Equal(1, harness.Probe.Created);
     }
 }

@@ -14,6 +14,18 @@ public sealed class ManualTimeProvider : TimeProvider
     /// <summary>Starts the clock at <paramref name="start"/> (default 2026-01-01T00:00Z).</summary>
     public ManualTimeProvider(DateTimeOffset? start = null) => _utcNow = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Timers created and neither disposed nor spent: what would still fire.</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 

@@ -94,18 +94,12 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
 
             _calls++;
             item ??= CallWorkItem<TGrain, TArg, TResult>.Rent(method, arg);
-            _queue.Enqueue(item);
+            schedule = EnqueueLocked(item);
             depth = _queue.Count;
-            schedule = !_running;
-            _running = true;
         }
 
         Metrics.RecordQueueDepth(depth, Directory.TypeTag);
-        if (schedule)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-
+        ScheduleIf(schedule);
         return Admission.Queued;
     }
 
@@ -130,16 +124,10 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
                 return Admission.Overloaded;
             }
 
-            _queue.Enqueue(item);
-            schedule = !_running;
-            _running = true;
+            schedule = EnqueueLocked(item);
         }
 
-        if (schedule)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-
+        ScheduleIf(schedule);
         return Admission.Queued;
     }
 
@@ -154,16 +142,10 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
                 return false;
             }
 
-            _queue.Enqueue(timer);
-            schedule = !_running;
-            _running = true;
+            schedule = EnqueueLocked(timer);
         }
 
-        if (schedule)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-
+        ScheduleIf(schedule);
         return true;
     }
 
@@ -305,7 +287,24 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         {
             _ = DeactivateAsync(reason);
         }
-        else if (schedule)
+        else
+        {
+            ScheduleIf(schedule);
+        }
+    }
+
+    /// <summary>Queues <paramref name="item"/>; true when the caller must schedule the pump, having taken the turn token for it.</summary>
+    private bool EnqueueLocked(WorkItem item)
+    {
+        _queue.Enqueue(item);
+        var schedule = !_running;
+        _running = true;
+        return schedule;
+    }
+
+    private void ScheduleIf(bool schedule)
+    {
+        if (schedule)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Hosting;
+using WaDispatch.Runtime.Hosting;
+using WaDispatch.Storage;
+
+namespace WaDispatch.Silo;
+
+/// <summary>Builds the silo: storage, grain runtime and HTTP endpoints, configured from the usual sources.</summary>
+public static class SiloApplication
+{
+    /// <summary>Where the silo listens when neither <c>--urls</c>, <c>ASPNETCORE_URLS</c> nor Kestrel settings say otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Creates the silo application from command-line <paramref name="args"/>.</summary>
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (!HasListenSettings(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Storage first: its hosted service migrates the schema before the runtime and server start.
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddWaDispatchStorage();
+        builder.Services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.SectionName);
+        builder.Services.AddGrainRuntime();
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+
+    private static bool HasListenSettings(ConfigurationManager configuration) =>
+        !string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+}

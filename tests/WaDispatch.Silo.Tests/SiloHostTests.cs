@@ -1,0 +1,120 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WaDispatch.Runtime;
+using WaDispatch.Testing;
+using Xunit;
+
+namespace WaDispatch.Silo.Tests;
+
+public sealed class SiloHostTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Healthz_AnswersHealthy_ThroughTheTestServer()
+    {
+        using var file = new TempSqliteFile();
+        await using var factory = new WebApplicationFactory<Program>()
+            .WithWebHostBuilder(b => b.UseSetting("Storage:ConnectionString", file.ConnectionString));
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
+        Assert.NotNull(factory.Services.GetRequiredService<IGrainFactory>());
+    }
+
+    [Fact]
+    public async Task Silo_OnRealKestrel_ServesHealthz_AndMigratesItsSqliteFile()
+    {
+        using var file = new TempSqliteFile();
+        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
+        await app.StartAsync(Ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+
+        var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1L, await ScalarAsync(file.ConnectionString, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'grain_state'"));
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Silo_OnRealKestrel_RunsOnPostgreSql()
+    {
+        if (TestPostgres.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var connectionString = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", connectionString]);
+            await app.StartAsync(Ct);
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+
+            var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync(Ct);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM schema_migrations", connection);
+            Assert.Equal(1L, await command.ExecuteScalarAsync(Ct));
+            await app.StopAsync(Ct);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task Silo_ListensOnLocalhost5080_UnlessTheUrlsAreGiven()
+    {
+        await using var byDefault = SiloApplication.Create([]);
+        await using var given = SiloApplication.Create(["--urls", "http://127.0.0.1:6000"]);
+
+        Assert.Equal(SiloApplication.DefaultUrl, byDefault.Configuration["urls"]);
+        Assert.Equal("http://localhost:5080", SiloApplication.DefaultUrl);
+        Assert.Equal("http://127.0.0.1:6000", given.Configuration["urls"]);
+    }
+
+    [Fact]
+    public async Task PostgreSql_WithoutAConnectionString_FailsAtStartup_NamingTheSetting()
+    {
+        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", ""]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(Ct));
+
+        Assert.Contains("Storage:ConnectionString is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnInvalidGrainRuntimeSetting_FailsAtStartup_NamingTheSetting()
+    {
+        using var file = new TempSqliteFile();
+        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--GrainRuntime:MaxQueuedRequestsPerActivation", "0"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(Ct));
+
+        Assert.Contains("GrainRuntime:MaxQueuedRequestsPerActivation", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new SqliteCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+}
