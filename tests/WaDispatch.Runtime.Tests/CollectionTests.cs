@@ -150,4 +150,24 @@ public sealed class CollectionTests
         Assert.Equal(11, await queued.Within());
         Assert.Equal(11, await harness.StoredCountAsync("a"));
     }
+
+    [Fact]
+    public async Task ACallQueuedOnADeactivatingActivation_IsServedEvenWhenShutdownStarts()
+    {
+        await using var harness = await RuntimeHarness.StartAsync();
+        await harness.Counter("a").AddAsync(3).Within();
+        var gate = GrainProbe.NewSignal();
+        harness.Probe.DeactivationGate = gate.Task;
+        harness.Time.Advance(TimeSpan.FromMinutes(16));
+        await harness.Probe.DeactivationStarted.Task.Within();
+        var queued = harness.Counter("a").AddAsync(1);
+
+        var stopping = harness.StopAsync();
+        gate.SetResult();
+        await stopping.Within();
+
+        Assert.Equal(4, await queued.Within());
+        Assert.Equal(4, await harness.StoredCountAsync("a"));
+        Assert.Equal([DeactivationReason.IdleCollection, DeactivationReason.ShuttingDown], harness.Probe.Deactivations.Select(d => d.Reason));
+    }
 }

@@ -66,4 +66,42 @@ public sealed class TimerTests
         Assert.Equal(runtimeTimers, harness.Time.ActiveTimers);
         Assert.Equal(1, harness.Probe.Created);
     }
+
+    [Fact]
+    public async Task ABusyTimer_DoesNotKeepTheActivationAlive()
+    {
+        await using var harness = await RuntimeHarness.StartAsync();
+        var gate = GrainProbe.NewSignal();
+        await harness.Counter("a").StartTimerAsync(TimeSpan.FromMinutes(1), gate.Task, dueTime: TimeSpan.FromSeconds(30)).Within();
+        harness.Time.Advance(TimeSpan.FromSeconds(30));
+        await Awaiting.UntilAsync(() => harness.Probe.MaxInside == 1); // the tick runs, held at its gate
+
+        harness.Time.Advance(TimeSpan.FromSeconds(16 * 60 - 30));
+        Assert.Empty(harness.Probe.Deactivations);
+        gate.SetResult();
+
+        await harness.Probe.DeactivationFinished.Task.Within();
+        Assert.Equal([("a", DeactivationReason.IdleCollection)], harness.Probe.Deactivations);
+        Assert.Equal(1, harness.Probe.TimerTicks);
+    }
+
+    [Fact]
+    public async Task QueuedTimerTicks_DoNotHoldOffShutdown()
+    {
+        await using var harness = await RuntimeHarness.StartAsync();
+        var counter = harness.Counter("a");
+        var gate = GrainProbe.NewSignal();
+        await counter.StartTimerAsync(TimeSpan.FromMinutes(1), gate.Task, dueTime: TimeSpan.FromSeconds(30)).Within();
+        await counter.StartTimerAsync(TimeSpan.FromMinutes(1), dueTime: TimeSpan.FromSeconds(40)).Within();
+        harness.Time.Advance(TimeSpan.FromSeconds(30));
+        await Awaiting.UntilAsync(() => harness.Probe.MaxInside == 1); // the first timer's tick runs, held at its gate
+        harness.Time.Advance(TimeSpan.FromSeconds(10)); // the second timer's tick queues behind it
+
+        var stopping = harness.StopAsync();
+        gate.SetResult();
+        await stopping.Within();
+
+        Assert.Equal([("a", DeactivationReason.ShuttingDown)], harness.Probe.Deactivations);
+        Assert.Equal(1, harness.Probe.TimerTicks);
+    }
 }

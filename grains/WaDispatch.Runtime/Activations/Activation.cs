@@ -59,6 +59,8 @@ internal sealed class Activation<TGrain> : ActivationCore
 
         if (task.IsCompletedSuccessfully)
         {
+            // Consume it, so that a pooled source behind it is handed back.
+            task.GetAwaiter().GetResult();
             EndInlineCall(interleaved: false, drop: false, start);
             return default;
         }

@@ -26,6 +26,7 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
     private long _lastActive;
     private long _calls;
     private DeactivationReason? _pendingDeactivation;
+    private bool _stateConflict;
     private TaskCompletionSource? _interleavedDrained;
     private TaskCompletionSource? _deactivated;
     private List<GrainTimer>? _timers;
@@ -103,17 +104,15 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         return Admission.Queued;
     }
 
-    /// <summary>Queues an item that moved here from a previous activation of the same identity.</summary>
+    /// <summary>
+    /// Queues an item that moved here from a previous activation of the same identity. Accepted while the
+    /// runtime stops too: the call was accepted before, and shutdown serves what was queued.
+    /// </summary>
     public Admission Enqueue(WorkItem item)
     {
         bool schedule;
         lock (_lock)
         {
-            if (Directory.Runtime.IsStopping)
-            {
-                return Admission.Stopped;
-            }
-
             if (_state == ActivationState.Invalid)
             {
                 return Admission.Retry;
@@ -137,7 +136,10 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         bool schedule;
         lock (_lock)
         {
-            if (_state is not (ActivationState.Valid or ActivationState.Activating) || _queue.Count >= Directory.QueueLimit)
+            if (_state is not (ActivationState.Valid or ActivationState.Activating)
+                || _pendingDeactivation is not null
+                || Directory.Runtime.IsStopping
+                || _queue.Count >= Directory.QueueLimit)
             {
                 return false;
             }
@@ -154,6 +156,11 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         var timer = new GrainTimer(this, callback);
         lock (_lock)
         {
+            if (_state is not (ActivationState.Valid or ActivationState.Activating))
+            {
+                throw new InvalidOperationException($"Grain {Directory.TypeName}/{Key} cannot register a timer while it is {_state}.");
+            }
+
             (_timers ??= []).Add(timer);
         }
 
@@ -174,8 +181,15 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            if (_state != ActivationState.Valid || _running || _interleaved > 0 || now - _lastActive < ageTicks)
+            if (_state != ActivationState.Valid || _interleaved > 0 || now - _lastActive < ageTicks)
             {
+                return false;
+            }
+
+            if (_running)
+            {
+                // Only a timer turn can run in an activation idle this long: collect it when that turn ends.
+                _pendingDeactivation ??= DeactivationReason.IdleCollection;
                 return false;
             }
 
@@ -261,6 +275,11 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
             if (drop)
             {
                 _pendingDeactivation = DeactivationReason.InconsistentState;
+                _stateConflict = true;
+            }
+            else if (!interleaved && _pendingDeactivation == DeactivationReason.IdleCollection)
+            {
+                _pendingDeactivation = null;
             }
 
             if (interleaved)
@@ -293,6 +312,19 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         }
     }
 
+    private bool HasQueuedCallsLocked()
+    {
+        foreach (var item in _queue)
+        {
+            if (item.IsForwardable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Queues <paramref name="item"/>; true when the caller must schedule the pump, having taken the turn token for it.</summary>
     private bool EnqueueLocked(WorkItem item)
     {
@@ -312,7 +344,7 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
 
     private DeactivationReason? TakePendingDeactivationLocked()
     {
-        if (_pendingDeactivation is { } reason && (reason == DeactivationReason.InconsistentState || _queue.Count == 0))
+        if (_pendingDeactivation is { } reason && (reason == DeactivationReason.InconsistentState || !HasQueuedCallsLocked()))
         {
             _pendingDeactivation = null;
             _state = ActivationState.Deactivating;
@@ -368,11 +400,16 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
             if (finished is not null && finished.CountsAsActivity)
             {
                 _lastActive = Directory.Runtime.CoarseTimestamp;
+                if (_pendingDeactivation == DeactivationReason.IdleCollection)
+                {
+                    _pendingDeactivation = null;
+                }
             }
 
             if (drop)
             {
                 _pendingDeactivation = DeactivationReason.InconsistentState;
+                _stateConflict = true;
             }
 
             deactivate = TakePendingDeactivationLocked();
@@ -422,6 +459,7 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         catch (Exception ex)
         {
             runtime.Logger.ActivationFailed(ex, Directory.TypeName, Key);
+            Directory.RetireCalls(this);
             Directory.Remove(this);
             WorkItem[] rejected;
             TaskCompletionSource? done;
@@ -456,41 +494,52 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
 
     private async Task DeactivateAsync(DeactivationReason reason)
     {
-        Task? drained = null;
-        lock (_lock)
-        {
-            Debug.Assert(_state == ActivationState.Deactivating && _running, "Deactivation owns the turn token.");
-            if (_interleaved > 0)
-            {
-                _interleavedDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                drained = _interleavedDrained.Task;
-            }
-        }
-
-        if (drained is not null)
-        {
-            await drained.ConfigureAwait(false);
-        }
-
-        DisposeTimers();
         var runtime = Directory.Runtime;
-        if (reason != DeactivationReason.InconsistentState && _grain is not null)
+        try
         {
-            try
+            Task? drained = null;
+            lock (_lock)
+            {
+                Debug.Assert(_state == ActivationState.Deactivating && _running, "Deactivation owns the turn token.");
+                if (_interleaved > 0)
+                {
+                    _interleavedDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    drained = _interleavedDrained.Task;
+                }
+            }
+
+            if (drained is not null)
+            {
+                await drained.ConfigureAwait(false);
+            }
+
+            DisposeTimers();
+            if (Volatile.Read(ref _stateConflict))
+            {
+                // Whatever the grain holds is stale: flushing it would only conflict again.
+                reason = DeactivationReason.InconsistentState;
+                runtime.Logger.DroppedOnStateConflict(Directory.TypeName, Key);
+            }
+            else if (_grain is not null)
             {
                 await _grain.OnDeactivateAsync(reason, runtime.ShutdownToken).ConfigureAwait(false);
             }
-            catch (Exception ex)
-            {
-                runtime.Logger.DeactivationFailed(ex, Directory.TypeName, Key, reason);
-            }
         }
-        else if (reason == DeactivationReason.InconsistentState)
+        catch (Exception ex)
         {
-            runtime.Logger.DroppedOnStateConflict(Directory.TypeName, Key);
+            runtime.Logger.DeactivationFailed(ex, Directory.TypeName, Key, reason);
         }
+        finally
+        {
+            Retire(reason);
+        }
+    }
 
+    /// <summary>Leaves the directory, becomes invalid and moves queued calls to the next activation. Never throws.</summary>
+    private void Retire(DeactivationReason reason)
+    {
         // Leave the directory first, so that whoever sees this activation invalid finds the next one.
+        Directory.OnDeactivated(this, reason);
         Directory.Remove(this);
         WorkItem[] waiting;
         TaskCompletionSource? done;
@@ -503,7 +552,6 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
             done = _deactivated;
         }
 
-        Directory.OnDeactivated(this, reason);
         done?.TrySetResult();
         foreach (var item in waiting)
         {
@@ -530,7 +578,15 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
 
         foreach (var timer in timers)
         {
-            timer.Dispose();
+            try
+            {
+                timer.Dispose();
+            }
+            catch (Exception ex)
+            {
+                // A callback registered on the timer's token threw; the activation must still go away.
+                Directory.Runtime.Logger.TimerCallbackFailed(ex, Directory.TypeName, Key);
+            }
         }
     }
 }

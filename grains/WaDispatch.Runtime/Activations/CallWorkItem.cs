@@ -70,6 +70,7 @@ internal sealed class CallWorkItem<TGrain, TArg, TResult> : WorkItem, IValueTask
 
     TResult IValueTaskSource<TResult>.GetResult(short token)
     {
+        EnsureCompleted(token);
         try
         {
             return _core.GetResult(token);
@@ -82,6 +83,7 @@ internal sealed class CallWorkItem<TGrain, TArg, TResult> : WorkItem, IValueTask
 
     void IValueTaskSource.GetResult(short token)
     {
+        EnsureCompleted(token);
         try
         {
             _core.GetResult(token);
@@ -89,6 +91,16 @@ internal sealed class CallWorkItem<TGrain, TArg, TResult> : WorkItem, IValueTask
         finally
         {
             Recycle();
+        }
+    }
+
+    // A misused ValueTask (awaited twice, or blocked on before completion) must throw without handing
+    // the item back to the pool while it is still queued.
+    private void EnsureCompleted(short token)
+    {
+        if (_core.GetStatus(token) == ValueTaskSourceStatus.Pending)
+        {
+            throw new InvalidOperationException("A grain call's ValueTask was read before it completed; await it instead.");
         }
     }
 

@@ -65,9 +65,12 @@ internal abstract class GrainDirectory
             Debug.Fail("More deactivations than activations.");
         }
 
-        Interlocked.Add(ref _retiredCalls, activation.CallCount);
+        RetireCalls(activation);
         Runtime.Metrics.ActivationDeactivated(TypeTag, reason);
     }
+
+    /// <summary>Keeps a leaving activation's calls in the calls metric.</summary>
+    public void RetireCalls(ActivationCore activation) => Interlocked.Add(ref _retiredCalls, activation.CallCount);
 
     /// <summary>Starts idle collection of every activation idle for at least this type's collection age.</summary>
     public int CollectIdle(long now)

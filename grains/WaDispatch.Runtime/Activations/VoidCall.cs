@@ -7,8 +7,16 @@ internal static class VoidCall<TGrain, TArg>
     public static readonly Func<TGrain, (Func<TGrain, TArg, ValueTask> Method, TArg Arg), ValueTask<VoidResult>> Adapter =
         static (grain, call) => ToVoidResult(call.Method(grain, call.Arg));
 
-    private static ValueTask<VoidResult> ToVoidResult(ValueTask task) =>
-        task.IsCompletedSuccessfully ? default : AwaitAsync(task);
+    private static ValueTask<VoidResult> ToVoidResult(ValueTask task)
+    {
+        if (!task.IsCompletedSuccessfully)
+        {
+            return AwaitAsync(task);
+        }
+
+        task.GetAwaiter().GetResult();
+        return default;
+    }
 
     private static async ValueTask<VoidResult> AwaitAsync(ValueTask task)
     {

@@ -113,18 +113,20 @@ public sealed class GrainRuntime : IGrainFactory, IHostedService, IDisposable
         ShutdownToken = cancellationToken;
         _stopping = true;
         _ticker?.Dispose();
-        var deactivations = new List<Task>();
-        foreach (var directory in _directories)
-        {
-            foreach (var activation in directory.Activations)
-            {
-                deactivations.Add(activation.DeactivateForShutdownAsync());
-            }
-        }
-
         try
         {
-            await Task.WhenAll(deactivations).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Calls queued on an activation that was deactivating move to a new activation, which a
+            // later pass deactivates in turn; stop when a pass finds nothing left.
+            while (true)
+            {
+                var deactivations = _directories.SelectMany(d => d.Activations).Select(a => a.DeactivateForShutdownAsync()).ToList();
+                if (deactivations.Count == 0)
+                {
+                    break;
+                }
+
+                await Task.WhenAll(deactivations).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {

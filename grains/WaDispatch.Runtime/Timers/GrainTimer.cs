@@ -26,8 +26,15 @@ internal sealed class GrainTimer : WorkItem, IDisposable
 
     public override bool CountsAsActivity => false;
 
-    public void Start(TimeProvider timeProvider, TimeSpan dueTime, TimeSpan period) =>
+    public void Start(TimeProvider timeProvider, TimeSpan dueTime, TimeSpan period)
+    {
         _timer = timeProvider.CreateTimer(static state => ((GrainTimer)state!).OnTick(), this, dueTime, period);
+        if (_disposed.IsCancellationRequested)
+        {
+            // Disposed between registration and start: do not leave a live timer behind.
+            _timer.Dispose();
+        }
+    }
 
     public override async ValueTask<bool> RunAsync(ActivationCore activation)
     {
