@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Messages;
+using WaDispatch.CloudApi.Webhooks;
+
+namespace WaDispatch.CloudApi.Serialization;
+
+/// <summary>
+/// Source-generated JSON for the Cloud API: snake_case as Meta spells it, nulls omitted, unknown
+/// properties ignored.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(SendMessageResponse))]
+[JsonSerializable(typeof(CloudApiErrorResponse))]
+[JsonSerializable(typeof(WebhookPayload))]
+[JsonSerializable(typeof(MessagesValue))]
+[JsonSerializable(typeof(UserPreferencesValue))]
+[JsonSerializable(typeof(PhoneNumberQualityUpdateValue))]
+[JsonSerializable(typeof(BusinessCapabilityUpdateValue))]
+[JsonSerializable(typeof(MessageTemplateStatusUpdateValue))]
+[JsonSerializable(typeof(TemplateCategoryUpdateValue))]
+[JsonSerializable(typeof(AccountUpdateValue))]
+[JsonSerializable(typeof(AccountAlertsValue))]
+public sealed partial class CloudApiJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context to read and write the wire format with: like <see cref="Default"/>, but escaping only
+    /// what JSON requires, so that <c>+</c>, accents and emoji appear as Meta writes them. Cloud API
+    /// bodies are never embedded in HTML, so HTML-safe escaping buys nothing and breaks
+    /// byte-compatibility with Meta's examples.
+    /// </summary>
+    public static CloudApiJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        Encoder = MinimalJsonEncoder.Instance,
+    });
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Upstream;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the upstream Cloud API client.</summary>
+public static class CloudApiServiceCollectionExtensions
+{
+    /// <summary>The name of the <see cref="HttpClient"/> the client uses.</summary>
+    public const string HttpClientName = "WaDispatch.CloudApi";
+
+    /// <summary>
+    /// Registers <see cref="ICloudApi"/> as the Graph API client, over a connection pool sized for many
+    /// concurrent sends. Settings come from <see cref="CloudApiOptions"/> and are validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddCloudApiClient(this IServiceCollection services, Action<CloudApiOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<CloudApiOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudApiOptions>, CloudApiOptionsValidator>());
+        services.AddHttpClient<ICloudApi, GraphCloudApi>(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var settings = sp.GetRequiredService<IOptions<CloudApiOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    MaxConnectionsPerServer = settings.MaxConnectionsPerServer,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                    ConnectTimeout = TimeSpan.FromSeconds(10),
+                    EnableMultipleHttp2Connections = true,
+                    AutomaticDecompression = DecompressionMethods.All,
+                };
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        return services;
+    }
+}

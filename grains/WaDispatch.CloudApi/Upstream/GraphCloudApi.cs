@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Messages;
+using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Validation;
+
+namespace WaDispatch.CloudApi.Upstream;
+
+/// <summary>
+/// The Graph API client: <c>POST {base}/{version}/{phone_number_id}/messages</c> with the number's Bearer
+/// token. Validates first, so that a malformed send never costs throughput; parses every answer into a
+/// typed result, including errors without a Cloud API body (a proxy's 502, a timeout).
+/// </summary>
+public sealed partial class GraphCloudApi : ICloudApi
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly HttpClient _http;
+    private readonly IOptionsMonitor<CloudApiOptions> _options;
+    private readonly ILogger<GraphCloudApi> _logger;
+
+    /// <summary>Creates the client over an <see cref="HttpClient"/> from <c>IHttpClientFactory</c>.</summary>
+    public GraphCloudApi(HttpClient http, IOptionsMonitor<CloudApiOptions> options, ILogger<GraphCloudApi> logger)
+    {
+        _http = http;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task<SendResult> SendAsync(string phoneNumberId, SendMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(phoneNumberId);
+        ArgumentNullException.ThrowIfNull(request);
+        if (SendMessageValidator.Validate(request) is { } invalid)
+        {
+            return SendResult.Failure(invalid, httpStatus: 0);
+        }
+
+        var options = _options.CurrentValue;
+        if (options.TokenFor(phoneNumberId) is not { } token)
+        {
+            return SendResult.Failure(
+                CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for phone number {phoneNumberId}: set CloudApi:AccessTokens:{phoneNumberId} or CloudApi:AccessToken."),
+                httpStatus: 0);
+        }
+
+        var uri = new Uri(WithTrailingSlash(options.BaseAddress), $"{options.ApiVersion}/{Uri.EscapeDataString(phoneNumberId)}/messages");
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, CloudApiJsonContext.Wire.SendMessageRequest)) { Headers = { ContentType = Json } },
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            return Interpret(response, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Transport($"No answer within {options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; the message may or may not have been accepted.", outcomeUnknown: true);
+        }
+        catch (HttpRequestException ex)
+        {
+            // A failure to connect never reached Meta; anything later might have.
+            var beforeSending = ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError;
+            return Transport($"The request failed: {ex.HttpRequestError}.", outcomeUnknown: !beforeSending);
+        }
+    }
+
+    private static Uri WithTrailingSlash(Uri baseAddress) =>
+        baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+
+    private static SendResult Transport(string details, bool outcomeUnknown) =>
+        SendResult.Failure(CloudApiError.Create(ErrorCodes.TransportFailure, "No Cloud API answer", details), httpStatus: 0, outcomeUnknown: outcomeUnknown);
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
+
+    private static T? TryParse<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            return body.Length == 0 ? null : JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private SendResult Interpret(HttpResponseMessage response, byte[] body)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = RetryAfterOf(response);
+        if (response.IsSuccessStatusCode)
+        {
+            var accepted = TryParse(body, CloudApiJsonContext.Wire.SendMessageResponse);
+            if (accepted?.Messages is [{ Id.Length: > 0 }, ..])
+            {
+                return SendResult.Success(accepted, status);
+            }
+
+            // Something answered 2xx without a message id: it may have been Meta. Not retried, so never doubled.
+            return SendResult.Failure(
+                CloudApiError.Create(ErrorCodes.TransportRejected, "Unexpected answer", $"HTTP {status} without a message id in the body."),
+                status,
+                retryAfter,
+                outcomeUnknown: true);
+        }
+
+        if (TryParse(body, CloudApiJsonContext.Wire.CloudApiErrorResponse)?.Error is { } error)
+        {
+            var result = SendResult.Failure(error, status, retryAfter);
+            if (!result.Action!.IsKnown)
+            {
+                LogUnknownErrorCode(error.Code, status, error.Details);
+            }
+
+            return result;
+        }
+
+        var transient = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+        var code = transient ? ErrorCodes.TransportFailure : ErrorCodes.TransportRejected;
+        return SendResult.Failure(
+            CloudApiError.Create(code, "No Cloud API error body", $"HTTP {status} {response.ReasonPhrase} without a Cloud API error body."),
+            status,
+            retryAfter);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Cloud API error code {Code} (HTTP {Status}) is not in the classification table; treated as a permanent request error: {Details}")]
+    private partial void LogUnknownErrorCode(int code, int status, string details);
+}

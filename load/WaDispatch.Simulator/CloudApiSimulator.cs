@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Messages;
+using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Validation;
+using WaDispatch.CloudApi.Webhooks;
+using WaDispatch.Simulator.State;
+using WaDispatch.Simulator.Webhooks;
+
+namespace WaDispatch.Simulator;
+
+/// <summary>
+/// Meta's Cloud API as a referee: answers sends the way Meta would, enforcing per-number throughput
+/// (strict sliding second), the pair rate and the customer-service window, and reports what it saw.
+/// </summary>
+public sealed class CloudApiSimulator
+{
+    private readonly ConcurrentDictionary<string, SimulatedPhoneNumber> _numbers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RecipientRule> _rules = new(StringComparer.Ordinal);
+    private readonly IOptionsMonitor<SimulatorOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly WebhookSender _webhooks;
+    private readonly Lock _randomLock = new();
+    private readonly Random _random;
+    private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+    private long _sequence;
+
+    /// <summary>Creates the simulator.</summary>
+    public CloudApiSimulator(IOptionsMonitor<SimulatorOptions> options, TimeProvider timeProvider, WebhookSender webhooks)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+        _webhooks = webhooks;
+        _random = new Random(options.CurrentValue.Seed);
+    }
+
+    /// <summary>Handles <c>POST /{version}/{phone_number_id}/messages</c>.</summary>
+    public SimulatorReply Send(string phoneNumberId, string? authorization, ReadOnlySpan<byte> body)
+    {
+        var options = _options.CurrentValue;
+        if (authorization != "Bearer " + options.AccessToken)
+        {
+            return Error(401, CloudApiError.Create(ErrorCodes.AccessTokenExpired, "Invalid OAuth access token", "The access token could not be decrypted or is not valid for this phone number."));
+        }
+
+        SendMessageRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(body, CloudApiJsonContext.Wire.SendMessageRequest);
+        }
+        catch (JsonException ex)
+        {
+            return Error(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is not valid JSON: {ex.Message}"));
+        }
+
+        if (request is null)
+        {
+            return Error(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", "The request body must be a JSON object."));
+        }
+
+        if (SendMessageValidator.Validate(request) is { } invalid)
+        {
+            return Error(400, invalid);
+        }
+
+        var waId = PhoneNumbers.Digits(request.To!);
+        var attempt = new SendAttempt(request.To!, waId, request.Type!, request.Template?.Name, request.BizOpaqueCallbackData, NewMessageId());
+        var number = Number(phoneNumberId);
+        var verdict = number.TrySend(
+            attempt,
+            _timeProvider.GetTimestamp(),
+            _timeProvider.TimestampFrequency,
+            _timeProvider.GetUtcNow(),
+            new PairRate(options.PairInterval, options.PairBurst, _timeProvider.TimestampFrequency),
+            options.CustomerServiceWindow);
+
+        if (verdict.Scripted is { } scripted)
+        {
+            return scripted.RawBody is { } raw
+                ? new SimulatorReply(scripted.HttpStatus, Encoding.UTF8.GetBytes(raw), "text/html")
+                : Error(scripted.HttpStatus, CloudApiError.Create(scripted.Code, ErrorClassification.Classify(scripted.Code).Meaning, $"Scripted failure {scripted.Code}."));
+        }
+
+        if (verdict.ErrorCode is { } code)
+        {
+            return Error(code is ErrorCodes.RateLimitHit or ErrorCodes.PairRateLimitHit ? 429 : 400, Rejection(code));
+        }
+
+        ScheduleStatuses(phoneNumberId, attempt, verdict.MarketingStopped, options);
+        var response = new SendMessageResponse
+        {
+            MessagingProduct = "whatsapp",
+            Contacts = [new ResponseContact { Input = request.To, WaId = waId }],
+            Messages = [new ResponseMessage { Id = attempt.MessageId, MessageStatus = "accepted" }],
+        };
+        return new SimulatorReply(200, JsonSerializer.SerializeToUtf8Bytes(response, CloudApiJsonContext.Wire.SendMessageResponse));
+    }
+
+    /// <summary>A user messages a business number: opens their window and is delivered as a <c>messages</c> webhook.</summary>
+    public string Inbound(string phoneNumberId, string from, string text, DateTimeOffset? sentAt)
+    {
+        var at = sentAt ?? _timeProvider.GetUtcNow();
+        Number(phoneNumberId).Inbound(from, _timeProvider.GetTimestamp(), _timeProvider.TimestampFrequency, at);
+        var id = NewMessageId();
+        var value = new MessagesValue
+        {
+            MessagingProduct = "whatsapp",
+            Metadata = Metadata(phoneNumberId),
+            Contacts = [new WebhookContact { WaId = from, Profile = new WebhookProfile { Name = "Simulated user " + from } }],
+            Messages = [new InboundMessage { From = from, Id = id, Timestamp = Unix(at), Type = "text", Text = new TextContent { Body = text } }],
+        };
+        EmitWebhook(WebhookFields.Messages, JsonSerializer.SerializeToElement(value, CloudApiJsonContext.Wire.MessagesValue), TimeSpan.Zero);
+        return id;
+    }
+
+    /// <summary>A user stops or resumes marketing; delivered as a <c>user_preferences</c> webhook.</summary>
+    public void SetUserPreference(string phoneNumberId, string waId, bool stop)
+    {
+        Number(phoneNumberId).SetMarketingStopped(waId, stop);
+        var value = new UserPreferencesValue
+        {
+            MessagingProduct = "whatsapp",
+            Metadata = Metadata(phoneNumberId),
+            Contacts = [new WebhookContact { WaId = waId }],
+            UserPreferences =
+            [
+                new UserPreference
+                {
+                    WaId = waId,
+                    Category = "marketing_messages",
+                    Value = stop ? "stop" : "resume",
+                    Detail = stop ? "User requested to stop marketing messages" : "User requested to resume marketing messages",
+                    Timestamp = Unix(_timeProvider.GetUtcNow()),
+                },
+            ],
+        };
+        EmitWebhook(WebhookFields.UserPreferences, JsonSerializer.SerializeToElement(value, CloudApiJsonContext.Wire.UserPreferencesValue), TimeSpan.Zero);
+    }
+
+    /// <summary>Sets a number's throughput.</summary>
+    public void SetMessagesPerSecond(string phoneNumberId, int messagesPerSecond) => Number(phoneNumberId).SetMessagesPerSecond(messagesPerSecond);
+
+    /// <summary>Makes the next <paramref name="count"/> sends of a number fail synchronously.</summary>
+    public void ScriptFailure(string phoneNumberId, ScriptedFailure failure, int count) => Number(phoneNumberId).Script(failure, count);
+
+    /// <summary>Sets or clears how a user's messages are treated.</summary>
+    public void SetRecipientRule(string waId, RecipientRule? rule)
+    {
+        if (rule is null)
+        {
+            _rules.TryRemove(waId, out _);
+        }
+        else
+        {
+            _rules[waId] = rule;
+        }
+    }
+
+    /// <summary>A number's statistics.</summary>
+    public PhoneNumberStats Stats(string phoneNumberId) => Number(phoneNumberId).Stats(_timeProvider.GetUtcNow());
+
+    /// <summary>Every message a number accepted, in order.</summary>
+    public IReadOnlyList<LedgerEntry> Ledger(string phoneNumberId) => Number(phoneNumberId).Ledger();
+
+    /// <summary>Webhook delivery counters.</summary>
+    public WebhookStats WebhookStats => _webhooks.Stats;
+
+    private static string Unix(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    private static WebhookMetadata Metadata(string phoneNumberId) => new() { DisplayPhoneNumber = "1555" + phoneNumberId[^Math.Min(7, phoneNumberId.Length)..], PhoneNumberId = phoneNumberId };
+
+    private static SimulatorReply Error(int status, CloudApiError error) =>
+        new(status, JsonSerializer.SerializeToUtf8Bytes(new CloudApiErrorResponse { Error = error }, CloudApiJsonContext.Wire.CloudApiErrorResponse));
+
+    private static CloudApiError Rejection(int code) => code switch
+    {
+        ErrorCodes.RateLimitHit => CloudApiError.Create(code, "Rate limit hit", "Cloud API message throughput has been reached."),
+        ErrorCodes.PairRateLimitHit => CloudApiError.Create(code, "(Business Account, Consumer Account) pair rate limit hit", "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."),
+        _ => CloudApiError.Create(code, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."),
+    };
+
+    private SimulatedPhoneNumber Number(string phoneNumberId) =>
+        _numbers.GetOrAdd(phoneNumberId, static (id, defaultMps) => new SimulatedPhoneNumber(id, defaultMps), _options.CurrentValue.DefaultMessagesPerSecond);
+
+    private string NewMessageId()
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        return "wamid." + Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"SIM{_idPrefix}{sequence:D12}")));
+    }
+
+    private void ScheduleStatuses(string phoneNumberId, SendAttempt attempt, bool marketingStopped, SimulatorOptions options)
+    {
+        _rules.TryGetValue(attempt.WaId, out var rule);
+        var extra = rule?.StatusDelay ?? TimeSpan.Zero;
+        var failWith = rule?.FailWith;
+        if (failWith is null && marketingStopped && attempt.IsTemplate && IsMarketing(attempt.TemplateName, options))
+        {
+            failWith = ErrorCodes.UserStoppedMarketing;
+        }
+
+        if (failWith is { } code)
+        {
+            var action = ErrorClassification.Classify(code);
+            var error = new WebhookError { Code = code, Title = action.Meaning, Message = action.Meaning, ErrorData = new CloudApiErrorData { Details = action.Meaning } };
+            EmitStatus(phoneNumberId, attempt, "failed", options.SentDelay + extra, [error]);
+            return;
+        }
+
+        EmitStatus(phoneNumberId, attempt, "sent", options.SentDelay + extra, null);
+        EmitStatus(phoneNumberId, attempt, "delivered", options.DeliveredDelay + extra, null);
+        if (options.ReadDelay >= TimeSpan.Zero)
+        {
+            EmitStatus(phoneNumberId, attempt, "read", options.ReadDelay + extra, null);
+        }
+    }
+
+    private static bool IsMarketing(string? templateName, SimulatorOptions options) =>
+        templateName is null || !options.TemplateCategories.TryGetValue(templateName, out var category) || string.Equals(category, "MARKETING", StringComparison.OrdinalIgnoreCase);
+
+    private void EmitStatus(string phoneNumberId, SendAttempt attempt, string status, TimeSpan delay, IReadOnlyList<WebhookError>? errors)
+    {
+        var value = new MessagesValue
+        {
+            MessagingProduct = "whatsapp",
+            Metadata = Metadata(phoneNumberId),
+            Statuses =
+            [
+                new MessageStatus
+                {
+                    Id = attempt.MessageId,
+                    Status = status,
+                    Timestamp = Unix(_timeProvider.GetUtcNow() + delay),
+                    RecipientId = attempt.WaId,
+                    BizOpaqueCallbackData = attempt.BizOpaqueCallbackData,
+                    Pricing = status == "failed" ? null : new StatusPricing { Billable = attempt.IsTemplate, PricingModel = "PMP", Category = attempt.IsTemplate ? "marketing" : "service", Type = attempt.IsTemplate ? "regular" : "free_customer_service" },
+                    Errors = errors,
+                },
+            ],
+        };
+        EmitWebhook(WebhookFields.Messages, JsonSerializer.SerializeToElement(value, CloudApiJsonContext.Wire.MessagesValue), delay);
+    }
+
+    private void EmitWebhook(string field, JsonElement value, TimeSpan delay)
+    {
+        var options = _options.CurrentValue;
+        if (options.WebhookUrl is null)
+        {
+            return;
+        }
+
+        var payload = new WebhookPayload
+        {
+            ObjectType = "whatsapp_business_account",
+            Entry = [new WebhookEntry { Id = options.BusinessAccountId, Changes = [new WebhookChange { Field = field, Value = value }] }],
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, CloudApiJsonContext.Wire.WebhookPayload);
+        bool duplicate, reorder;
+        lock (_randomLock)
+        {
+            duplicate = _random.NextDouble() < options.DuplicateRate;
+            reorder = _random.NextDouble() < options.ReorderRate;
+        }
+
+        // Reordering holds a webhook back past the ones scheduled after it.
+        var due = reorder ? delay + options.ReadDelay.Duration() + options.DeliveredDelay + TimeSpan.FromMilliseconds(100) : delay;
+        _webhooks.Enqueue(body, due);
+        if (duplicate)
+        {
+            _webhooks.Enqueue(body, due + TimeSpan.FromMilliseconds(10));
+        }
+    }
+}

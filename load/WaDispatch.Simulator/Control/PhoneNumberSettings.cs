@@ -1,0 +1,8 @@
+namespace WaDispatch.Simulator.Control;
+
+/// <summary>Body of <c>PUT /_sim/phone-numbers/{id}</c>.</summary>
+public sealed record PhoneNumberSettings
+{
+    /// <summary>The number's throughput.</summary>
+    public int? MessagesPerSecond { get; init; }
+}

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Serialization;
+using WaDispatch.Simulator;
+using WaDispatch.Simulator.Control;
+using WaDispatch.Simulator.State;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the simulator's Meta surface and its control API under <c>/_sim</c>.</summary>
+public static class SimulatorEndpoints
+{
+    /// <summary>
+    /// Maps <c>POST /{version}/{phone_number_id}/messages</c> and the <c>/_sim</c> control API on
+    /// <paramref name="endpoints"/> — the application root, or a route group when mounted inside another app.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCloudApiSimulator(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPost("/{version:regex(^v\\d+\\.\\d+$)}/{phoneNumberId}/messages", SendAsync);
+        var control = endpoints.MapGroup("/_sim");
+        control.MapPost("/inbound", InboundAsync);
+        control.MapPost("/user-preferences", UserPreferencesAsync);
+        control.MapPut("/phone-numbers/{phoneNumberId}", PhoneNumberSettingsAsync);
+        control.MapPost("/phone-numbers/{phoneNumberId}/failures", ScriptFailuresAsync);
+        control.MapGet("/phone-numbers/{phoneNumberId}/stats", (string phoneNumberId, CloudApiSimulator simulator) =>
+            TypedResults.Json(simulator.Stats(phoneNumberId), SimulatorJsonContext.Default.PhoneNumberStats));
+        control.MapGet("/ledger", Ledger);
+        control.MapPut("/recipients/{waId}", RecipientRuleAsync);
+        control.MapDelete("/recipients/{waId}", (string waId, CloudApiSimulator simulator) =>
+        {
+            simulator.SetRecipientRule(waId, null);
+            return TypedResults.NoContent();
+        });
+        control.MapGet("/webhooks", (CloudApiSimulator simulator) => TypedResults.Json(simulator.WebhookStats, SimulatorJsonContext.Default.WebhookStats));
+        return endpoints;
+    }
+
+    private static async Task SendAsync(HttpContext context, string phoneNumberId, CloudApiSimulator simulator, IOptionsMonitor<SimulatorOptions> options)
+    {
+        var max = options.CurrentValue.MaxRequestBytes;
+        var body = await ReadBodyAsync(context.Request, max).ConfigureAwait(false);
+        var reply = body is null
+            ? new SimulatorReply(413, JsonSerializer.SerializeToUtf8Bytes(
+                new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is larger than {max} bytes.") },
+                CloudApiJsonContext.Wire.CloudApiErrorResponse))
+            : simulator.Send(phoneNumberId, context.Request.Headers.Authorization, body);
+        context.Response.StatusCode = reply.Status;
+        context.Response.ContentType = reply.ContentType;
+        await context.Response.Body.WriteAsync(reply.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> InboundAsync(HttpContext context, CloudApiSimulator simulator)
+    {
+        var (request, problem) = await ReadAsync(context, SimulatorJsonContext.Default.InboundMessageRequest).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrEmpty(request!.PhoneNumberId) || string.IsNullOrEmpty(request.From))
+        {
+            return Invalid(ErrorCodes.RequiredParameterMissing, "Required parameter is missing", "phone_number_id and from are required.");
+        }
+
+        var sentAt = request.Timestamp is { } unix ? DateTimeOffset.FromUnixTimeSeconds(unix) : (DateTimeOffset?)null;
+        var id = simulator.Inbound(request.PhoneNumberId, request.From, request.Text ?? "Hi", sentAt);
+        return TypedResults.Json(new AcceptedInbound(id), SimulatorJsonContext.Default.AcceptedInbound);
+    }
+
+    private static async Task<IResult> UserPreferencesAsync(HttpContext context, CloudApiSimulator simulator)
+    {
+        var (request, problem) = await ReadAsync(context, SimulatorJsonContext.Default.UserPreferenceRequest).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrEmpty(request!.PhoneNumberId) || string.IsNullOrEmpty(request.WaId) || request.Value is not ("stop" or "resume"))
+        {
+            return Invalid(ErrorCodes.ParameterValueInvalid, "Parameter value is not valid", "phone_number_id and wa_id are required and value must be 'stop' or 'resume'.");
+        }
+
+        simulator.SetUserPreference(request.PhoneNumberId, request.WaId, request.Value == "stop");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> PhoneNumberSettingsAsync(HttpContext context, string phoneNumberId, CloudApiSimulator simulator)
+    {
+        var (request, problem) = await ReadAsync(context, SimulatorJsonContext.Default.PhoneNumberSettings).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (request!.MessagesPerSecond is not > 0)
+        {
+            return Invalid(ErrorCodes.ParameterValueInvalid, "Parameter value is not valid", "messages_per_second must be a positive whole number.");
+        }
+
+        simulator.SetMessagesPerSecond(phoneNumberId, request.MessagesPerSecond.Value);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> ScriptFailuresAsync(HttpContext context, string phoneNumberId, CloudApiSimulator simulator)
+    {
+        var (request, problem) = await ReadAsync(context, SimulatorJsonContext.Default.ScriptedFailureRequest).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (request!.Code is null && request.RawBody is null)
+        {
+            return Invalid(ErrorCodes.RequiredParameterMissing, "Required parameter is missing", "code or raw_body is required.");
+        }
+
+        if (request.HttpStatus is < 400 or > 599 || request.Count is < 1)
+        {
+            return Invalid(ErrorCodes.ParameterValueInvalid, "Parameter value is not valid", "http_status must be 400 to 599 and count at least 1.");
+        }
+
+        simulator.ScriptFailure(phoneNumberId, new ScriptedFailure(request.Code ?? 0, request.HttpStatus ?? 400, request.RawBody), request.Count ?? 1);
+        return TypedResults.NoContent();
+    }
+
+    private static IResult Ledger(HttpContext context, CloudApiSimulator simulator)
+    {
+        var phoneNumberId = context.Request.Query["phone_number_id"].ToString();
+        return string.IsNullOrEmpty(phoneNumberId)
+            ? Invalid(ErrorCodes.RequiredParameterMissing, "Required parameter is missing", "The query parameter phone_number_id is required.")
+            : TypedResults.Json(simulator.Ledger(phoneNumberId), SimulatorJsonContext.Default.IReadOnlyListLedgerEntry);
+    }
+
+    private static async Task<IResult> RecipientRuleAsync(HttpContext context, string waId, CloudApiSimulator simulator)
+    {
+        var (request, problem) = await ReadAsync(context, SimulatorJsonContext.Default.RecipientRuleRequest).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (request!.StatusDelayMs is < 0)
+        {
+            return Invalid(ErrorCodes.ParameterValueInvalid, "Parameter value is not valid", "status_delay_ms must not be negative.");
+        }
+
+        simulator.SetRecipientRule(waId, new RecipientRule(request.FailWith, TimeSpan.FromMilliseconds(request.StatusDelayMs ?? 0)));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            var value = await context.Request.ReadFromJsonAsync(typeInfo, context.RequestAborted).ConfigureAwait(false);
+            return value is null
+                ? (null, Invalid(ErrorCodes.InvalidParameter, "Invalid parameter", "The request body must be a JSON object."))
+                : (value, null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return (null, Invalid(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is not valid JSON for this request: {ex.Message}"));
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<CloudApiErrorResponse> Invalid(int code, string title, string details) =>
+        TypedResults.Json(new CloudApiErrorResponse { Error = CloudApiError.Create(code, title, details) }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: 400);
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max)
+    {
+        if (request.ContentLength > max)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

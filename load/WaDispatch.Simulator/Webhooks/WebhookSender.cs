@@ -1,0 +1,137 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Webhooks;
+
+namespace WaDispatch.Simulator.Webhooks;
+
+/// <summary>
+/// Delivers webhooks like Meta: signed with <c>X-Hub-Signature-256</c>, after a delay, retried with
+/// doubling backoff when the receiver fails. Never throws into its caller.
+/// </summary>
+public sealed partial class WebhookSender : IDisposable
+{
+    /// <summary>The name of the <see cref="HttpClient"/> deliveries use.</summary>
+    public const string HttpClientName = "WaDispatch.Simulator.Webhooks";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly IHttpClientFactory _httpClients;
+    private readonly IOptionsMonitor<SimulatorOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<WebhookSender> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _concurrency = new(64);
+    private long _delivered;
+    private long _failedAttempts;
+    private long _abandoned;
+    private long _pending;
+
+    /// <summary>Creates the sender.</summary>
+    public WebhookSender(IHttpClientFactory httpClients, IOptionsMonitor<SimulatorOptions> options, TimeProvider timeProvider, ILogger<WebhookSender> logger)
+    {
+        _httpClients = httpClients;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Delivery counters.</summary>
+    public WebhookStats Stats => new(Interlocked.Read(ref _delivered), Interlocked.Read(ref _failedAttempts), Interlocked.Read(ref _abandoned), Interlocked.Read(ref _pending));
+
+    /// <summary>Schedules <paramref name="body"/> for delivery after <paramref name="delay"/>; a no-op without a webhook URL.</summary>
+    public void Enqueue(byte[] body, TimeSpan delay)
+    {
+        if (_options.CurrentValue.WebhookUrl is not { } url)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _pending);
+        _ = DeliverAsync(url, body, delay);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _concurrency.Dispose();
+    }
+
+    private async Task DeliverAsync(Uri url, byte[] body, TimeSpan delay)
+    {
+        var token = _stopping.Token;
+        try
+        {
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _timeProvider, token).ConfigureAwait(false);
+            }
+
+            var options = _options.CurrentValue;
+            var signature = WebhookSignature.Compute(body, options.AppSecret);
+            var retryDelay = options.WebhookRetryDelay;
+            for (var attempt = 1; attempt <= options.MaxWebhookAttempts; attempt++)
+            {
+                if (await TryPostAsync(url, body, signature, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref _delivered);
+                    return;
+                }
+
+                Interlocked.Increment(ref _failedAttempts);
+                if (attempt < options.MaxWebhookAttempts)
+                {
+                    await Task.Delay(retryDelay, _timeProvider, token).ConfigureAwait(false);
+                    retryDelay *= 2;
+                }
+            }
+
+            Interlocked.Increment(ref _abandoned);
+            LogAbandoned(url, options.MaxWebhookAttempts);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The simulator is stopping.
+        }
+        catch (ObjectDisposedException) when (token.IsCancellationRequested)
+        {
+            // The simulator stopped while this delivery waited.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    private async Task<bool> TryPostAsync(Uri url, byte[] body, string signature, CancellationToken token)
+    {
+        await _concurrency.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+            };
+            request.Headers.Add(WebhookSignature.HeaderName, signature);
+            using var response = await _httpClients.CreateClient(HttpClientName).SendAsync(request, token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException) when (!token.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            _concurrency.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Webhook to {Url} abandoned after {Attempts} attempts")]
+    private partial void LogAbandoned(Uri url, int attempts);
+}
