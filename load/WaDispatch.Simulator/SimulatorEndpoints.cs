@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ using WaDispatch.Simulator.State;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the simulator's Meta surface and its control API under <c>/_sim</c>.</summary>
-public static class SimulatorEndpoints
+public static partial class SimulatorEndpoints
 {
     /// <summary>
     /// Maps <c>POST /{version}/{phone_number_id}/messages</c> and the <c>/_sim</c> control API on
@@ -22,7 +23,7 @@ public static class SimulatorEndpoints
     public static IEndpointRouteBuilder MapCloudApiSimulator(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/{version:regex(^v\\d+\\.\\d+$)}/{phoneNumberId}/messages", SendAsync);
+        endpoints.MapPost("/{version}/{phoneNumberId}/messages", SendAsync);
         var control = endpoints.MapGroup("/_sim");
         control.MapPost("/inbound", InboundAsync);
         control.MapPost("/user-preferences", UserPreferencesAsync);
@@ -41,19 +42,25 @@ public static class SimulatorEndpoints
         return endpoints;
     }
 
-    private static async Task SendAsync(HttpContext context, string phoneNumberId, CloudApiSimulator simulator, IOptionsMonitor<SimulatorOptions> options)
+    private static async Task SendAsync(HttpContext context, string version, string phoneNumberId, CloudApiSimulator simulator, IOptionsMonitor<SimulatorOptions> options)
     {
         var max = options.CurrentValue.MaxRequestBytes;
         var body = await ReadBodyAsync(context.Request, max).ConfigureAwait(false);
-        var reply = body is null
-            ? new SimulatorReply(413, JsonSerializer.SerializeToUtf8Bytes(
-                new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is larger than {max} bytes.") },
-                CloudApiJsonContext.Wire.CloudApiErrorResponse))
-            : simulator.Send(phoneNumberId, context.Request.Headers.Authorization, body);
+        var reply = !ApiVersion().IsMatch(version)
+            ? ErrorReply(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"Unknown API version '{version}'; use the form v21.0."))
+            : body is null
+                ? ErrorReply(413, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is larger than {max} bytes."))
+                : simulator.Send(phoneNumberId, context.Request.Headers.Authorization, body);
         context.Response.StatusCode = reply.Status;
         context.Response.ContentType = reply.ContentType;
         await context.Response.Body.WriteAsync(reply.Body, context.RequestAborted).ConfigureAwait(false);
     }
+
+    private static SimulatorReply ErrorReply(int status, CloudApiError error) =>
+        new(status, JsonSerializer.SerializeToUtf8Bytes(new CloudApiErrorResponse { Error = error }, CloudApiJsonContext.Wire.CloudApiErrorResponse));
+
+    [GeneratedRegex(@"^v\d+\.\d+$")]
+    private static partial Regex ApiVersion();
 
     private static async Task<IResult> InboundAsync(HttpContext context, CloudApiSimulator simulator)
     {
