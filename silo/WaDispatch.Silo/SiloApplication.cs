@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
+using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Runtime.Hosting;
+using WaDispatch.Simulator;
 using WaDispatch.Storage;
 
 namespace WaDispatch.Silo;
@@ -9,6 +11,9 @@ public static class SiloApplication
 {
     /// <summary>Where the silo listens when neither <c>--urls</c>, <c>ASPNETCORE_URLS</c> nor Kestrel settings say otherwise.</summary>
     public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Where the built-in Cloud API simulator is mounted (setting <c>Simulator:Enabled</c>, default true).</summary>
+    public const string SimulatorPath = "/simulator";
 
     /// <summary>Creates the silo application from command-line <paramref name="args"/>.</summary>
     public static WebApplication Create(string[] args)
@@ -24,10 +29,20 @@ public static class SiloApplication
         builder.Services.AddWaDispatchStorage();
         builder.Services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.SectionName);
         builder.Services.AddGrainRuntime();
+        builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
+        builder.Services.AddCloudApiClient();
+        builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
+        builder.Services.AddCloudApiSimulator();
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();
         app.MapHealthChecks("/healthz");
+        if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
+        {
+            // The zero-configuration upstream: Meta's surface, served by the silo itself.
+            app.MapGroup(SimulatorPath).MapCloudApiSimulator();
+        }
+
         return app;
     }
 

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Messages;
+using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Runtime;
+using WaDispatch.Simulator;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -45,6 +48,41 @@ public sealed class SiloHostTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1L, await ScalarAsync(file.ConnectionString, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'grain_state'"));
         await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task TheBuiltInSimulator_IsTheZeroConfigurationUpstream_ReachedByTheCloudApiClient()
+    {
+        using var file = new TempSqliteFile();
+        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
+        await app.StartAsync(Ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        app.Services.GetRequiredService<IOptionsMonitor<CloudApiOptions>>().CurrentValue.BaseAddress = new Uri(address + SiloApplication.SimulatorPath + "/");
+        var request = new SendMessageRequest
+        {
+            To = "+16505551234",
+            Type = "template",
+            Template = new TemplateContent { Name = "hello_world", Language = new TemplateLanguage { Code = "en_US" } },
+        };
+
+        var result = await app.Services.GetRequiredService<ICloudApi>().SendAsync("106540352242922", request, Ct);
+
+        Assert.True(result.IsSuccess, result.Error?.Details);
+        Assert.Equal(result.MessageId, Assert.Single(app.Services.GetRequiredService<CloudApiSimulator>().Ledger("106540352242922")).Id);
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task TheSimulator_CanBeSwitchedOff()
+    {
+        using var file = new TempSqliteFile();
+        await using var factory = new WebApplicationFactory<Program>()
+            .WithWebHostBuilder(b => b.UseSetting("Storage:ConnectionString", file.ConnectionString).UseSetting("Simulator:Enabled", "false"));
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync(new Uri("/simulator/v21.0/1/messages", UriKind.Relative), new StringContent("{}"), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
