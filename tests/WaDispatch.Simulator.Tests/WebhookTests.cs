@@ -49,6 +49,27 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task ARecipientRule_DelaysThatUsersStatuses()
+    {
+        await using var sim = await StartAsync();
+        await sim.ControlAsync(HttpMethod.Put, "recipients/16505550777", """{"status_delay_ms":5000}""");
+
+        await sim.SendAsync("+16505550777");
+        sim.Time.Advance(TimeSpan.FromSeconds(5.999));
+        Assert.Equal(0, sim.Receiver!.Waiting);
+        sim.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal("sent", Messages(await sim.Receiver.NextAsync()).Statuses![0].Status);
+        sim.Time.Advance(TimeSpan.FromSeconds(2)); // delivered at 2 s + 5 s, read at 3 s + 5 s
+        var later = new[] { await sim.Receiver.NextAsync(), await sim.Receiver.NextAsync() };
+        Assert.Equal(["delivered", "read"], later.Select(w => Messages(w).Statuses![0].Status).Order()); // due together: either order
+        await sim.ControlAsync(HttpMethod.Delete, "recipients/16505550777");
+        await sim.SendAsync("+16505550777");
+        sim.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("sent", Messages(await sim.Receiver.NextAsync()).Statuses![0].Status);
+    }
+
+    [Fact]
     public async Task AStoppedUser_GetsNoMarketing_ButStillGetsUtility()
     {
         await using var sim = await StartAsync(o => o.TemplateCategories["receipt"] = "UTILITY");
