@@ -105,6 +105,7 @@ public sealed class CloudApiSimulator
     public string Inbound(string phoneNumberId, string from, string text, DateTimeOffset? sentAt)
     {
         var at = sentAt ?? _timeProvider.GetUtcNow();
+        from = PhoneNumbers.Digits(from);
         Number(phoneNumberId).Inbound(from, _timeProvider.GetTimestamp(), _timeProvider.TimestampFrequency, at);
         var id = NewMessageId();
         var value = new MessagesValue
@@ -121,6 +122,7 @@ public sealed class CloudApiSimulator
     /// <summary>A user stops or resumes marketing; delivered as a <c>user_preferences</c> webhook.</summary>
     public void SetUserPreference(string phoneNumberId, string waId, bool stop)
     {
+        waId = PhoneNumbers.Digits(waId);
         Number(phoneNumberId).SetMarketingStopped(waId, stop);
         var value = new UserPreferencesValue
         {
@@ -151,6 +153,7 @@ public sealed class CloudApiSimulator
     /// <summary>Sets or clears how a user's messages are treated.</summary>
     public void SetRecipientRule(string waId, RecipientRule? rule)
     {
+        waId = PhoneNumbers.Digits(waId);
         if (rule is null)
         {
             _rules.TryRemove(waId, out _);
@@ -162,10 +165,10 @@ public sealed class CloudApiSimulator
     }
 
     /// <summary>A number's statistics.</summary>
-    public PhoneNumberStats Stats(string phoneNumberId) => Number(phoneNumberId).Stats(_timeProvider.GetUtcNow());
+    public PhoneNumberStats Stats(string phoneNumberId) => Existing(phoneNumberId).Stats(_timeProvider.GetUtcNow());
 
     /// <summary>Every message a number accepted, in order.</summary>
-    public IReadOnlyList<LedgerEntry> Ledger(string phoneNumberId) => Number(phoneNumberId).Ledger();
+    public IReadOnlyList<LedgerEntry> Ledger(string phoneNumberId) => Existing(phoneNumberId).Ledger();
 
     /// <summary>Webhook delivery counters.</summary>
     public WebhookStats WebhookStats => _webhooks.Stats;
@@ -183,6 +186,10 @@ public sealed class CloudApiSimulator
         ErrorCodes.PairRateLimitHit => CloudApiError.Create(code, "(Business Account, Consumer Account) pair rate limit hit", "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."),
         _ => CloudApiError.Create(code, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."),
     };
+
+    // Reading about a number the simulator never saw must not make one.
+    private SimulatedPhoneNumber Existing(string phoneNumberId) =>
+        _numbers.TryGetValue(phoneNumberId, out var number) ? number : new SimulatedPhoneNumber(phoneNumberId, _options.CurrentValue.DefaultMessagesPerSecond);
 
     private SimulatedPhoneNumber Number(string phoneNumberId) =>
         _numbers.GetOrAdd(phoneNumberId, static (id, defaultMps) => new SimulatedPhoneNumber(id, defaultMps), _options.CurrentValue.DefaultMessagesPerSecond);
@@ -219,6 +226,11 @@ public sealed class CloudApiSimulator
         }
     }
 
+    private string Category(SendAttempt attempt) =>
+        !attempt.IsTemplate ? "service"
+        : attempt.TemplateName is { } name && _options.CurrentValue.TemplateCategories.TryGetValue(name, out var category) ? category.ToLowerInvariant()
+        : "marketing";
+
     private static bool IsMarketing(string? templateName, SimulatorOptions options) =>
         templateName is null || !options.TemplateCategories.TryGetValue(templateName, out var category) || string.Equals(category, "MARKETING", StringComparison.OrdinalIgnoreCase);
 
@@ -237,7 +249,7 @@ public sealed class CloudApiSimulator
                     Timestamp = Unix(_timeProvider.GetUtcNow() + delay),
                     RecipientId = attempt.WaId,
                     BizOpaqueCallbackData = attempt.BizOpaqueCallbackData,
-                    Pricing = status == "failed" ? null : new StatusPricing { Billable = attempt.IsTemplate, PricingModel = "PMP", Category = attempt.IsTemplate ? "marketing" : "service", Type = attempt.IsTemplate ? "regular" : "free_customer_service" },
+                    Pricing = status == "failed" ? null : new StatusPricing { Billable = attempt.IsTemplate, PricingModel = "PMP", Category = Category(attempt), Type = attempt.IsTemplate ? "regular" : "free_customer_service" },
                     Errors = errors,
                 },
             ],

@@ -16,6 +16,9 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the simulator's Meta surface and its control API under <c>/_sim</c>.</summary>
 public static partial class SimulatorEndpoints
 {
+    private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+    private const int MaxScriptedFailures = 100_000;
+
     /// <summary>
     /// Maps <c>POST /{version}/{phone_number_id}/messages</c> and the <c>/_sim</c> control API on
     /// <paramref name="endpoints"/> — the application root, or a route group when mounted inside another app.
@@ -75,6 +78,11 @@ public static partial class SimulatorEndpoints
             return Invalid(ErrorCodes.RequiredParameterMissing, "Required parameter is missing", "phone_number_id and from are required.");
         }
 
+        if (request.Timestamp is < 0 or > MaxUnixSeconds)
+        {
+            return Invalid(ErrorCodes.ParameterValueInvalid, "Parameter value is not valid", $"timestamp is {request.Timestamp}; it must be Unix seconds from 0 to {MaxUnixSeconds}.");
+        }
+
         var sentAt = request.Timestamp is { } unix ? DateTimeOffset.FromUnixTimeSeconds(unix) : (DateTimeOffset?)null;
         var id = simulator.Inbound(request.PhoneNumberId, request.From, request.Text ?? "Hi", sentAt);
         return TypedResults.Json(new AcceptedInbound(id), SimulatorJsonContext.Default.AcceptedInbound);
@@ -127,9 +135,9 @@ public static partial class SimulatorEndpoints
             return Invalid(ErrorCodes.RequiredParameterMissing, "Required parameter is missing", "code or raw_body is required.");
         }
 
-        if (request.HttpStatus is < 400 or > 599 || request.Count is < 1)
+        if (request.HttpStatus is < 400 or > 599 || request.Count is < 1 or > MaxScriptedFailures)
         {
-            return Invalid(ErrorCodes.ParameterValueInvalid, "Parameter value is not valid", "http_status must be 400 to 599 and count at least 1.");
+            return Invalid(ErrorCodes.ParameterValueInvalid, "Parameter value is not valid", $"http_status must be 400 to 599 and count 1 to {MaxScriptedFailures}.");
         }
 
         simulator.ScriptFailure(phoneNumberId, new ScriptedFailure(request.Code ?? 0, request.HttpStatus ?? 400, request.RawBody), request.Count ?? 1);

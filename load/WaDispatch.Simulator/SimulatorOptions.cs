@@ -51,7 +51,10 @@ public sealed class SimulatorOptions
     /// <summary>Deliveries of one webhook before giving up. Default 8.</summary>
     public int MaxWebhookAttempts { get; set; } = 8;
 
-    /// <summary>First retry delay of a failed webhook delivery; doubles each time. Default 1 s.</summary>
+    /// <summary>Webhooks waiting for delivery at most; past it they are dropped and counted abandoned. Default 100,000.</summary>
+    public int MaxPendingWebhooks { get; set; } = 100_000;
+
+    /// <summary>First retry delay of a failed webhook delivery; doubles each time, up to one hour. Default 1 s.</summary>
     public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Largest accepted request body. Default 1 MiB.</summary>

@@ -34,6 +34,16 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
             failures.Add($"{s}:{nameof(options.AccessToken)} and {s}:{nameof(options.AppSecret)} must not be empty.");
         }
 
+        if (options.WebhookUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{s}:{nameof(options.WebhookUrl)} is '{url}'; it must be an absolute http(s) URL.");
+        }
+
+        if (options.MaxPendingWebhooks < 1)
+        {
+            failures.Add($"{s}:{nameof(options.MaxPendingWebhooks)} is {options.MaxPendingWebhooks}; it must be at least 1.");
+        }
+
         if (options.MaxRequestBytes < 1024)
         {
             failures.Add($"{s}:{nameof(options.MaxRequestBytes)} is {options.MaxRequestBytes}; it must be at least 1024.");

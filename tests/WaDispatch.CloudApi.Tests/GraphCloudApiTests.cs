@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
@@ -147,6 +149,32 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
         AssertError(badGateway, ErrorCodes.TransportFailure, ErrorClass.Transient, 502);
         AssertError(notFound, ErrorCodes.TransportRejected, ErrorClass.RequestPermanent, 404);
         Assert.Equal("HTTP 502 Bad Gateway without a Cloud API error body.", badGateway.Error!.Details);
+        Assert.True(badGateway.OutcomeUnknown); // a gateway may have forwarded it
+        Assert.False(notFound.OutcomeUnknown);
+    }
+
+    [Theory]
+    [InlineData(503, """{"error":{"message":"Service unavailable"}}""", ErrorCodes.TransportFailure, ErrorClass.Transient)]
+    [InlineData(200, """{"error":{"message":"(#131056) Pair rate limit hit","code":131056}}""", ErrorCodes.PairRateLimitHit, ErrorClass.PairThrottle)]
+    [InlineData(200, """{"messaging_product":"whatsapp"}""", ErrorCodes.TransportRejected, ErrorClass.RequestPermanent)]
+    public async Task OddAnswers_AreClassifiedByWhatTheyCarry(int status, string body, int code, ErrorClass expected)
+    {
+        await using var odd = await KestrelApp.StartAsync(_ => { }, app => app.MapPost("/v21.0/{id}/messages", (HttpContext context) =>
+        {
+            context.Response.Headers.RetryAfter = "Wed, 21 Oct 2015 07:28:00 GMT";
+            return Results.Content(body, "application/json", statusCode: status);
+        }));
+        await using var client = Client(o =>
+        {
+            o.BaseAddress = odd.Address;
+            o.AccessToken = "token";
+        });
+
+        var result = await client.GetRequiredService<ICloudApi>().SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+
+        AssertError(result, code, expected, status);
+        Assert.Equal(TimeSpan.Zero, result.RetryAfter); // a date in the past means now, never a negative wait
+        Assert.Equal(status == 200 && code == ErrorCodes.TransportRejected, result.OutcomeUnknown);
     }
 
     [Fact]

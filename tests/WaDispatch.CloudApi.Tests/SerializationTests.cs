@@ -100,4 +100,20 @@ public sealed class SerializationTests
         Assert.Contains("""\"Olá\" \\ 😀\n\t\u0001""", json, StringComparison.Ordinal);
         Assert.Equal(request.Text.Body, JsonSerializer.Deserialize(json, CloudApiJsonContext.Wire.SendMessageRequest)!.Text!.Body);
     }
+
+    [Fact]
+    public void AButtonIndexSentAsANumber_ReadsAsItsText()
+    {
+        const string json = """{"messaging_product":"whatsapp","to":"+16505551234","type":"template","template":{"name":"t","language":{"code":"en"},"components":[{"type":"button","sub_type":"quick_reply","index":1,"parameters":[{"type":"payload","payload":"Y"}]}]}}""";
+
+        var request = JsonSerializer.Deserialize(json, CloudApiJsonContext.Wire.SendMessageRequest)!;
+
+        Assert.Equal("1", request.Template!.Components![0].Index);
+    }
+
+    [Fact]
+    public void AnErrorBodyWithoutACode_IsNotReadAsACloudApiError()
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"error":{"message":"Service unavailable"}}""", CloudApiJsonContext.Wire.CloudApiErrorResponse));
+    }
 }

@@ -88,6 +88,10 @@ public sealed class ThroughputTests
         sim.Time.Advance(TimeSpan.FromTicks(1));
         Assert.Equal((400, 131047), await sim.SendAsync("+16505551234", text: true));
 
+        // User ids are read as digits, however they are written.
+        await sim.InboundAsync("+1 650 555 4321");
+        Assert.Equal((200, 0), await sim.SendAsync("+16505554321", text: true));
+
         // A late-arriving older inbound message does not move the window back.
         await sim.InboundAsync("16505551234");
         await sim.InboundAsync("16505551234", timestamp: sim.Time.GetUtcNow().AddHours(-30).ToUnixTimeSeconds());

@@ -11,7 +11,8 @@ public sealed record CloudApiError
     /// <summary>E.g. <c>OAuthException</c>.</summary>
     public string? Type { get; init; }
 
-    /// <summary>The error code; see <see cref="ErrorCodes"/>.</summary>
+    /// <summary>The error code; see <see cref="ErrorCodes"/>. Required: a body without one is not read as a Cloud API error.</summary>
+    [System.Text.Json.Serialization.JsonRequired]
     public int Code { get; init; }
 
     /// <summary>A sub-code some errors carry.</summary>

@@ -32,7 +32,8 @@ public sealed record TemplateComponent
     /// <summary>For buttons: <c>quick_reply</c>, <c>url</c>, <c>phone_number</c> and the newer sub-types.</summary>
     public string? SubType { get; init; }
 
-    /// <summary>For buttons: the button's position, "0" to "9".</summary>
+    /// <summary>For buttons: the button's position, "0" to "9" (a number is read as its text).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(Serialization.FlexibleStringConverter))]
     public string? Index { get; init; }
 
     /// <summary>The parameters, in order.</summary>

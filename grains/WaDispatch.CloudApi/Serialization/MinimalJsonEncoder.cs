@@ -3,8 +3,9 @@ using System.Text.Encodings.Web;
 namespace WaDispatch.CloudApi.Serialization;
 
 /// <summary>
-/// Escapes only what JSON requires — quotation mark, backslash, control characters and lone
-/// surrogates — and writes everything else, emoji included, as is, like Meta's own payloads.
+/// Escapes only what JSON requires — quotation mark, backslash and control characters — and writes
+/// everything else, emoji included, as is, like Meta's own payloads. (A lone surrogate never reaches it:
+/// the writer replaces invalid UTF-16 with U+FFFD first.)
 /// </summary>
 internal sealed class MinimalJsonEncoder : JavaScriptEncoder
 {

@@ -24,6 +24,7 @@ public static class CloudApiServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudApiOptions>, CloudApiOptionsValidator>());
         services.AddHttpClient<ICloudApi, GraphCloudApi>(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp =>

@@ -23,13 +23,15 @@ public sealed partial class GraphCloudApi : ICloudApi
     private readonly HttpClient _http;
     private readonly IOptionsMonitor<CloudApiOptions> _options;
     private readonly ILogger<GraphCloudApi> _logger;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the client over an <see cref="HttpClient"/> from <c>IHttpClientFactory</c>.</summary>
-    public GraphCloudApi(HttpClient http, IOptionsMonitor<CloudApiOptions> options, ILogger<GraphCloudApi> logger)
+    public GraphCloudApi(HttpClient http, IOptionsMonitor<CloudApiOptions> options, ILogger<GraphCloudApi> logger, TimeProvider timeProvider)
     {
         _http = http;
         _options = options;
         _logger = logger;
+        _timeProvider = timeProvider;
     }
 
     /// <inheritdoc />
@@ -65,6 +67,11 @@ public sealed partial class GraphCloudApi : ICloudApi
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             return Interpret(response, body);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested)
+        {
+            // Neither the caller nor the send timeout: the handler's connect timeout, before anything was sent.
+            return Transport("Could not connect in time.", outcomeUnknown: false);
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Transport($"No answer within {options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; the message may or may not have been accepted.", outcomeUnknown: true);
@@ -83,12 +90,16 @@ public sealed partial class GraphCloudApi : ICloudApi
     private static SendResult Transport(string details, bool outcomeUnknown) =>
         SendResult.Failure(CloudApiError.Create(ErrorCodes.TransportFailure, "No Cloud API answer", details), httpStatus: 0, outcomeUnknown: outcomeUnknown);
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow,
-        _ => null,
-    };
+        var after = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - _timeProvider.GetUtcNow(),
+            _ => (TimeSpan?)null,
+        };
+        return after < TimeSpan.Zero ? TimeSpan.Zero : after;
+    }
 
     private static T? TryParse<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
@@ -115,6 +126,11 @@ public sealed partial class GraphCloudApi : ICloudApi
                 return SendResult.Success(accepted, status);
             }
 
+            if (TryParse(body, CloudApiJsonContext.Wire.CloudApiErrorResponse)?.Error is { } successError)
+            {
+                return Classified(successError, status, retryAfter);
+            }
+
             // Something answered 2xx without a message id: it may have been Meta. Not retried, so never doubled.
             return SendResult.Failure(
                 CloudApiError.Create(ErrorCodes.TransportRejected, "Unexpected answer", $"HTTP {status} without a message id in the body."),
@@ -125,21 +141,29 @@ public sealed partial class GraphCloudApi : ICloudApi
 
         if (TryParse(body, CloudApiJsonContext.Wire.CloudApiErrorResponse)?.Error is { } error)
         {
-            var result = SendResult.Failure(error, status, retryAfter);
-            if (!result.Action!.IsKnown)
-            {
-                LogUnknownErrorCode(error.Code, status, error.Details);
-            }
-
-            return result;
+            return Classified(error, status, retryAfter);
         }
 
         var transient = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
         var code = transient ? ErrorCodes.TransportFailure : ErrorCodes.TransportRejected;
+        // A gateway that failed or timed out upstream may have forwarded the request.
+        var forwarded = response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
         return SendResult.Failure(
             CloudApiError.Create(code, "No Cloud API error body", $"HTTP {status} {response.ReasonPhrase} without a Cloud API error body."),
             status,
-            retryAfter);
+            retryAfter,
+            outcomeUnknown: forwarded);
+    }
+
+    private SendResult Classified(CloudApiError error, int status, TimeSpan? retryAfter)
+    {
+        var result = SendResult.Failure(error, status, retryAfter);
+        if (!result.Action!.IsKnown)
+        {
+            LogUnknownErrorCode(error.Code, status, error.Details);
+        }
+
+        return result;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Cloud API error code {Code} (HTTP {Status}) is not in the classification table; treated as a permanent request error: {Details}")]

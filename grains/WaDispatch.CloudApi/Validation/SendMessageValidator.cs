@@ -197,6 +197,11 @@ public static class SendMessageValidator
 
         for (var i = 0; i < contacts.Count; i++)
         {
+            if (contacts[i] is null)
+            {
+                return Missing($"contacts[{i}]");
+            }
+
             if (string.IsNullOrEmpty(contacts[i].Name?.FormattedName))
             {
                 return Missing($"contacts[{i}].name.formatted_name");
@@ -274,6 +279,11 @@ public static class SendMessageValidator
         for (var i = 0; i < buttons.Count; i++)
         {
             var path = $"interactive.action.buttons[{i}]";
+            if (buttons[i] is null)
+            {
+                return Missing(path);
+            }
+
             if (buttons[i].Type != "reply")
             {
                 return Invalid($"{path}.type is '{buttons[i].Type}'; it must be 'reply'.");
@@ -332,6 +342,14 @@ public static class SendMessageValidator
             return TooMany("interactive.action.sections", sections.Count, MaxListSections, "sections");
         }
 
+        for (var s = 0; s < sections.Count; s++)
+        {
+            if (sections[s] is null)
+            {
+                return Missing($"interactive.action.sections[{s}]");
+            }
+        }
+
         var totalRows = sections.Sum(s => s.Rows?.Count ?? 0);
         if (totalRows > MaxListRows)
         {
@@ -359,6 +377,11 @@ public static class SendMessageValidator
 
             for (var i = 0; i < section.Rows.Count; i++)
             {
+                if (section.Rows[i] is null)
+                {
+                    return Missing($"{path}.rows[{i}]");
+                }
+
                 if (Row($"{path}.rows[{i}]", section.Rows[i]) is { } error)
                 {
                     return error;
@@ -409,9 +432,14 @@ public static class SendMessageValidator
         }
 
         var components = template.Components ?? [];
-        var bodyOnly = components.Count == 1 && components[0].Type == "body";
+        var bodyOnly = components.Count == 1 && components[0]?.Type == "body";
         for (var c = 0; c < components.Count; c++)
         {
+            if (components[c] is null)
+            {
+                return Missing($"template.components[{c}]");
+            }
+
             if (Component($"template.components[{c}]", components[c], bodyOnly) is { } error)
             {
                 return error;
@@ -430,7 +458,7 @@ public static class SendMessageValidator
 
         if (!ComponentTypes.Contains(component.Type))
         {
-            return Invalid($"{path}.type is '{component.Type}'; it must be header, body or button.");
+            return Invalid($"{path}.type is '{component.Type}'; it must be one of {string.Join(", ", ComponentTypes)}.");
         }
 
         if (component.Type == "button" && ButtonComponent(path, component) is { } buttonError)
@@ -443,6 +471,11 @@ public static class SendMessageValidator
         for (var p = 0; p < parameters.Count; p++)
         {
             var parameterPath = $"{path}.parameters[{p}]";
+            if (parameters[p] is null)
+            {
+                return Missing(parameterPath);
+            }
+
             if (Parameter(parameterPath, parameters[p]) is { } error)
             {
                 return error;

@@ -81,8 +81,17 @@ internal sealed class SimulatedPhoneNumber
             Count(now);
             _accepted++;
             var unixSecond = utcNow.ToUnixTimeSeconds();
-            _perSecond[unixSecond] = _perSecond.GetValueOrDefault(unixSecond) + 1;
-            _perSecond.Remove(unixSecond - StatsSeconds);
+            if (!_perSecond.TryAdd(unixSecond, 1))
+            {
+                _perSecond[unixSecond]++;
+            }
+            else if (_perSecond.Count > StatsSeconds)
+            {
+                foreach (var old in _perSecond.Keys.Where(s => s <= unixSecond - StatsSeconds).ToList())
+                {
+                    _perSecond.Remove(old);
+                }
+            }
             _ledger.Add(attempt.ToLedgerEntry(Id, utcNow));
             return new SendVerdict(null, null, user.MarketingStopped);
         }

@@ -15,6 +15,7 @@ public sealed partial class WebhookSender : IDisposable
     public const string HttpClientName = "WaDispatch.Simulator.Webhooks";
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
     private readonly IHttpClientFactory _httpClients;
     private readonly IOptionsMonitor<SimulatorOptions> _options;
@@ -42,13 +43,21 @@ public sealed partial class WebhookSender : IDisposable
     /// <summary>Schedules <paramref name="body"/> for delivery after <paramref name="delay"/>; a no-op without a webhook URL.</summary>
     public void Enqueue(byte[] body, TimeSpan delay)
     {
-        if (_options.CurrentValue.WebhookUrl is not { } url)
+        var options = _options.CurrentValue;
+        if (options.WebhookUrl is not { } url || _stopping.IsCancellationRequested)
         {
             return;
         }
 
-        Interlocked.Increment(ref _pending);
-        _ = DeliverAsync(url, body, delay);
+        if (Interlocked.Increment(ref _pending) > options.MaxPendingWebhooks)
+        {
+            // The receiver is down or too slow: drop rather than grow without bound.
+            Interlocked.Decrement(ref _pending);
+            Interlocked.Increment(ref _abandoned);
+            return;
+        }
+
+        _ = DeliverAsync(url, body, delay, _stopping.Token);
     }
 
     /// <inheritdoc />
@@ -59,9 +68,8 @@ public sealed partial class WebhookSender : IDisposable
         _concurrency.Dispose();
     }
 
-    private async Task DeliverAsync(Uri url, byte[] body, TimeSpan delay)
+    private async Task DeliverAsync(Uri url, byte[] body, TimeSpan delay, CancellationToken token)
     {
-        var token = _stopping.Token;
         try
         {
             if (delay > TimeSpan.Zero)
@@ -84,7 +92,7 @@ public sealed partial class WebhookSender : IDisposable
                 if (attempt < options.MaxWebhookAttempts)
                 {
                     await Task.Delay(retryDelay, _timeProvider, token).ConfigureAwait(false);
-                    retryDelay *= 2;
+                    retryDelay = retryDelay >= MaxRetryDelay / 2 ? MaxRetryDelay : retryDelay * 2;
                 }
             }
 
@@ -98,6 +106,12 @@ public sealed partial class WebhookSender : IDisposable
         catch (ObjectDisposedException) when (token.IsCancellationRequested)
         {
             // The simulator stopped while this delivery waited.
+        }
+        catch (Exception ex)
+        {
+            // A fire-and-forget delivery must never fault unseen.
+            Interlocked.Increment(ref _abandoned);
+            LogDeliveryFailed(ex, url);
         }
         finally
         {
@@ -134,4 +148,7 @@ public sealed partial class WebhookSender : IDisposable
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Webhook to {Url} abandoned after {Attempts} attempts")]
     private partial void LogAbandoned(Uri url, int attempts);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Webhook delivery to {Url} failed unexpectedly")]
+    private partial void LogDeliveryFailed(Exception exception, Uri url);
 }
