@@ -16,9 +16,6 @@ public abstract class Grain
     /// <summary>The key of this grain within its type.</summary>
     protected string GrainKey => Activation.Key;
 
-    /// <summary>The registered name of this grain's type.</summary>
-    protected string GrainTypeName => Activation.Directory.TypeName;
-
     /// <summary>Factory for references to other grains.</summary>
     protected IGrainFactory GrainFactory => Activation.Directory.Runtime;
 

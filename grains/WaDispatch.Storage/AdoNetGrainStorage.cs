@@ -58,10 +58,7 @@ public sealed class AdoNetGrainStorage : IGrainStorage
             command.With("version", version);
         }
 
-        var written = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return written is null or DBNull
-            ? throw await ConflictAsync(connection, id, expectedVersion, cancellationToken).ConfigureAwait(false)
-            : Convert.ToInt64(written, System.Globalization.CultureInfo.InvariantCulture);
+        return await NewVersionOrConflictAsync(connection, command, id, expectedVersion, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -78,10 +75,7 @@ public sealed class AdoNetGrainStorage : IGrainStorage
         await using var command = WithId(connection.CreateCommand(_clearSql), id)
             .With("modified_at", _timeProvider.GetUtcNow())
             .With("version", version);
-        var cleared = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return cleared is null or DBNull
-            ? throw await ConflictAsync(connection, id, expectedVersion, cancellationToken).ConfigureAwait(false)
-            : Convert.ToInt64(cleared, System.Globalization.CultureInfo.InvariantCulture);
+        return await NewVersionOrConflictAsync(connection, command, id, expectedVersion, cancellationToken).ConfigureAwait(false);
     }
 
     private static DbCommand WithId(DbCommand command, GrainStateId id) => command
@@ -89,13 +83,20 @@ public sealed class AdoNetGrainStorage : IGrainStorage
         .With("grain_key", id.GrainKey)
         .With("state_name", id.StateName);
 
-    private async Task<InconsistentStateException> ConflictAsync(DbConnection connection, GrainStateId id, long? expectedVersion, CancellationToken cancellationToken) =>
-        new(id, expectedVersion, await ReadVersionAsync(connection, id, cancellationToken).ConfigureAwait(false));
+    /// <summary>Runs a version-checked write or clear: the version it returns, or the conflict with the stored version.</summary>
+    private async Task<long> NewVersionOrConflictAsync(DbConnection connection, DbCommand command, GrainStateId id, long? expectedVersion, CancellationToken cancellationToken) =>
+        await ScalarVersionAsync(command, cancellationToken).ConfigureAwait(false)
+            ?? throw new InconsistentStateException(id, expectedVersion, await ReadVersionAsync(connection, id, cancellationToken).ConfigureAwait(false));
 
     private async Task<long?> ReadVersionAsync(DbConnection connection, GrainStateId id, CancellationToken cancellationToken)
     {
         await using var command = WithId(connection.CreateCommand(_versionSql), id);
-        var stored = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return stored is null or DBNull ? null : Convert.ToInt64(stored, System.Globalization.CultureInfo.InvariantCulture);
+        return await ScalarVersionAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<long?> ScalarVersionAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return version is null or DBNull ? null : Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

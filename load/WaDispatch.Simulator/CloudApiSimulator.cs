@@ -45,7 +45,7 @@ public sealed class CloudApiSimulator
         var options = _options.CurrentValue;
         if (authorization != "Bearer " + options.AccessToken)
         {
-            return Error(401, CloudApiError.Create(ErrorCodes.AccessTokenExpired, "Invalid OAuth access token", "The access token could not be decrypted or is not valid for this phone number."));
+            return SimulatorReply.Error(401, CloudApiError.Create(ErrorCodes.AccessTokenExpired, "Invalid OAuth access token", "The access token could not be decrypted or is not valid for this phone number."));
         }
 
         SendMessageRequest? request;
@@ -55,17 +55,17 @@ public sealed class CloudApiSimulator
         }
         catch (JsonException ex)
         {
-            return Error(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is not valid JSON: {ex.Message}"));
+            return SimulatorReply.Error(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is not valid JSON: {ex.Message}"));
         }
 
         if (request is null)
         {
-            return Error(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", "The request body must be a JSON object."));
+            return SimulatorReply.Error(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", "The request body must be a JSON object."));
         }
 
         if (SendMessageValidator.Validate(request) is { } invalid)
         {
-            return Error(400, invalid);
+            return SimulatorReply.Error(400, invalid);
         }
 
         var waId = PhoneNumbers.Digits(request.To!);
@@ -83,12 +83,12 @@ public sealed class CloudApiSimulator
         {
             return scripted.RawBody is { } raw
                 ? new SimulatorReply(scripted.HttpStatus, Encoding.UTF8.GetBytes(raw), "text/html")
-                : Error(scripted.HttpStatus, CloudApiError.Create(scripted.Code, ErrorClassification.Classify(scripted.Code).Meaning, $"Scripted failure {scripted.Code}."));
+                : SimulatorReply.Error(scripted.HttpStatus, CloudApiError.Create(scripted.Code, ErrorClassification.Classify(scripted.Code).Meaning, $"Scripted failure {scripted.Code}."));
         }
 
         if (verdict.ErrorCode is { } code)
         {
-            return Error(code is ErrorCodes.RateLimitHit or ErrorCodes.PairRateLimitHit ? 429 : 400, Rejection(code));
+            return SimulatorReply.Error(code is ErrorCodes.RateLimitHit or ErrorCodes.PairRateLimitHit ? 429 : 400, Rejection(code));
         }
 
         ScheduleStatuses(phoneNumberId, attempt, verdict.MarketingStopped, options);
@@ -176,9 +176,6 @@ public sealed class CloudApiSimulator
     private static string Unix(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     private static WebhookMetadata Metadata(string phoneNumberId) => new() { DisplayPhoneNumber = "1555" + phoneNumberId[^Math.Min(7, phoneNumberId.Length)..], PhoneNumberId = phoneNumberId };
-
-    private static SimulatorReply Error(int status, CloudApiError error) =>
-        new(status, JsonSerializer.SerializeToUtf8Bytes(new CloudApiErrorResponse { Error = error }, CloudApiJsonContext.Wire.CloudApiErrorResponse));
 
     private static CloudApiError Rejection(int code) => code switch
     {

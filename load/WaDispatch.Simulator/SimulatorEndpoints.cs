@@ -50,17 +50,14 @@ public static partial class SimulatorEndpoints
         var max = options.CurrentValue.MaxRequestBytes;
         var body = await ReadBodyAsync(context.Request, max).ConfigureAwait(false);
         var reply = !ApiVersion().IsMatch(version)
-            ? ErrorReply(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"Unknown API version '{version}'; use the form v21.0."))
+            ? SimulatorReply.Error(400, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"Unknown API version '{version}'; use the form v21.0."))
             : body is null
-                ? ErrorReply(413, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is larger than {max} bytes."))
+                ? SimulatorReply.Error(413, CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The request body is larger than {max} bytes."))
                 : simulator.Send(phoneNumberId, context.Request.Headers.Authorization, body);
         context.Response.StatusCode = reply.Status;
         context.Response.ContentType = reply.ContentType;
         await context.Response.Body.WriteAsync(reply.Body, context.RequestAborted).ConfigureAwait(false);
     }
-
-    private static SimulatorReply ErrorReply(int status, CloudApiError error) =>
-        new(status, JsonSerializer.SerializeToUtf8Bytes(new CloudApiErrorResponse { Error = error }, CloudApiJsonContext.Wire.CloudApiErrorResponse));
 
     [GeneratedRegex(@"^v\d+\.\d+$")]
     private static partial Regex ApiVersion();

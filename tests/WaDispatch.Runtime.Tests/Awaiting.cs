@@ -12,19 +12,4 @@ internal static class Awaiting
     public static Task Within(this Task task) => task.WaitAsync(Bound);
 
     public static Task<T> Within<T>(this Task<T> task) => task.WaitAsync(Bound);
-
-    /// <summary>Waits for work on other threads to reach a state the test cannot await directly.</summary>
-    public static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(2);
-        }
-    }
 }

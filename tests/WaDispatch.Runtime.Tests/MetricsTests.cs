@@ -1,3 +1,4 @@
+using WaDispatch.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using WaDispatch.Runtime.Tests.Grains;
@@ -44,7 +45,7 @@ public sealed class MetricsTests
         Assert.Equal([1], depths); // the first call queues behind activation
         var gate = GrainProbe.NewSignal();
         var running = counter.EnterAsync("running", gate.Task);
-        await Awaiting.UntilAsync(() => harness.Probe.Log.Contains("enter running"));
+        await Eventually.UntilAsync(() => harness.Probe.Log.Contains("enter running"));
         depths.Clear();
         var queued = new[] { counter.AddAsync(1).AsTask(), counter.AddAsync(1).AsTask() };
         gate.SetResult();

@@ -1,3 +1,4 @@
+using WaDispatch.Testing;
 using WaDispatch.Runtime.Tests.Grains;
 using Xunit;
 
@@ -54,7 +55,7 @@ public sealed class TimerTests
         for (var minute = 1; minute <= 16; minute++)
         {
             harness.Time.Advance(TimeSpan.FromSeconds(30));
-            await Awaiting.UntilAsync(() => harness.Probe.TimerTicks == minute);
+            await Eventually.UntilAsync(() => harness.Probe.TimerTicks == minute);
             harness.Time.Advance(TimeSpan.FromSeconds(30));
         }
 
@@ -74,7 +75,7 @@ public sealed class TimerTests
         var gate = GrainProbe.NewSignal();
         await harness.Counter("a").StartTimerAsync(TimeSpan.FromMinutes(1), gate.Task, dueTime: TimeSpan.FromSeconds(30)).Within();
         harness.Time.Advance(TimeSpan.FromSeconds(30));
-        await Awaiting.UntilAsync(() => harness.Probe.MaxInside == 1); // the tick runs, held at its gate
+        await Eventually.UntilAsync(() => harness.Probe.MaxInside == 1); // the tick runs, held at its gate
 
         harness.Time.Advance(TimeSpan.FromSeconds(16 * 60 - 30));
         Assert.Empty(harness.Probe.Deactivations);
@@ -94,7 +95,7 @@ public sealed class TimerTests
         await counter.StartTimerAsync(TimeSpan.FromMinutes(1), gate.Task, dueTime: TimeSpan.FromSeconds(30)).Within();
         await counter.StartTimerAsync(TimeSpan.FromMinutes(1), dueTime: TimeSpan.FromSeconds(40)).Within();
         harness.Time.Advance(TimeSpan.FromSeconds(30));
-        await Awaiting.UntilAsync(() => harness.Probe.MaxInside == 1); // the first timer's tick runs, held at its gate
+        await Eventually.UntilAsync(() => harness.Probe.MaxInside == 1); // the first timer's tick runs, held at its gate
         harness.Time.Advance(TimeSpan.FromSeconds(10)); // the second timer's tick queues behind it
 
         var stopping = harness.StopAsync();

@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,8 +37,7 @@ public sealed class SiloHostTests
         using var file = new TempSqliteFile();
         await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
         await app.StartAsync(Ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        using var client = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
 
         var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
 
@@ -56,8 +52,7 @@ public sealed class SiloHostTests
         using var file = new TempSqliteFile();
         await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
         await app.StartAsync(Ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        app.Services.GetRequiredService<IOptionsMonitor<CloudApiOptions>>().CurrentValue.BaseAddress = new Uri(address + SiloApplication.SimulatorPath + "/");
+        app.Services.GetRequiredService<IOptionsMonitor<CloudApiOptions>>().CurrentValue.BaseAddress = new Uri(KestrelApp.AddressOf(app), SiloApplication.SimulatorPath.TrimStart('/') + "/");
         var request = new SendMessageRequest
         {
             To = "+16505551234",
@@ -98,8 +93,7 @@ public sealed class SiloHostTests
         {
             await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", connectionString]);
             await app.StartAsync(Ct);
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            using var client = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
 
             var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
 

@@ -74,7 +74,7 @@ public sealed class WebhookTests
     {
         await using var sim = await StartAsync(o => o.TemplateCategories["receipt"] = "UTILITY");
         await sim.ControlAsync(HttpMethod.Post, "user-preferences", $$"""{"phone_number_id":"{{SimulatorHarness.Number}}","wa_id":"16505551234","value":"stop"}""");
-        var preference = Assert.Single((await sim.Receiver!.NextAsync()).Let(Change).ReadUserPreferences()!.UserPreferences!);
+        var preference = Assert.Single(Change(await sim.Receiver!.NextAsync()).ReadUserPreferences()!.UserPreferences!);
         Assert.Equal(("16505551234", "stop", "marketing_messages"), (preference.WaId, preference.Value, preference.Category));
 
         await sim.SendAsync("+16505551234", template: "promo");
@@ -107,16 +107,16 @@ public sealed class WebhookTests
 
         await sim.InboundAsync("16505551234");
         // Advance only once the retry's timer exists, so that the wait is measured from the failure.
-        await Until(() => sim.Simulator.WebhookStats.FailedAttempts == 1 && sim.Time.ActiveTimers == 1);
+        await Eventually.UntilAsync(() => sim.Simulator.WebhookStats.FailedAttempts == 1 && sim.Time.ActiveTimers == 1);
         sim.Time.Advance(TimeSpan.FromSeconds(10));
-        await Until(() => sim.Simulator.WebhookStats.FailedAttempts == 2 && sim.Time.ActiveTimers == 1);
+        await Eventually.UntilAsync(() => sim.Simulator.WebhookStats.FailedAttempts == 2 && sim.Time.ActiveTimers == 1);
         sim.Time.Advance(TimeSpan.FromSeconds(19));
         Assert.Equal(0, sim.Receiver.Waiting);
         sim.Time.Advance(TimeSpan.FromSeconds(1));
 
         var webhook = await sim.Receiver.NextAsync();
         Assert.True(WebhookSignature.Verify(webhook.Body, webhook.Signature, Secret));
-        await Until(() => sim.Simulator.WebhookStats.Delivered == 1);
+        await Eventually.UntilAsync(() => sim.Simulator.WebhookStats.Delivered == 1);
         Assert.Equal((1L, 2L, 0L), (sim.Simulator.WebhookStats.Delivered, sim.Simulator.WebhookStats.FailedAttempts, sim.Simulator.WebhookStats.Abandoned));
     }
 
@@ -174,19 +174,4 @@ public sealed class WebhookTests
         Assert.Equal("messages", change.Field);
         return change.ReadMessages()!;
     }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Condition not reached in time.");
-            await Task.Delay(2);
-        }
-    }
-}
-
-internal static class ReceivedWebhookExtensions
-{
-    public static T Let<T>(this ReceivedWebhook webhook, Func<ReceivedWebhook, T> f) => f(webhook);
 }

@@ -35,9 +35,12 @@ public sealed class KestrelApp : IAsyncDisposable
         var app = builder.Build();
         map(app);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new KestrelApp(app, new Uri(address + "/"));
+        return new KestrelApp(app, AddressOf(app));
     }
+
+    /// <summary>The base address (with a trailing slash) a started app listens on.</summary>
+    public static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -49,9 +49,6 @@ public static class ErrorClassification
         new(ErrorCodes.AccessDenied, ErrorClass.Auth, RetryHint.Never, "Access denied"),
     }.ToFrozenDictionary(a => a.Code);
 
-    /// <summary>Every code in the table.</summary>
-    public static IEnumerable<int> KnownCodes => Table.Keys;
-
     /// <summary>What to do about <paramref name="code"/>; unknown codes get the safe fallback with <see cref="ErrorAction.IsKnown"/> false.</summary>
     public static ErrorAction Classify(int code) =>
         Table.TryGetValue(code, out var action)

@@ -28,17 +28,15 @@ namespace WaDispatch.CloudApi.Serialization;
 [JsonSerializable(typeof(AccountAlertsValue))]
 public sealed partial class CloudApiJsonContext : JsonSerializerContext
 {
+    private static CloudApiJsonContext? s_wire;
+
     /// <summary>
     /// The context to read and write the wire format with: like <see cref="Default"/>, but escaping only
     /// what JSON requires, so that <c>+</c>, accents and emoji appear as Meta writes them. Cloud API
     /// bodies are never embedded in HTML, so HTML-safe escaping buys nothing and breaks
     /// byte-compatibility with Meta's examples.
     /// </summary>
-    public static CloudApiJsonContext Wire { get; } = new(new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        Encoder = MinimalJsonEncoder.Instance,
-    });
+    // Built on first use, not in a field initialiser: the generated Default lives in another part of
+    // this partial class, and initialisers of different parts run in no defined order.
+    public static CloudApiJsonContext Wire => s_wire ??= new(new JsonSerializerOptions(Default.Options) { Encoder = MinimalJsonEncoder.Instance });
 }

@@ -271,17 +271,7 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         var schedule = false;
         lock (_lock)
         {
-            _lastActive = Directory.Runtime.CoarseTimestamp;
-            if (drop)
-            {
-                _pendingDeactivation = DeactivationReason.InconsistentState;
-                _stateConflict = true;
-            }
-            else if (!interleaved && _pendingDeactivation == DeactivationReason.IdleCollection)
-            {
-                _pendingDeactivation = null;
-            }
-
+            RecordTurnEndLocked(activity: true, drop);
             if (interleaved)
             {
                 _interleaved--;
@@ -309,6 +299,28 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         else
         {
             ScheduleIf(schedule);
+        }
+    }
+
+    /// <summary>
+    /// What every turn's end records: activity keeps the activation (cancelling an idle collection that
+    /// waited for a timer turn), and a state conflict marks it for dropping.
+    /// </summary>
+    private void RecordTurnEndLocked(bool activity, bool drop)
+    {
+        if (activity)
+        {
+            _lastActive = Directory.Runtime.CoarseTimestamp;
+            if (_pendingDeactivation == DeactivationReason.IdleCollection)
+            {
+                _pendingDeactivation = null;
+            }
+        }
+
+        if (drop)
+        {
+            _pendingDeactivation = DeactivationReason.InconsistentState;
+            _stateConflict = true;
         }
     }
 
@@ -397,21 +409,7 @@ internal abstract class ActivationCore : IThreadPoolWorkItem
         DeactivationReason? deactivate;
         lock (_lock)
         {
-            if (finished is not null && finished.CountsAsActivity)
-            {
-                _lastActive = Directory.Runtime.CoarseTimestamp;
-                if (_pendingDeactivation == DeactivationReason.IdleCollection)
-                {
-                    _pendingDeactivation = null;
-                }
-            }
-
-            if (drop)
-            {
-                _pendingDeactivation = DeactivationReason.InconsistentState;
-                _stateConflict = true;
-            }
-
+            RecordTurnEndLocked(finished is not null && finished.CountsAsActivity, drop);
             deactivate = TakePendingDeactivationLocked();
             if (deactivate is null)
             {

@@ -4,7 +4,4 @@ namespace WaDispatch.Simulator.State;
 /// <param name="ErrorCode">The rejection code, or null when accepted.</param>
 /// <param name="Scripted">The scripted failure that answered, if one did.</param>
 /// <param name="MarketingStopped">Whether the user had stopped marketing when it was accepted.</param>
-internal readonly record struct SendVerdict(int? ErrorCode, ScriptedFailure? Scripted, bool MarketingStopped)
-{
-    public bool Accepted => ErrorCode is null && Scripted is null;
-}
+internal readonly record struct SendVerdict(int? ErrorCode, ScriptedFailure? Scripted, bool MarketingStopped);
