@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WaDispatch.Runtime.Persistence;
 using WaDispatch.Storage;
+using WaDispatch.Storage.Budgets;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -35,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => StorageDatabase.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IGrainStorage, AdoNetGrainStorage>();
+        services.AddSingleton<MessagingBudgetStore>();
         services.AddSingleton<IHostedService, SchemaMigrationService>();
         return services;
     }

@@ -40,6 +40,7 @@ public sealed class ErrorClassificationTests
     [InlineData(130472, ErrorClass.RecipientPermanent, false)]
     [InlineData(ErrorCodes.TransportFailure, ErrorClass.Transient, true)]
     [InlineData(ErrorCodes.TransportRejected, ErrorClass.RequestPermanent, false)]
+    [InlineData(ErrorCodes.MessagingLimitReached, ErrorClass.MessagingLimit, true)]
     public void EveryCodeOfThePlatformTable_HasItsActionClass(int code, ErrorClass expected, bool retry)
     {
         var action = ErrorClassification.Classify(code);

@@ -43,7 +43,7 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
     [Fact]
     public async Task AnAcceptedSend_IsATypedSuccess_WithTheWamid()
     {
-        var result = await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+        var result = await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(result.IsSuccess);
         Assert.Equal(200, result.HttpStatus);
@@ -57,9 +57,9 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
     public async Task ThroughputReached_IsALaneThrottle()
     {
         Simulator.SetMessagesPerSecond(Number, 1);
-        await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+        await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
 
-        var result = await Api.SendAsync(Number, Template("+16505550001"), TestContext.Current.CancellationToken);
+        var result = await Api.SendAsync(Number, Template("+16505550001"), cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(result, ErrorCodes.RateLimitHit, ErrorClass.LaneThrottle, 429);
         Assert.Equal("Cloud API message throughput has been reached.", result.Error!.Details);
@@ -71,10 +71,10 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
         Simulator.SetMessagesPerSecond(Number, 1000);
         for (var i = 0; i < 45; i++)
         {
-            Assert.True((await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken)).IsSuccess);
+            Assert.True((await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken)).IsSuccess);
         }
 
-        AssertError(await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken), ErrorCodes.PairRateLimitHit, ErrorClass.PairThrottle, 429);
+        AssertError(await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken), ErrorCodes.PairRateLimitHit, ErrorClass.PairThrottle, 429);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
     {
         var text = new SendMessageRequest { To = "+16505551234", Type = "text", Text = new TextContent { Body = "hello" } };
 
-        AssertError(await Api.SendAsync(Number, text, TestContext.Current.CancellationToken), ErrorCodes.ReEngagementMessage, ErrorClass.RequestPermanent, 400);
+        AssertError(await Api.SendAsync(Number, text, cancellationToken: TestContext.Current.CancellationToken), ErrorCodes.ReEngagementMessage, ErrorClass.RequestPermanent, 400);
     }
 
     [Fact]
@@ -90,19 +90,36 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
     {
         var invalid = Template("+16505551234") with { BizOpaqueCallbackData = new string('x', 600) };
 
-        var result = await Api.SendAsync(Number, invalid, TestContext.Current.CancellationToken);
+        var result = await Api.SendAsync(Number, invalid, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(result, ErrorCodes.InvalidParameter, ErrorClass.RequestPermanent, 0);
         Assert.Equal(0, Simulator.Stats(Number).RejectedTotal + Simulator.Stats(Number).AcceptedTotal);
     }
 
     [Fact]
+    public async Task ATokenReference_PicksThatNamedToken()
+    {
+        await using var named = Client(o =>
+        {
+            o.BaseAddress = _simulator.Address;
+            o.AccessTokens["campaigns"] = "simulator-token";
+        });
+        var api = named.GetRequiredService<ICloudApi>();
+
+        var withReference = await api.SendAsync(Number, Template("+16505551234"), "campaigns", TestContext.Current.CancellationToken);
+        var withoutReference = await api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(withReference.IsSuccess);
+        AssertError(withoutReference, ErrorCodes.AuthException, ErrorClass.Auth, 0);
+    }
+
+    [Fact]
     public async Task AWrongToken_IsAnAuthError_AndAMissingOneNeverReachesTheWire()
     {
-        AssertError(await Api.SendAsync("999", Template("+16505551234"), TestContext.Current.CancellationToken), ErrorCodes.AccessTokenExpired, ErrorClass.Auth, 401);
+        AssertError(await Api.SendAsync("999", Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken), ErrorCodes.AccessTokenExpired, ErrorClass.Auth, 401);
 
         await using var noToken = Client(o => o.BaseAddress = _simulator.Address);
-        var result = await noToken.GetRequiredService<ICloudApi>().SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+        var result = await noToken.GetRequiredService<ICloudApi>().SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(result, ErrorCodes.AuthException, ErrorClass.Auth, 0);
         Assert.Contains($"CloudApi:AccessTokens:{Number}", result.Error!.Details, StringComparison.Ordinal);
@@ -122,8 +139,8 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
     {
         Simulator.ScriptFailure(Number, new ScriptedFailure(code, 400, null), 1);
 
-        AssertError(await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken), code, expected, 400);
-        Assert.True((await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken)).IsSuccess);
+        AssertError(await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken), code, expected, 400);
+        Assert.True((await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken)).IsSuccess);
     }
 
     [Fact]
@@ -131,7 +148,7 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
     {
         Simulator.ScriptFailure(Number, new ScriptedFailure(424242, 400, null), 1);
 
-        var result = await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+        var result = await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(result, 424242, ErrorClass.RequestPermanent, 400);
         Assert.False(result.Action!.IsKnown);
@@ -143,8 +160,8 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
         Simulator.ScriptFailure(Number, new ScriptedFailure(0, 502, "<html><body>502 Bad Gateway</body></html>"), 1);
         Simulator.ScriptFailure(Number, new ScriptedFailure(0, 404, "<html>Not Found</html>"), 1);
 
-        var badGateway = await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
-        var notFound = await Api.SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+        var badGateway = await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
+        var notFound = await Api.SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(badGateway, ErrorCodes.TransportFailure, ErrorClass.Transient, 502);
         AssertError(notFound, ErrorCodes.TransportRejected, ErrorClass.RequestPermanent, 404);
@@ -170,7 +187,7 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
             o.AccessToken = "token";
         });
 
-        var result = await client.GetRequiredService<ICloudApi>().SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+        var result = await client.GetRequiredService<ICloudApi>().SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(result, code, expected, status);
         Assert.Equal(TimeSpan.Zero, result.RetryAfter); // a date in the past means now, never a negative wait
@@ -186,7 +203,7 @@ public sealed class GraphCloudApiTests : IAsyncLifetime
             o.AccessToken = "simulator-token";
         });
 
-        var result = await closed.GetRequiredService<ICloudApi>().SendAsync(Number, Template("+16505551234"), TestContext.Current.CancellationToken);
+        var result = await closed.GetRequiredService<ICloudApi>().SendAsync(Number, Template("+16505551234"), cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(result, ErrorCodes.TransportFailure, ErrorClass.Transient, 0);
         Assert.False(result.OutcomeUnknown);

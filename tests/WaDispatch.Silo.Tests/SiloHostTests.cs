@@ -60,7 +60,7 @@ public sealed class SiloHostTests
             Template = new TemplateContent { Name = "hello_world", Language = new TemplateLanguage { Code = "en_US" } },
         };
 
-        var result = await app.Services.GetRequiredService<ICloudApi>().SendAsync("106540352242922", request, Ct);
+        var result = await app.Services.GetRequiredService<ICloudApi>().SendAsync("106540352242922", request, cancellationToken: Ct);
 
         Assert.True(result.IsSuccess, result.Error?.Details);
         Assert.Equal(result.MessageId, Assert.Single(app.Services.GetRequiredService<CloudApiSimulator>().Ledger("106540352242922")).Id);

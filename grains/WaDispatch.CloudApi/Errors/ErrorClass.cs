@@ -35,4 +35,7 @@ public enum ErrorClass
 
     /// <summary>Token or permission problem: stop and alert; retrying cannot help.</summary>
     Auth,
+
+    /// <summary>The business's messaging limit is spent: defer business-initiated sends until capacity frees.</summary>
+    MessagingLimit,
 }

@@ -104,4 +104,11 @@ public static class ErrorCodes
 
     /// <summary>WaDispatch's own: a non-retryable HTTP answer without a Cloud API body (e.g. 404 from a wrong base URL).</summary>
     public const int TransportRejected = -2;
+
+    /// <summary>
+    /// WaDispatch's own: the business's messaging limit (unique recipients reached outside a
+    /// customer-service window in a moving 24 h) is spent. Meta has no code for it; WaDispatch refuses
+    /// the send itself, with details naming the tier and when capacity returns.
+    /// </summary>
+    public const int MessagingLimitReached = -10;
 }

@@ -21,11 +21,14 @@ public sealed class CloudApiOptions
     /// <summary>The access token for numbers without their own. From configuration or environment only; never logged.</summary>
     public string? AccessToken { get; set; }
 
-    /// <summary>Access tokens per phone number id (<c>CloudApi:AccessTokens:{phone_number_id}</c>).</summary>
+    /// <summary>
+    /// Named access tokens (<c>CloudApi:AccessTokens:{name}</c>): a number uses the entry named by its
+    /// token reference, else the entry named by its phone number id, else <see cref="AccessToken"/>.
+    /// </summary>
     public Dictionary<string, string> AccessTokens { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The token for <paramref name="phoneNumberId"/>, or null when none is configured.</summary>
-    public string? TokenFor(string phoneNumberId) =>
-        AccessTokens.TryGetValue(phoneNumberId, out var token) && !string.IsNullOrEmpty(token) ? token
+    /// <summary>The token named <paramref name="name"/>, else the default token; null when neither is configured.</summary>
+    public string? TokenFor(string name) =>
+        AccessTokens.TryGetValue(name, out var token) && !string.IsNullOrEmpty(token) ? token
         : string.IsNullOrEmpty(AccessToken) ? null : AccessToken;
 }

@@ -35,7 +35,7 @@ public sealed partial class GraphCloudApi : ICloudApi
     }
 
     /// <inheritdoc />
-    public async Task<SendResult> SendAsync(string phoneNumberId, SendMessageRequest request, CancellationToken cancellationToken = default)
+    public async Task<SendResult> SendAsync(string phoneNumberId, SendMessageRequest request, string? tokenReference = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(phoneNumberId);
         ArgumentNullException.ThrowIfNull(request);
@@ -45,10 +45,11 @@ public sealed partial class GraphCloudApi : ICloudApi
         }
 
         var options = _options.CurrentValue;
-        if (options.TokenFor(phoneNumberId) is not { } token)
+        var tokenName = tokenReference ?? phoneNumberId;
+        if (options.TokenFor(tokenName) is not { } token)
         {
             return SendResult.Failure(
-                CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for phone number {phoneNumberId}: set CloudApi:AccessTokens:{phoneNumberId} or CloudApi:AccessToken."),
+                CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for phone number {phoneNumberId}: set CloudApi:AccessTokens:{tokenName} or CloudApi:AccessToken."),
                 httpStatus: 0);
         }
 

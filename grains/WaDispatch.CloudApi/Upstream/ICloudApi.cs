@@ -9,5 +9,12 @@ public interface ICloudApi
     /// Sends one message from <paramref name="phoneNumberId"/>. Expected outcomes — accepted, throttled,
     /// rejected — are results, not exceptions; only cancellation by <paramref name="cancellationToken"/> throws.
     /// </summary>
-    Task<SendResult> SendAsync(string phoneNumberId, SendMessageRequest request, CancellationToken cancellationToken = default);
+    /// <param name="phoneNumberId">The business phone number that sends.</param>
+    /// <param name="request">The message.</param>
+    /// <param name="tokenReference">
+    /// Which configured access token to use (<c>CloudApi:AccessTokens:{reference}</c>); null uses the
+    /// number's own entry, then the default token. Tokens are never passed around, only their names.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    Task<SendResult> SendAsync(string phoneNumberId, SendMessageRequest request, string? tokenReference = null, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.Runtime;
+using WaDispatch.Runtime.Persistence;
+using WaDispatch.Storage.Budgets;
+
+namespace WaDispatch.Grains.Budgets;
+
+/// <summary>
+/// A business portfolio's messaging limit. Counts live in memory for decisions and in the
+/// <c>messaging_budget</c> table row by row; settings live in grain state.
+/// </summary>
+public sealed class BusinessGrain : Grain, IBusinessGrain
+{
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
+    private readonly IPersistentState<BusinessSettings> _settings;
+    private readonly MessagingBudgetStore _store;
+    private readonly BudgetWriter _writer;
+    private readonly MessagingLimitTier _defaultTier;
+    private readonly Dictionary<string, MessagingLimitBudget> _budgets = new(StringComparer.Ordinal);
+    private List<BudgetEntry> _entries = [];
+
+    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
+    public BusinessGrain(IPersistentState<BusinessSettings> settings, MessagingBudgetStore store, IOptions<BudgetOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _settings = settings;
+        _store = store;
+        _writer = new BudgetWriter(store);
+        _defaultTier = MessagingLimitTiers.Parse(options.Value.DefaultTier, "Budgets:DefaultTier");
+    }
+
+    private MessagingLimitTier Tier => _settings.State.Tier ?? _defaultTier;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var now = TimeProvider.GetUtcNow();
+        await _store.PruneAsync(GrainKey, now - MessagingLimitBudget.Window, cancellationToken).ConfigureAwait(false);
+        _entries = await _store.ReadAsync(GrainKey, now - MessagingLimitBudget.Window, cancellationToken).ConfigureAwait(false);
+        Rebuild();
+        RegisterGrainTimer(PruneAsync, PruneEvery, PruneEvery);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writer.FlushAsync();
+
+    /// <inheritdoc />
+    public ValueTask<BudgetDecision> ChargeAsync(BudgetCharge charge)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        ArgumentException.ThrowIfNullOrEmpty(charge.PhoneNumberId, "phone_number_id");
+        ArgumentException.ThrowIfNullOrEmpty(charge.WaId, "wa_id");
+        var capacity = Tier.Capacity();
+        if (charge.WindowOpen || capacity == int.MaxValue)
+        {
+            return ValueTask.FromResult(new BudgetDecision(BudgetVerdict.Free));
+        }
+
+        var now = TimeProvider.GetUtcNow();
+        var budget = BudgetOf(charge.PhoneNumberId);
+        var count = budget.Count(charge.WaId, now, capacity);
+        if (count == BudgetCount.Full)
+        {
+            var retryAt = budget.FreeTimes()[0];
+            return ValueTask.FromResult(charge.Requester == BudgetRequester.Campaign
+                ? new BudgetDecision(BudgetVerdict.Deferred, retryAt)
+                : new BudgetDecision(BudgetVerdict.Rejected, retryAt, LimitReached(charge.PhoneNumberId, budget.Used, retryAt)));
+        }
+
+        var entry = new BudgetEntry(GrainKey, charge.PhoneNumberId, charge.WaId, now);
+        _entries.Add(entry);
+        var committed = _writer.Record(entry);
+        return ValueTask.FromResult(new BudgetDecision(count == BudgetCount.Counted ? BudgetVerdict.Charged : BudgetVerdict.Free) { Committed = committed });
+    }
+
+    /// <inheritdoc />
+    public ValueTask<BudgetPreflight> PreflightAsync(string phoneNumberId, int recipients)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(phoneNumberId);
+        ArgumentOutOfRangeException.ThrowIfNegative(recipients);
+        var now = TimeProvider.GetUtcNow();
+        var capacity = Tier.Capacity();
+        if (capacity == int.MaxValue)
+        {
+            return ValueTask.FromResult(new BudgetPreflight(recipients, recipients, now, null));
+        }
+
+        var budget = BudgetOf(phoneNumberId);
+        budget.Prune(now);
+
+        // Places in the order they free: those in use, then the free ones once the batch takes them now.
+        var places = budget.FreeTimes();
+        var freeNow = Math.Max(0, capacity - places.Count);
+        places.AddRange(Enumerable.Repeat(now + MessagingLimitBudget.Window, freeNow));
+        var fitsNow = Math.Min(recipients, freeNow);
+        var waiting = recipients - fitsNow;
+        var allFitBy = now;
+        if (waiting > 0 && places.Count > 0)
+        {
+            // The j-th waiting recipient takes the place that frees j-th, cycling a day later each round.
+            var last = waiting - 1;
+            allFitBy = places[last % places.Count] + (MessagingLimitBudget.Window * (last / places.Count));
+        }
+
+        DateTimeOffset? next = freeNow == 0 && places.Count > 0 ? places[0] : null;
+        return ValueTask.FromResult(new BudgetPreflight(recipients, fitsNow, allFitBy, next));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<BusinessSnapshot> ConfigureAsync(BusinessConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var scopeChanged = _settings.State.Scope != configuration.Scope;
+        _settings.State.Tier = configuration.Tier;
+        _settings.State.Scope = configuration.Scope;
+        await _settings.WriteStateAsync().ConfigureAwait(false);
+        if (scopeChanged)
+        {
+            Rebuild();
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public ValueTask<BusinessSnapshot> GetSnapshotAsync() => ValueTask.FromResult(Snapshot());
+
+    private BusinessSnapshot Snapshot()
+    {
+        var now = TimeProvider.GetUtcNow();
+        var tier = Tier;
+        var capacity = tier.Capacity();
+        var unlimited = capacity == int.MaxValue;
+        var usage = new List<BudgetUsage>();
+        foreach (var (key, budget) in _budgets.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            budget.Prune(now);
+            var frees = budget.FreeTimes();
+            usage.Add(new BudgetUsage(key.Length == 0 ? null : key, budget.Used, unlimited ? null : Math.Max(0, capacity - budget.Used), frees.Count > 0 ? frees[0] : null));
+        }
+
+        if (usage.Count == 0 && _settings.State.Scope == BudgetScope.Business)
+        {
+            usage.Add(new BudgetUsage(null, 0, unlimited ? null : capacity, null));
+        }
+
+        return new BusinessSnapshot(GrainKey, tier, _settings.State.Tier is null, unlimited ? null : capacity, _settings.State.Scope, usage);
+    }
+
+    private MessagingLimitBudget BudgetOf(string phoneNumberId)
+    {
+        var key = _settings.State.Scope == BudgetScope.PhoneNumber ? phoneNumberId : string.Empty;
+        if (!_budgets.TryGetValue(key, out var budget))
+        {
+            budget = new MessagingLimitBudget();
+            _budgets.Add(key, budget);
+        }
+
+        return budget;
+    }
+
+    /// <summary>Rebuilds the budgets from the entries for the current scope (at activation, or when the scope changes).</summary>
+    private void Rebuild()
+    {
+        _budgets.Clear();
+        foreach (var entry in _entries.OrderBy(e => e.CountedAt))
+        {
+            BudgetOf(entry.PhoneNumberId).Restore(entry.WaId, entry.CountedAt);
+        }
+    }
+
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = TimeProvider.GetUtcNow() - MessagingLimitBudget.Window;
+        _entries.RemoveAll(e => e.CountedAt <= cutoff);
+        await _store.PruneAsync(GrainKey, cutoff, cancellationToken).ConfigureAwait(false);
+    }
+
+    private CloudApiError LimitReached(string phoneNumberId, int used, DateTimeOffset retryAt)
+    {
+        var tier = Tier;
+        var scope = _settings.State.Scope == BudgetScope.PhoneNumber ? $"phone number {phoneNumberId} of business {GrainKey}" : $"business {GrainKey}";
+        return CloudApiError.Create(
+            ErrorCodes.MessagingLimitReached,
+            "Messaging limit reached",
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"The messaging limit of {scope} is {tier.ToWireName()}: {tier.Capacity()} unique recipients outside a customer-service window per moving 24 hours, and {used} are counted. Capacity returns at {retryAt:yyyy-MM-ddTHH:mm:ssZ}."));
+    }
+}

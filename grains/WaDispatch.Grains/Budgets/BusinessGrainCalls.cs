@@ -1,0 +1,23 @@
+using WaDispatch.Runtime;
+
+namespace WaDispatch.Grains.Budgets;
+
+/// <summary>Calls on a <see cref="IBusinessGrain"/> reference that read like method calls.</summary>
+public static class BusinessGrainCalls
+{
+    /// <inheritdoc cref="IBusinessGrain.ChargeAsync"/>
+    public static ValueTask<BudgetDecision> ChargeAsync(this GrainReference<IBusinessGrain> business, BudgetCharge charge) =>
+        business.InvokeAsync(static (g, c) => g.ChargeAsync(c), charge);
+
+    /// <inheritdoc cref="IBusinessGrain.PreflightAsync"/>
+    public static ValueTask<BudgetPreflight> PreflightAsync(this GrainReference<IBusinessGrain> business, string phoneNumberId, int recipients) =>
+        business.InvokeAsync(static (g, a) => g.PreflightAsync(a.phoneNumberId, a.recipients), (phoneNumberId, recipients));
+
+    /// <inheritdoc cref="IBusinessGrain.ConfigureAsync"/>
+    public static ValueTask<BusinessSnapshot> ConfigureAsync(this GrainReference<IBusinessGrain> business, BusinessConfiguration configuration) =>
+        business.InvokeAsync(static (g, c) => g.ConfigureAsync(c), configuration);
+
+    /// <inheritdoc cref="IBusinessGrain.GetSnapshotAsync"/>
+    public static ValueTask<BusinessSnapshot> GetSnapshotAsync(this GrainReference<IBusinessGrain> business) =>
+        business.InvokeAsync(static g => g.GetSnapshotAsync());
+}

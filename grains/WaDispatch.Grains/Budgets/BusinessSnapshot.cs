@@ -1,0 +1,10 @@
+namespace WaDispatch.Grains.Budgets;
+
+/// <summary>A business's messaging limit and what is used of it (<c>GET /v1/businesses/{id}</c>).</summary>
+/// <param name="BusinessId">The business portfolio id.</param>
+/// <param name="Tier">The tier.</param>
+/// <param name="TierIsDefault">Whether the tier is the configured default rather than set for this business.</param>
+/// <param name="Capacity">Unique recipients per moving 24 h; null when unlimited.</param>
+/// <param name="Scope">Who shares the budget.</param>
+/// <param name="Budgets">The portfolio's budget, or one per number that used budget in per-number scope.</param>
+public sealed record BusinessSnapshot(string BusinessId, MessagingLimitTier Tier, bool TierIsDefault, int? Capacity, BudgetScope Scope, IReadOnlyList<BudgetUsage> Budgets);

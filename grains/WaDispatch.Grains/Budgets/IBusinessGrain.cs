@@ -1,0 +1,22 @@
+namespace WaDispatch.Grains.Budgets;
+
+/// <summary>
+/// One business portfolio's messaging limit (key: business portfolio id): unique recipients reached
+/// outside a customer-service window in a moving 24 h, shared by its numbers or counted per number.
+/// </summary>
+/// <remarks>A number configured without a business is its own business, keyed by its phone number id.</remarks>
+public interface IBusinessGrain
+{
+    /// <summary>Asks for budget for one send; records the recipient when it costs a place.</summary>
+    /// <exception cref="ArgumentException">An id is missing.</exception>
+    ValueTask<BudgetDecision> ChargeAsync(BudgetCharge charge);
+
+    /// <summary>How <paramref name="recipients"/> new recipients from <paramref name="phoneNumberId"/> fit: how many now, and when the rest.</summary>
+    ValueTask<BudgetPreflight> PreflightAsync(string phoneNumberId, int recipients);
+
+    /// <summary>Sets the tier and scope; counts already recorded stay.</summary>
+    ValueTask<BusinessSnapshot> ConfigureAsync(BusinessConfiguration configuration);
+
+    /// <summary>The tier, scope and use of the budget.</summary>
+    ValueTask<BusinessSnapshot> GetSnapshotAsync();
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Lanes;
+
+namespace WaDispatch.Grains;
+
+/// <summary>Source-generated JSON for the domain grains' persisted state; enums by name, so reordering one never corrupts state.</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSerializable(typeof(LaneSettings))]
+[JsonSerializable(typeof(BusinessSettings))]
+internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace WaDispatch.Grains.Lanes;
+
+/// <summary>The lanes' log events; ids 2000–2099 are reserved for them.</summary>
+internal static partial class LaneLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Lane {PhoneNumberId} stopped by error {Code} ({Title}): {Details}. It sends again once an operator resumes it.")]
+    public static partial void Stopped(ILogger logger, string phoneNumberId, int code, string title, string? details);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Lane {PhoneNumberId} resumed")]
+    public static partial void Resumed(ILogger logger, string phoneNumberId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: a take turn failed; retrying in a second")]
+    public static partial void TakeFailed(ILogger logger, Exception exception, string phoneNumberId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: the answer to send {SendId} could not be handed to the lane ({Reason}); the send was completed directly as {Status}")]
+    public static partial void AnswerNotHandedBack(ILogger logger, string phoneNumberId, string sendId, string reason, SendStatus status);
+}

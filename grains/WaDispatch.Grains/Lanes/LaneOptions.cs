@@ -1,0 +1,30 @@
+namespace WaDispatch.Grains.Lanes;
+
+/// <summary>Settings every lane shares (configuration section <c>Lanes</c>).</summary>
+public sealed class LaneOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Lanes";
+
+    /// <summary>The tier of a number nobody configured, in messages per second. Default 80, Meta's default.</summary>
+    public int DefaultThroughputMps { get; set; } = 80;
+
+    /// <summary>
+    /// The most sends one number may have upstream at once. A lane starts lower
+    /// (<see cref="InitialInFlight"/>) and grows by one per accepted send, so that a cold connection
+    /// pool is not hit by a wall of requests that then arrive together. Default 256.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 256;
+
+    /// <summary>Where the in-flight limit starts, and restarts after the lane was idle a minute. Default 8.</summary>
+    public int InitialInFlight { get; set; } = 8;
+
+    /// <summary>The longest wait between retries of a transient error (before jitter). Default 5 min.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a 131057 (maintenance, throughput upgrade) pauses the lane when Meta gives no Retry-After. Default 60 s.</summary>
+    public TimeSpan MaintenancePause { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The share of the tier kept unused against timer and network jitter. Default 0.025 (pace at 97.5 %).</summary>
+    public double Headroom { get; set; } = 0.025;
+}

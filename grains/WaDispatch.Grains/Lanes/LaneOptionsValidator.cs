@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace WaDispatch.Grains.Lanes;
+
+/// <summary>Checks <see cref="LaneOptions"/> at start-up; each failure names its setting.</summary>
+internal sealed class LaneOptionsValidator : IValidateOptions<LaneOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LaneOptions options)
+    {
+        var failures = new List<string>();
+        if (options.DefaultThroughputMps is < 1 or > LaneConfiguration.MaxThroughputMps)
+        {
+            failures.Add($"Lanes:DefaultThroughputMps is {options.DefaultThroughputMps}; it must be between 1 and {LaneConfiguration.MaxThroughputMps}.");
+        }
+
+        if (options.MaxInFlight < 1)
+        {
+            failures.Add($"Lanes:MaxInFlight is {options.MaxInFlight}; it must be at least 1.");
+        }
+
+        if (options.InitialInFlight < 1 || options.InitialInFlight > options.MaxInFlight)
+        {
+            failures.Add($"Lanes:InitialInFlight is {options.InitialInFlight}; it must be between 1 and Lanes:MaxInFlight ({options.MaxInFlight}).");
+        }
+
+        if (options.MaxRetryDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"Lanes:MaxRetryDelay is {options.MaxRetryDelay}; it must be positive.");
+        }
+
+        if (options.MaintenancePause <= TimeSpan.Zero)
+        {
+            failures.Add($"Lanes:MaintenancePause is {options.MaintenancePause}; it must be positive.");
+        }
+
+        if (options.Headroom is < 0 or >= 0.5)
+        {
+            failures.Add($"Lanes:Headroom is {options.Headroom}; it must be at least 0 and below 0.5.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Upstream;
+using WaDispatch.Runtime;
+
+namespace WaDispatch.Grains.Lanes;
+
+/// <summary>
+/// Carries a lane's sends upstream outside its turns: asks the lane for permitted sends (a turn),
+/// starts their HTTP calls without awaiting them, and hands each answer back as a call. Then waits for
+/// what the lane said: the next permit, a signal, or a held send coming due.
+/// </summary>
+internal sealed class LanePump
+{
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly string _phoneNumberId;
+    private readonly GrainReference<IPhoneNumberGrain> _lane;
+    private readonly ICloudApi _upstream;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private volatile bool _stopped;
+
+    public LanePump(string phoneNumberId, GrainReference<IPhoneNumberGrain> lane, ICloudApi upstream, TimeProvider time, ILogger logger)
+    {
+        _phoneNumberId = phoneNumberId;
+        _lane = lane;
+        _upstream = upstream;
+        _time = time;
+        _logger = logger;
+    }
+
+    public void Start() => _ = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Stops taking sends; the lane pulses its signal so that a waiting pump notices. Sends already
+    /// upstream finish and report on their own.
+    /// </summary>
+    public void Stop() => _stopped = true;
+
+    private async Task RunAsync()
+    {
+        while (!_stopped)
+        {
+            LaneBatch batch;
+            try
+            {
+                batch = await _lane.InvokeAsync(static (g, pump) => ((PhoneNumberGrain)g).TakeAsync(pump), this).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopped)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LaneLog.TakeFailed(_logger, ex, _phoneNumberId);
+                await Task.Delay(FailureBackoff, _time).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var send in batch.Sends)
+            {
+                _ = SendAsync(send, batch.TokenReference);
+            }
+
+            await WaitAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendAsync(OutboundSend send, string? tokenReference)
+    {
+        SendResult result;
+        try
+        {
+            // Not cancelled on Stop: a send that left must finish, so that its answer is known.
+            result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            result = SendResult.Failure(CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), 0, outcomeUnknown: true);
+        }
+
+        try
+        {
+            await _lane.InvokeAsync(static (g, answer) => ((PhoneNumberGrain)g).CompleteAsync(answer.send, answer.result), (send, result)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The runtime is shutting down or the grain failed: the answer still reaches the send's owner.
+            var status = result.IsSuccess ? SendStatus.Sent : result.OutcomeUnknown ? SendStatus.Failed : SendStatus.Abandoned;
+            send.TryComplete(status, result.Response, result.Error, _time.GetUtcNow());
+            LaneLog.AnswerNotHandedBack(_logger, _phoneNumberId, send.Id, ex.GetType().Name, status);
+        }
+    }
+
+    private async Task WaitAsync(LaneBatch batch)
+    {
+        switch (batch.Next.Wait)
+        {
+            case LaneWait.None:
+                return;
+            case LaneWait.Signal:
+                await batch.Signal.ConfigureAwait(false);
+                return;
+            default:
+                var delay = _time.GetElapsedTime(_time.GetTimestamp(), batch.Next.WakeAt);
+                if (delay > TimeSpan.Zero && !batch.Signal.IsCompleted)
+                {
+                    using var wake = new CancellationTokenSource();
+                    var timer = Task.Delay(delay, _time, wake.Token);
+                    await Task.WhenAny(batch.Signal, timer).ConfigureAwait(false);
+                    await wake.CancelAsync().ConfigureAwait(false);
+                }
+
+                return;
+        }
+    }
+}

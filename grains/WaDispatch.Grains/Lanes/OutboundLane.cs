@@ -1,0 +1,368 @@
+using System.Threading.RateLimiting;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Upstream;
+using WaDispatch.Grains.Pacing;
+
+namespace WaDispatch.Grains.Lanes;
+
+/// <summary>
+/// The decisions of one phone number's lane, free of I/O: which send goes next (priority, then
+/// round-robin between flows), whether its permit has come (<see cref="SmoothRateLimiter"/>), how many
+/// may be upstream at once, and what each upstream answer does to the send and to the lane.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: <see cref="PhoneNumberGrain"/> calls it inside its turns only. All time comes from
+/// the injected clock, so tests drive it step by step.
+/// </remarks>
+internal sealed class OutboundLane : IDisposable
+{
+    /// <summary>A 130429 cuts the paced rate to this share of what it was...</summary>
+    private const double ThrottleCut = 0.7;
+
+    /// <summary>...but never below this share of the tier...</summary>
+    private const double ThrottleFloor = 0.05;
+
+    /// <summary>...and 130429s within this long of the last cut (answers to sends already in flight) cut nothing more.</summary>
+    private static readonly TimeSpan ThrottleSettle = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>After a second without 130429, the rate recovers by this share of the tier per second.</summary>
+    private const double RecoveryPerSecond = 0.1;
+
+    private static readonly TimeSpan RecoveryHold = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan IdleReset = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StoppedPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxPairSnooze = TimeSpan.FromMinutes(17);
+
+    private readonly LaneOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SmoothRateLimiter _limiter;
+    private readonly OutboundQueue _queue = new();
+    private readonly RateMeter _outbound;
+    private readonly RateMeter _inbound;
+    private readonly Random _jitter;
+    private double _throttle = 1;
+    private long _lastThrottleAt = long.MinValue;
+    private long _lastRecoveryAt;
+    private long _pausedUntil;
+    private long _idleSince;
+    private long _sent;
+    private long _failed;
+    private long _expired;
+    private long _rateLimited;
+    private long _retried;
+
+    public OutboundLane(int throughputMps, LaneOptions options, TimeProvider time, Random? jitter = null)
+    {
+        _options = options;
+        _time = time;
+        _jitter = jitter ?? Random.Shared;
+        ThroughputMps = throughputMps;
+        _limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = throughputMps, Headroom = options.Headroom, TimeProvider = time });
+        _outbound = new RateMeter(time);
+        _inbound = new RateMeter(time);
+        InFlightLimit = options.InitialInFlight;
+        _idleSince = time.GetTimestamp();
+    }
+
+    public int ThroughputMps { get; private set; }
+
+    public LaneStatus Status { get; private set; }
+
+    public LaneStopReason? StopReason { get; private set; }
+
+    public int InFlight { get; private set; }
+
+    public int InFlightLimit { get; private set; }
+
+    /// <summary>Every send the lane holds: queued, held, and upstream.</summary>
+    public int Backlog => _queue.Count + InFlight;
+
+    /// <summary>Changes the tier; the next permit already follows it.</summary>
+    public void SetThroughput(int throughputMps)
+    {
+        ThroughputMps = throughputMps;
+        ApplyRate();
+    }
+
+    public void Enqueue(OutboundSend send)
+    {
+        var now = _time.GetTimestamp();
+        if (Backlog == 0 && Elapsed(_idleSince, now) >= IdleReset)
+        {
+            // Connections idle this long may be gone: start small again.
+            InFlightLimit = _options.InitialInFlight;
+        }
+
+        _queue.Enqueue(send);
+    }
+
+    /// <summary>Inbound messages the webhook path saw: they used the tier at Meta, so outbound gives way.</summary>
+    public void RecordInbound(int count)
+    {
+        _limiter.Consume(count);
+        _inbound.Add(_time.GetTimestamp(), count);
+    }
+
+    /// <summary>
+    /// Grants permits and hands out up to <paramref name="max"/> sends, highest priority first, while
+    /// the in-flight limit allows. Says when to come back.
+    /// </summary>
+    public LaneTake Take(int max, List<OutboundSend> taken)
+    {
+        var now = _time.GetTimestamp();
+        var utcNow = _time.GetUtcNow();
+        if (Status == LaneStatus.Paused && now >= _pausedUntil)
+        {
+            Status = LaneStatus.Running;
+        }
+
+        if (Status != LaneStatus.Running)
+        {
+            ExpireWaiting(utcNow);
+            if (_queue.Count == 0)
+            {
+                return LaneTake.ForSignal;
+            }
+
+            var poll = now + Ticks(StoppedPoll);
+            return LaneTake.Until(Status == LaneStatus.Paused ? Math.Min(_pausedUntil, poll) : poll);
+        }
+
+        Recover(now);
+        while (taken.Count < max)
+        {
+            if (InFlight >= InFlightLimit)
+            {
+                return LaneTake.ForSignal;
+            }
+
+            if (!_queue.TryDequeue(now, out var send))
+            {
+                return _queue.NextHeldAt is { } heldAt ? LaneTake.Until(heldAt) : LaneTake.ForSignal;
+            }
+
+            if (send.ExpiresAt <= utcNow)
+            {
+                Expire(send, utcNow);
+                continue;
+            }
+
+            using var lease = _limiter.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                _queue.Return(send);
+                lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
+                return LaneTake.Until(now + Ticks(retryAfter));
+            }
+
+            send.Attempts++;
+            send.TakenBy = this;
+            InFlight++;
+            _outbound.Add(now);
+            taken.Add(send);
+        }
+
+        return LaneTake.Again;
+    }
+
+    /// <summary>What an upstream answer does: to the send (done, retried, held, failed) and to the lane (slowed, paused, stopped).</summary>
+    public void Complete(OutboundSend send, SendResult result)
+    {
+        if (ReferenceEquals(send.TakenBy, this))
+        {
+            InFlight--;
+        }
+
+        send.TakenBy = null;
+        var now = _time.GetTimestamp();
+        var utcNow = _time.GetUtcNow();
+        if (result.IsSuccess)
+        {
+            _sent++;
+            InFlightLimit = Math.Min(_options.MaxInFlight, InFlightLimit + 1);
+            send.TryComplete(SendStatus.Sent, result.Response, null, utcNow);
+        }
+        else
+        {
+            React(send, result, now, utcNow);
+        }
+
+        if (Backlog == 0)
+        {
+            _idleSince = now;
+        }
+    }
+
+    /// <summary>Stops the lane until <see cref="Resume"/>; its sends wait (and expire).</summary>
+    public void Stop(LaneStopReason reason)
+    {
+        Status = LaneStatus.Stopped;
+        StopReason = reason;
+    }
+
+    /// <summary>Ends a stop or a pause.</summary>
+    public void Resume()
+    {
+        Status = LaneStatus.Running;
+        StopReason = null;
+        _pausedUntil = 0;
+    }
+
+    /// <summary>Completes every waiting send as abandoned (the lane is going away); sends upstream finish on their own.</summary>
+    public void AbandonWaiting()
+    {
+        var utcNow = _time.GetUtcNow();
+        foreach (var send in _queue.RemoveAll(static _ => true))
+        {
+            send.TryComplete(SendStatus.Abandoned, null, null, utcNow);
+        }
+    }
+
+    public LaneSnapshot Snapshot(string phoneNumberId, LaneSettings settings)
+    {
+        var now = _time.GetTimestamp();
+        return new LaneSnapshot
+        {
+            PhoneNumberId = phoneNumberId,
+            ThroughputMps = ThroughputMps,
+            ThroughputIsDefault = settings.ThroughputMps is null,
+            PacedMps = Math.Round(_limiter.PacedPerSecond, 3),
+            OutboundPerSecond = _outbound.PerSecond(now),
+            InboundPerSecond = _inbound.PerSecond(now),
+            Queued = new LaneQueueDepth(_queue.ReadyIn(SendPriority.Reply), _queue.ReadyIn(SendPriority.Transactional), _queue.ReadyIn(SendPriority.Bulk), _queue.HeldCount),
+            InFlight = InFlight,
+            InFlightLimit = InFlightLimit,
+            Status = Status,
+            StopReason = StopReason,
+            PausedUntil = Status == LaneStatus.Paused ? _time.GetUtcNow() + TimeSpan.FromSeconds((double)(_pausedUntil - now) / _time.TimestampFrequency) : null,
+            BusinessId = settings.BusinessId,
+            DisplayPhoneNumber = settings.DisplayPhoneNumber,
+            TokenReference = settings.TokenReference,
+            Counters = new LaneCounters(_sent, _failed, _expired, _rateLimited, _retried),
+        };
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    private void React(OutboundSend send, SendResult result, long now, DateTimeOffset utcNow)
+    {
+        var error = result.Error!;
+        var action = result.Action ?? ErrorClassification.Classify(error.Code);
+        send.LastError = error;
+        switch (action.Class)
+        {
+            case ErrorClass.LaneThrottle:
+                // Back-pressure, never a failure: slow down and send it again, first in its flow.
+                _rateLimited++;
+                Throttle(now);
+                Retry(send);
+                break;
+            case ErrorClass.MaintenancePause:
+                Pause(now, result.RetryAfter ?? _options.MaintenancePause);
+                Retry(send);
+                break;
+            case ErrorClass.AccountThrottle:
+                Pause(now, result.RetryAfter ?? action.Retry.Delay);
+                Retry(send);
+                break;
+            case ErrorClass.StopLane or ErrorClass.Auth:
+                Stop(new LaneStopReason(error.Code, error.Message ?? action.Meaning, error.Details, utcNow));
+                Retry(send);
+                break;
+            case ErrorClass.Transient when !result.OutcomeUnknown:
+                send.TransientFailures++;
+                var delay = action.Retry.DelayFor(send.TransientFailures - 1, _options.MaxRetryDelay) * (0.5 + (0.5 * _jitter.NextDouble()));
+                Hold(send, now, delay, utcNow);
+                break;
+            case ErrorClass.PairThrottle:
+                send.PairThrottles++;
+                Hold(send, now, action.Retry.DelayFor(send.PairThrottles - 1, MaxPairSnooze), utcNow);
+                break;
+            default:
+                // Refused for good, or sent-or-not unknown: retrying could deliver it twice.
+                _failed++;
+                send.TryComplete(SendStatus.Failed, null, error, utcNow);
+                break;
+        }
+    }
+
+    private void Retry(OutboundSend send)
+    {
+        _retried++;
+        _queue.Return(send);
+    }
+
+    private void Hold(OutboundSend send, long now, TimeSpan delay, DateTimeOffset utcNow)
+    {
+        if (utcNow + delay >= send.ExpiresAt)
+        {
+            Expire(send, utcNow);
+            return;
+        }
+
+        _retried++;
+        _queue.Hold(send, now + Ticks(delay));
+    }
+
+    private void Pause(long now, TimeSpan duration)
+    {
+        if (Status == LaneStatus.Stopped)
+        {
+            return;
+        }
+
+        Status = LaneStatus.Paused;
+        _pausedUntil = Math.Max(_pausedUntil, now + Ticks(duration));
+    }
+
+    private void Throttle(long now)
+    {
+        if (_lastThrottleAt != long.MinValue && Elapsed(_lastThrottleAt, now) < ThrottleSettle)
+        {
+            return;
+        }
+
+        _lastThrottleAt = now;
+        _throttle = Math.Max(ThrottleFloor, _throttle * ThrottleCut);
+        ApplyRate();
+    }
+
+    private void Recover(long now)
+    {
+        if (_throttle >= 1)
+        {
+            return;
+        }
+
+        var holdEnd = _lastThrottleAt + Ticks(RecoveryHold);
+        if (now < holdEnd)
+        {
+            return;
+        }
+
+        var from = Math.Max(holdEnd, _lastRecoveryAt);
+        _throttle = Math.Min(1, _throttle + (RecoveryPerSecond * (now - from) / _time.TimestampFrequency));
+        _lastRecoveryAt = now;
+        ApplyRate();
+    }
+
+    private void ApplyRate() => _limiter.SetRate(ThroughputMps * _throttle);
+
+    private void ExpireWaiting(DateTimeOffset utcNow)
+    {
+        foreach (var send in _queue.RemoveAll(s => s.ExpiresAt <= utcNow))
+        {
+            Expire(send, utcNow);
+        }
+    }
+
+    private void Expire(OutboundSend send, DateTimeOffset utcNow)
+    {
+        _expired++;
+        send.TryComplete(SendStatus.Expired, null, null, utcNow);
+    }
+
+    private long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * _time.TimestampFrequency);
+
+    private TimeSpan Elapsed(long from, long to) => TimeSpan.FromSeconds((double)(to - from) / _time.TimestampFrequency);
+}

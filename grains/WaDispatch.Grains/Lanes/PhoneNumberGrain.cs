@@ -1,0 +1,176 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Upstream;
+using WaDispatch.Runtime;
+using WaDispatch.Runtime.Persistence;
+
+namespace WaDispatch.Grains.Lanes;
+
+/// <summary>
+/// The lane of one business phone number. Its turns decide (<see cref="OutboundLane"/>); its
+/// <see cref="LanePump"/> carries sends upstream outside the turns and brings the answers back as calls.
+/// </summary>
+[SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "A grain's life ends with OnDeactivateAsync, which disposes the lane.")]
+public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
+{
+    /// <summary>How many sends one take turn hands out at most.</summary>
+    private const int TakeBatch = 64;
+
+    private readonly IPersistentState<LaneSettings> _settings;
+    private readonly ICloudApi _upstream;
+    private readonly LaneOptions _options;
+    private readonly ILogger<PhoneNumberGrain> _logger;
+    private OutboundLane _lane = null!;
+    private LanePump _pump = null!;
+    private TaskCompletionSource? _signal;
+
+    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
+    public PhoneNumberGrain(IPersistentState<LaneSettings> settings, ICloudApi upstream, IOptions<LaneOptions> options, ILogger<PhoneNumberGrain> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _settings = settings;
+        _upstream = upstream;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var settings = _settings.State;
+        _lane = new OutboundLane(settings.ThroughputMps ?? _options.DefaultThroughputMps, _options, TimeProvider);
+        if (settings.StopReason is { } reason)
+        {
+            _lane.Stop(reason);
+        }
+
+        _pump = new LanePump(GrainKey, GrainFactory.GetGrain<IPhoneNumberGrain>(GrainKey), _upstream, TimeProvider, _logger);
+        _pump.Start();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _pump.Stop();
+        _lane.AbandonWaiting();
+        _lane.Dispose();
+        Pulse();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask EnqueueAsync(OutboundSend send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        _lane.Enqueue(send);
+        Pulse();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<LaneSnapshot> ConfigureAsync(LaneConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.ThroughputMps is { } mps)
+        {
+            CheckThroughput(mps, "throughput_mps");
+        }
+
+        var settings = _settings.State;
+        settings.ThroughputMps = configuration.ThroughputMps;
+        settings.BusinessId = configuration.BusinessId;
+        settings.DisplayPhoneNumber = configuration.DisplayPhoneNumber;
+        settings.TokenReference = configuration.TokenReference;
+        await _settings.WriteStateAsync().ConfigureAwait(false);
+        _lane.SetThroughput(settings.ThroughputMps ?? _options.DefaultThroughputMps);
+        Pulse();
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<LaneSnapshot> SetThroughputAsync(int throughputMps)
+    {
+        CheckThroughput(throughputMps, nameof(throughputMps));
+        _settings.State.ThroughputMps = throughputMps;
+        await _settings.WriteStateAsync().ConfigureAwait(false);
+        _lane.SetThroughput(throughputMps);
+        Pulse();
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<LaneSnapshot> ResumeAsync()
+    {
+        if (_settings.State.StopReason is not null)
+        {
+            _settings.State.StopReason = null;
+            await _settings.WriteStateAsync().ConfigureAwait(false);
+        }
+
+        _lane.Resume();
+        LaneLog.Resumed(_logger, GrainKey);
+        Pulse();
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecordInboundAsync(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _lane.RecordInbound(count);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<LaneSnapshot> GetSnapshotAsync() => ValueTask.FromResult(Snapshot());
+
+    /// <summary>The pump's turn: permits and sends for <paramref name="pump"/>, or nothing when it is not this activation's.</summary>
+    internal ValueTask<LaneBatch> TakeAsync(LanePump pump)
+    {
+        var signal = _signal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!ReferenceEquals(pump, _pump))
+        {
+            // A pump of an earlier activation: it stops rather than take.
+            pump.Stop();
+            return ValueTask.FromResult(new LaneBatch([], LaneTake.ForSignal, Task.CompletedTask, null));
+        }
+
+        var sends = new List<OutboundSend>();
+        var next = _lane.Take(TakeBatch, sends);
+        return ValueTask.FromResult(new LaneBatch(sends, next, signal.Task, _settings.State.TokenReference));
+    }
+
+    /// <summary>An upstream answer, brought back as a call.</summary>
+    internal async ValueTask CompleteAsync(OutboundSend send, SendResult result)
+    {
+        var wasStopped = _lane.StopReason;
+        _lane.Complete(send, result);
+        if (_lane.StopReason is { } reason && wasStopped is null)
+        {
+            LaneLog.Stopped(_logger, GrainKey, reason.Code, reason.Title, reason.Details);
+            _settings.State.StopReason = reason;
+            await _settings.WriteStateAsync().ConfigureAwait(false);
+        }
+
+        Pulse();
+    }
+
+    private LaneSnapshot Snapshot() => _lane.Snapshot(GrainKey, _settings.State);
+
+    private void Pulse()
+    {
+        var signal = _signal;
+        _signal = null;
+        signal?.TrySetResult();
+    }
+
+    private static void CheckThroughput(int throughputMps, string field)
+    {
+        if (throughputMps is < 1 or > LaneConfiguration.MaxThroughputMps)
+        {
+            throw new ArgumentOutOfRangeException(field, throughputMps, $"{field} must be between 1 and {LaneConfiguration.MaxThroughputMps} messages per second.");
+        }
+    }
+}
