@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Simulator;
@@ -17,7 +16,6 @@ public sealed class LaneRig : IAsyncDisposable
 {
     private readonly KestrelApp _simulator;
     private readonly ServiceProvider _client;
-    private int _recipients;
 
     private LaneRig(ManualTimeProvider time, KestrelApp simulator, ServiceProvider client)
     {
@@ -54,18 +52,9 @@ public sealed class LaneRig : IAsyncDisposable
         return new OutboundLane(tier, options ?? new LaneOptions(), Time, new Random(tier));
     }
 
-    /// <summary>A template send to a recipient nobody else gets, so that pair rates never interfere.</summary>
-    public OutboundSend Send(SendPriority priority = SendPriority.Bulk, string? flow = null, TimeSpan? expiresIn = null, string? id = null)
-    {
-        var n = Interlocked.Increment(ref _recipients);
-        var request = new SendMessageRequest
-        {
-            To = $"+1650{n:D7}",
-            Type = "template",
-            Template = new TemplateContent { Name = "order_confirmation", Language = new TemplateLanguage { Code = "en_US" } },
-        };
-        return new OutboundSend(id ?? $"m{n}", request, priority, Time.GetUtcNow() + (expiresIn ?? TimeSpan.FromHours(24)), flow);
-    }
+    /// <summary>A template send, by default to a recipient nobody else gets, so that pair rates never interfere.</summary>
+    public OutboundSend Send(SendPriority priority = SendPriority.Bulk, string? flow = null, TimeSpan? expiresIn = null, string? id = null, string? to = null) =>
+        TestSends.Template(Time.GetUtcNow() + (expiresIn ?? TimeSpan.FromHours(24)), priority, flow, id, to);
 
     /// <summary>
     /// Runs the lane for <paramref name="duration"/>: takes what it grants, sends each at once, hands the

@@ -136,23 +136,25 @@ internal sealed class OutboundLane : IDisposable
                 return LaneTake.ForSignal;
             }
 
-            if (!_queue.TryDequeue(now, out var send))
+            if (!_queue.HasReady(now))
             {
                 return _queue.NextHeldAt is { } heldAt ? LaneTake.Until(heldAt) : LaneTake.ForSignal;
             }
 
-            if (send.ExpiresAt <= utcNow)
+            // The permit first, then the send: a refusal must not cost a flow its turn.
+            using (var lease = _limiter.AttemptAcquire())
             {
-                Expire(send, utcNow);
-                continue;
+                if (!lease.IsAcquired)
+                {
+                    lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
+                    return LaneTake.Until(now + Ticks(retryAfter));
+                }
             }
 
-            using var lease = _limiter.AttemptAcquire();
-            if (!lease.IsAcquired)
+            if (!TryDequeueLive(utcNow, out var send))
             {
-                _queue.Return(send);
-                lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
-                return LaneTake.Until(now + Ticks(retryAfter));
+                // Everything ready had expired; the permit goes unused.
+                continue;
             }
 
             send.Attempts++;
@@ -347,6 +349,21 @@ internal sealed class OutboundLane : IDisposable
     }
 
     private void ApplyRate() => _limiter.SetRate(ThroughputMps * _throttle);
+
+    private bool TryDequeueLive(DateTimeOffset utcNow, out OutboundSend send)
+    {
+        while (_queue.TryDequeue(out send))
+        {
+            if (send.ExpiresAt > utcNow)
+            {
+                return true;
+            }
+
+            Expire(send, utcNow);
+        }
+
+        return false;
+    }
 
     private void ExpireWaiting(DateTimeOffset utcNow)
     {

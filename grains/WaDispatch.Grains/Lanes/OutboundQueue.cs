@@ -34,8 +34,8 @@ internal sealed class OutboundQueue
     /// <summary>Holds a send until <paramref name="readyAt"/>.</summary>
     public void Hold(OutboundSend send, long readyAt) => _held.Enqueue(send, readyAt);
 
-    /// <summary>Takes the next send: held sends that came due first join their flows, then the highest class, its next flow.</summary>
-    public bool TryDequeue(long now, out OutboundSend send)
+    /// <summary>Whether a send is ready at <paramref name="now"/>; held sends that came due join the fronts of their flows.</summary>
+    public bool HasReady(long now)
     {
         while (_held.TryPeek(out var due, out var at) && at <= now)
         {
@@ -43,6 +43,12 @@ internal sealed class OutboundQueue
             _classes[(int)due.Priority].Add(due, atFront: true);
         }
 
+        return ReadyCount > 0;
+    }
+
+    /// <summary>Takes the next ready send: the highest class, its next flow in turn.</summary>
+    public bool TryDequeue(out OutboundSend send)
+    {
         foreach (var priorityClass in _classes)
         {
             if (priorityClass.TryTake(out send))

@@ -1,0 +1,240 @@
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.Grains.Lanes;
+using WaDispatch.Simulator.State;
+using Xunit;
+
+namespace WaDispatch.Grains.Tests;
+
+/// <summary>Priorities, fairness, in-flight limits and the reaction to each upstream signal, on a manual clock.</summary>
+public sealed class LaneBehaviourTests
+{
+    private const string Number = "106540352242922";
+
+    [Fact]
+    public async Task TwoCampaignsSharingANumber_TakeTurns_SoTheLargeOneCannotStarveTheSmallOne()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 100);
+        for (var i = 0; i < 1000; i++)
+        {
+            lane.Enqueue(rig.Send(flow: "big"));
+        }
+
+        for (var i = 0; i < 40; i++)
+        {
+            lane.Enqueue(rig.Send(flow: "small"));
+        }
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(1));
+
+        var flows = rig.Sent.Select(s => s.Send.Flow).ToList();
+        Assert.Equal(40, flows.Count(f => f == "small"));
+        Assert.Equal(["big", "small", "big", "small"], flows.Take(4));
+        Assert.Equal(80, flows.Take(80).Count());
+        Assert.Equal(40, flows.Take(80).Count(f => f == "small"));
+    }
+
+    [Fact]
+    public async Task ATransactionalSend_GoesAheadOfACampaignBacklog_AndAReplyAheadOfBoth()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        for (var i = 0; i < 2000; i++)
+        {
+            lane.Enqueue(rig.Send(SendPriority.Bulk, flow: "campaign"));
+        }
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(2));
+        var transactional = rig.Send(SendPriority.Transactional, id: "receipt");
+        var reply = rig.Send(SendPriority.Reply, id: "otp");
+        lane.Enqueue(transactional);
+        lane.Enqueue(reply);
+        var before = rig.Sent.Count;
+        await rig.DriveAsync(lane, Number, TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(["otp", "receipt"], rig.Sent.Skip(before).Take(2).Select(s => s.Send.Id));
+        Assert.Equal(SendStatus.Sent, (await reply.Completion).Status);
+        Assert.NotNull((await transactional.Completion).MessageId);
+    }
+
+    [Fact]
+    public async Task InFlight_StartsSmall_GrowsWithEachAcceptedSend_UpToTheMaximum()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 1000, new LaneOptions { InitialInFlight = 2, MaxInFlight = 3 });
+        for (var i = 0; i < 10; i++)
+        {
+            lane.Enqueue(rig.Send());
+        }
+
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        var taken = new List<OutboundSend>();
+        Assert.Equal(LaneWait.Signal, lane.Take(64, taken).Wait);
+        Assert.Equal(2, taken.Count);
+
+        lane.Complete(taken[0], await rig.Upstream.SendAsync(Number, taken[0].Request, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(3, lane.InFlightLimit);
+        taken.Clear();
+        lane.Take(64, taken);
+        Assert.Equal((2, 3), (taken.Count, lane.InFlight));
+
+        foreach (var send in taken)
+        {
+            lane.Complete(send, await rig.Upstream.SendAsync(Number, send.Request, cancellationToken: TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(3, lane.InFlightLimit);
+    }
+
+    [Fact]
+    public async Task A131057_PausesTheLaneForAMinute_ThenItResumesByItself_AndTheSendGoes()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        var first = rig.Send(id: "first");
+        lane.Enqueue(first);
+        lane.Enqueue(rig.Send(id: "second"));
+        rig.Referee.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.AccountInMaintenance, 503, null), 1);
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(59));
+        var paused = lane.Snapshot(Number, new LaneSettings());
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(2));
+
+        Assert.Equal(LaneStatus.Paused, paused.Status);
+        Assert.Equal(1, rig.Sent.Count(s => s.At < rig.Time.GetUtcNow() - TimeSpan.FromSeconds(2)));
+        Assert.Equal(LaneStatus.Running, lane.Status);
+        Assert.Equal(2, (await first.Completion).Attempts);
+        Assert.Equal(2, rig.Referee.Stats(Number).AcceptedTotal);
+    }
+
+    [Theory]
+    [InlineData(ErrorCodes.SpamRateLimitHit)]
+    [InlineData(ErrorCodes.TemporarilyBlocked)]
+    [InlineData(ErrorCodes.BusinessAccountLocked)]
+    [InlineData(ErrorCodes.BusinessPaymentIssue)]
+    [InlineData(ErrorCodes.AccessTokenExpired)]
+    [InlineData(ErrorCodes.PermissionDenied)]
+    public async Task AnAccountOrAuthError_StopsTheLaneWithItsReason_UntilAnOperatorResumesIt(int code)
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        var held = rig.Send(id: "held");
+        lane.Enqueue(held);
+        lane.Enqueue(rig.Send());
+        rig.Referee.ScriptFailure(Number, new ScriptedFailure(code, 400, null), 1);
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromMinutes(10));
+
+        Assert.Equal(LaneStatus.Stopped, lane.Status);
+        Assert.Equal(code, lane.StopReason!.Code);
+        Assert.Single(rig.Sent);
+        Assert.False(held.Completion.IsCompleted);
+
+        lane.Resume();
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(SendStatus.Sent, (await held.Completion).Status);
+        Assert.Equal(2, rig.Referee.Stats(Number).AcceptedTotal);
+    }
+
+    [Fact]
+    public async Task ATransientError_IsRetriedWithBackoff_WhileOtherSendsKeepGoing()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        var unlucky = rig.Send(id: "unlucky");
+        lane.Enqueue(unlucky);
+        for (var i = 0; i < 20; i++)
+        {
+            lane.Enqueue(rig.Send());
+        }
+
+        rig.Referee.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.SomethingWentWrong, 500, null), 1);
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(3));
+
+        var outcome = await unlucky.Completion;
+        var retriedAt = rig.Sent.Last(s => s.Send == unlucky).At;
+        Assert.Equal((SendStatus.Sent, 2), (outcome.Status, outcome.Attempts));
+        // Backoff of one second with jitter: between half a second and a second after the failure.
+        Assert.InRange((retriedAt - rig.Sent[0].At).TotalMilliseconds, 500, 1050);
+        Assert.True(rig.Sent.Count(s => s.At < retriedAt) >= 20 * 0.5);
+    }
+
+    [Fact]
+    public async Task ABadGatewayAnswer_IsNotRetried_BecauseTheMessageMayHaveGoneOut()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        var send = rig.Send();
+        lane.Enqueue(send);
+        rig.Referee.ScriptFailure(Number, new ScriptedFailure(0, 502, "<html>Bad Gateway</html>"), 1);
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(30));
+
+        var outcome = await send.Completion;
+        Assert.Equal((SendStatus.Failed, ErrorCodes.TransportFailure, 1), (outcome.Status, outcome.Error!.Code, outcome.Attempts));
+    }
+
+    [Fact]
+    public async Task APairRateError_SnoozesOnlyThatSend_ByFourToTheX_WhileOtherUsersKeepGoing()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 1000);
+
+        // The simulator allows a user a burst of 45, then one message per 6 s: the 46th hits 131056.
+        for (var i = 0; i < 45; i++)
+        {
+            lane.Enqueue(rig.Send(to: "+16505550000"));
+        }
+
+        var snoozed = rig.Send(id: "snoozed", to: "+16505550000");
+        lane.Enqueue(snoozed);
+        for (var i = 0; i < 5000; i++)
+        {
+            lane.Enqueue(rig.Send());
+        }
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(22));
+
+        var attempts = rig.Sent.Where(s => s.Send == snoozed).Select(s => s.At).ToList();
+        Assert.Equal(4, attempts.Count);
+        Assert.Equal([1, 4, 16], attempts.Skip(1).Zip(attempts, (later, earlier) => Math.Round((later - earlier).TotalSeconds, 1)));
+        Assert.Equal(SendStatus.Sent, (await snoozed.Completion).Status);
+        Assert.Equal(3, rig.Referee.Stats(Number).RejectedTotal);
+        Assert.True(rig.Sent.Count > 0.97 * 1000 * 5, $"{rig.Sent.Count} sent: the other users were not held up");
+    }
+
+    [Fact]
+    public async Task APermanentError_FailsTheSendWithItsCode_AndIsNeverRetried()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        var send = rig.Send();
+        lane.Enqueue(send);
+        rig.Referee.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.MessageUndeliverable, 400, null), 1);
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(10));
+
+        var outcome = await send.Completion;
+        Assert.Equal((SendStatus.Failed, ErrorCodes.MessageUndeliverable, 1), (outcome.Status, outcome.Error!.Code, outcome.Attempts));
+        Assert.Single(rig.Sent);
+    }
+
+    [Fact]
+    public async Task SendsWaitingInAStoppedLane_ExpireAtTheirExpiry_WithTheErrorThatHeldThemBack()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        var send = rig.Send(expiresIn: TimeSpan.FromSeconds(30));
+        lane.Enqueue(send);
+        rig.Referee.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.SpamRateLimitHit, 400, null), 1);
+
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(29));
+        Assert.False(send.Completion.IsCompleted);
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(2));
+
+        var outcome = await send.Completion;
+        Assert.Equal((SendStatus.Expired, ErrorCodes.SpamRateLimitHit), (outcome.Status, outcome.Error!.Code));
+        Assert.Equal(0, lane.Backlog);
+    }
+}
