@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using WaDispatch.CloudApi.Upstream;
+using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Lanes;
 using WaDispatch.Runtime.Hosting;
+using WaDispatch.Silo.Api;
 using WaDispatch.Simulator;
 using WaDispatch.Storage;
 
@@ -28,7 +31,9 @@ public static class SiloApplication
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         builder.Services.AddWaDispatchStorage();
         builder.Services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.SectionName);
-        builder.Services.AddGrainRuntime();
+        builder.Services.AddOptions<LaneOptions>().BindConfiguration(LaneOptions.SectionName);
+        builder.Services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
+        builder.Services.AddGrainRuntime().AddWaDispatchGrains();
         builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
         builder.Services.AddCloudApiClient();
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
@@ -37,6 +42,8 @@ public static class SiloApplication
 
         var app = builder.Build();
         app.MapHealthChecks("/healthz");
+        app.MapPhoneNumbersApi();
+        app.MapBusinessesApi();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.

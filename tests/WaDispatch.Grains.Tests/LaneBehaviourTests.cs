@@ -25,7 +25,7 @@ public sealed class LaneBehaviourTests
             lane.Enqueue(rig.Send(flow: "small"));
         }
 
-        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(1));
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(2));
 
         var flows = rig.Sent.Select(s => s.Send.Flow).ToList();
         Assert.Equal(40, flows.Count(f => f == "small"));

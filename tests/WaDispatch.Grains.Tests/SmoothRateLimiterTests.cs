@@ -35,6 +35,23 @@ public sealed class SmoothRateLimiterTests
         Assert.True(MaxInSlidingSecond(grants) <= tier, $"{MaxInSlidingSecond(grants)} in one sliding second at tier {tier}");
     }
 
+    [Theory]
+    [MemberData(nameof(Tiers))]
+    public void PausesOfUpTo50Milliseconds_AreMadeUpByCatchingUp_YetNoSlidingSecondGoesPastThePacedRate(int tier)
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = tier, MaxCatchUp = TimeSpan.FromMilliseconds(50), TimeProvider = time });
+
+        // A process that stalls now and then (a GC pause, a busy machine): one wake-up in a hundred is up
+        // to 50 ms late, the others up to 2 ms.
+        var grants = RunBacklog(limiter, time, TimeSpan.FromSeconds(10), seed: tier, lateness: random =>
+            TimeSpan.FromMilliseconds(random.NextDouble() * (random.Next(100) == 0 ? 50 : 2)));
+
+        var cap = Math.Ceiling(tier * 0.975);
+        Assert.True(MaxInSlidingSecond(grants) <= cap, $"{MaxInSlidingSecond(grants)} in one sliding second at tier {tier}");
+        Assert.True(grants.Count >= 0.97 * tier * 10, $"{grants.Count} grants in 10 s at tier {tier}");
+    }
+
     [Fact]
     public void ATierChange_TakesEffectWithinASecond_WithoutLosingTheSchedule()
     {
@@ -107,7 +124,9 @@ public sealed class SmoothRateLimiterTests
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 10, Headroom = 0, MaxCatchUp = TimeSpan.FromSeconds(1), TimeProvider = time });
         time.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.True(limiter.AttemptAcquire(11).IsAcquired); // a full second of catch-up plus the current slot
+        // A full second of catch-up plus the current slot would be 11; the sliding second holds 10.
+        Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AttemptAcquire(11));
+        Assert.True(limiter.AttemptAcquire(10).IsAcquired);
         Assert.False(limiter.AttemptAcquire(1).IsAcquired);
         Assert.Equal(new RateLimiterStatistics { CurrentAvailablePermits = 0, TotalSuccessfulLeases = 1, TotalFailedLeases = 1 }.TotalSuccessfulLeases, limiter.GetStatistics()!.TotalSuccessfulLeases);
         Assert.Equal(1, limiter.GetStatistics()!.TotalFailedLeases);
@@ -137,7 +156,10 @@ public sealed class SmoothRateLimiterTests
     }
 
     /// <summary>Takes permits as fast as allowed, sleeping (on the manual clock) until each next slot plus some lateness.</summary>
-    private static List<DateTimeOffset> RunBacklog(SmoothRateLimiter limiter, ManualTimeProvider time, TimeSpan duration, TimeSpan maxLateness, int seed)
+    private static List<DateTimeOffset> RunBacklog(SmoothRateLimiter limiter, ManualTimeProvider time, TimeSpan duration, TimeSpan maxLateness, int seed) =>
+        RunBacklog(limiter, time, duration, seed, random => TimeSpan.FromTicks((long)(random.NextDouble() * maxLateness.Ticks)));
+
+    private static List<DateTimeOffset> RunBacklog(SmoothRateLimiter limiter, ManualTimeProvider time, TimeSpan duration, int seed, Func<Random, TimeSpan> lateness)
     {
         var random = new Random(seed);
         var end = time.GetUtcNow() + duration;
@@ -152,8 +174,7 @@ public sealed class SmoothRateLimiterTests
             }
 
             lease.TryGetMetadata(MetadataName.RetryAfter, out var wait);
-            var late = TimeSpan.FromTicks((long)(random.NextDouble() * maxLateness.Ticks));
-            time.Advance(wait + late);
+            time.Advance(wait + lateness(random));
         }
 
         return grants;

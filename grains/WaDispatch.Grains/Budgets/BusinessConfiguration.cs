@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace WaDispatch.Grains.Budgets;
 
 /// <summary>A business's messaging limit as an operator sets it (<c>PUT /v1/businesses/{id}</c>).</summary>
 /// <param name="Tier">The tier; null for the configured default.</param>
 /// <param name="Scope">One budget for the portfolio (today's rule) or one per number (older rule).</param>
-public sealed record BusinessConfiguration(MessagingLimitTier? Tier, BudgetScope Scope);
+public sealed record BusinessConfiguration(
+    [property: JsonPropertyName("messaging_limit_tier")] MessagingLimitTier? Tier,
+    BudgetScope Scope);

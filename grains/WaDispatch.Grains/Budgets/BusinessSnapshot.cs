@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace WaDispatch.Grains.Budgets;
 
 /// <summary>A business's messaging limit and what is used of it (<c>GET /v1/businesses/{id}</c>).</summary>
@@ -7,4 +9,7 @@ namespace WaDispatch.Grains.Budgets;
 /// <param name="Capacity">Unique recipients per moving 24 h; null when unlimited.</param>
 /// <param name="Scope">Who shares the budget.</param>
 /// <param name="Budgets">The portfolio's budget, or one per number that used budget in per-number scope.</param>
-public sealed record BusinessSnapshot(string BusinessId, MessagingLimitTier Tier, bool TierIsDefault, int? Capacity, BudgetScope Scope, IReadOnlyList<BudgetUsage> Budgets);
+public sealed record BusinessSnapshot(
+    string BusinessId,
+    [property: JsonPropertyName("messaging_limit_tier")] MessagingLimitTier Tier,
+    [property: JsonPropertyName("messaging_limit_tier_is_default")] bool TierIsDefault, int? Capacity, BudgetScope Scope, IReadOnlyList<BudgetUsage> Budgets);

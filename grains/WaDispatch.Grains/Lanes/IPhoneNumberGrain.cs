@@ -14,6 +14,9 @@ public interface IPhoneNumberGrain
     /// <summary>Queues a send. It waits for its permit, priority and fair share; it never waits past its expiry.</summary>
     ValueTask EnqueueAsync(OutboundSend send);
 
+    /// <summary>Queues many sends in one turn (a campaign's next window), in their order.</summary>
+    ValueTask EnqueueAsync(IReadOnlyList<OutboundSend> sends);
+
     /// <summary>Replaces the lane's configuration; a new tier takes effect from the next permit.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     ValueTask<LaneSnapshot> ConfigureAsync(LaneConfiguration configuration);

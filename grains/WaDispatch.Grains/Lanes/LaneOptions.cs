@@ -27,4 +27,11 @@ public sealed class LaneOptions
 
     /// <summary>The share of the tier kept unused against timer and network jitter. Default 0.025 (pace at 97.5 %).</summary>
     public double Headroom { get; set; } = 0.025;
+
+    /// <summary>
+    /// How far behind its schedule a lane may catch up after its pump woke late (a GC pause, a busy
+    /// machine), by granting the overdue permits at once. The pacer's sliding-second cap keeps any
+    /// second at the paced rate however large this is. Default 50 ms.
+    /// </summary>
+    public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(50);
 }

@@ -38,6 +38,11 @@ internal sealed class LaneOptionsValidator : IValidateOptions<LaneOptions>
             failures.Add($"Lanes:Headroom is {options.Headroom}; it must be at least 0 and below 0.5.");
         }
 
+        if (options.MaxCatchUp < TimeSpan.Zero || options.MaxCatchUp > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Lanes:MaxCatchUp is {options.MaxCatchUp}; it must be between 0 and 1 second.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

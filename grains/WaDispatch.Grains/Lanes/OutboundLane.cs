@@ -29,6 +29,13 @@ internal sealed class OutboundLane : IDisposable
     private const double RecoveryPerSecond = 0.1;
 
     private static readonly TimeSpan RecoveryHold = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A lane that starts from idle paces from half its rate up to the full rate over this long: cold
+    /// connections and a cold process delay the first sends, which then arrive bunched with the next.
+    /// </summary>
+    private static readonly TimeSpan RampUp = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan IdleReset = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StoppedPoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxPairSnooze = TimeSpan.FromMinutes(17);
@@ -41,6 +48,8 @@ internal sealed class OutboundLane : IDisposable
     private readonly RateMeter _inbound;
     private readonly Random _jitter;
     private double _throttle = 1;
+    private double _ramp = 1;
+    private long _rampStartedAt;
     private long _lastThrottleAt = long.MinValue;
     private long _lastRecoveryAt;
     private long _pausedUntil;
@@ -57,11 +66,17 @@ internal sealed class OutboundLane : IDisposable
         _time = time;
         _jitter = jitter ?? Random.Shared;
         ThroughputMps = throughputMps;
-        _limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = throughputMps, Headroom = options.Headroom, TimeProvider = time });
+        _limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions
+        {
+            PermitsPerSecond = throughputMps,
+            Headroom = options.Headroom,
+            MaxCatchUp = options.MaxCatchUp,
+            TimeProvider = time,
+        });
         _outbound = new RateMeter(time);
         _inbound = new RateMeter(time);
         InFlightLimit = options.InitialInFlight;
-        _idleSince = time.GetTimestamp();
+        _idleSince = time.GetTimestamp() - Ticks(IdleReset);
     }
 
     public int ThroughputMps { get; private set; }
@@ -81,7 +96,7 @@ internal sealed class OutboundLane : IDisposable
     public void SetThroughput(int throughputMps)
     {
         ThroughputMps = throughputMps;
-        ApplyRate();
+        _limiter.SetRate(throughputMps);
     }
 
     public void Enqueue(OutboundSend send)
@@ -89,8 +104,11 @@ internal sealed class OutboundLane : IDisposable
         var now = _time.GetTimestamp();
         if (Backlog == 0 && Elapsed(_idleSince, now) >= IdleReset)
         {
-            // Connections idle this long may be gone: start small again.
+            // Connections idle this long may be gone: start small and slow again.
             InFlightLimit = _options.InitialInFlight;
+            _ramp = 0.5;
+            _rampStartedAt = now;
+            ApplyRate();
         }
 
         _queue.Enqueue(send);
@@ -129,6 +147,7 @@ internal sealed class OutboundLane : IDisposable
         }
 
         Recover(now);
+        Ramp(now);
         while (taken.Count < max)
         {
             if (InFlight >= InFlightLimit)
@@ -348,7 +367,18 @@ internal sealed class OutboundLane : IDisposable
         ApplyRate();
     }
 
-    private void ApplyRate() => _limiter.SetRate(ThroughputMps * _throttle);
+    private void Ramp(long now)
+    {
+        if (_ramp >= 1)
+        {
+            return;
+        }
+
+        _ramp = Math.Min(1, 0.5 + (0.5 * Elapsed(_rampStartedAt, now) / RampUp));
+        ApplyRate();
+    }
+
+    private void ApplyRate() => _limiter.SetPaceFactor(_throttle * _ramp);
 
     private bool TryDequeueLive(DateTimeOffset utcNow, out OutboundSend send)
     {

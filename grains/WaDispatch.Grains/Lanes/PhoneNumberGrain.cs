@@ -70,6 +70,20 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     }
 
     /// <inheritdoc />
+    public ValueTask EnqueueAsync(IReadOnlyList<OutboundSend> sends)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        foreach (var send in sends)
+        {
+            ArgumentNullException.ThrowIfNull(send, nameof(sends));
+            _lane.Enqueue(send);
+        }
+
+        Pulse();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<LaneSnapshot> ConfigureAsync(LaneConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -5,9 +5,13 @@ namespace WaDispatch.Grains.Lanes;
 /// <summary>Calls on a <see cref="IPhoneNumberGrain"/> reference that read like method calls.</summary>
 public static class PhoneNumberGrainCalls
 {
-    /// <inheritdoc cref="IPhoneNumberGrain.EnqueueAsync"/>
+    /// <inheritdoc cref="IPhoneNumberGrain.EnqueueAsync(OutboundSend)"/>
     public static ValueTask EnqueueAsync(this GrainReference<IPhoneNumberGrain> lane, OutboundSend send) =>
         lane.InvokeAsync(static (g, s) => g.EnqueueAsync(s), send);
+
+    /// <inheritdoc cref="IPhoneNumberGrain.EnqueueAsync(IReadOnlyList{OutboundSend})"/>
+    public static ValueTask EnqueueAsync(this GrainReference<IPhoneNumberGrain> lane, IReadOnlyList<OutboundSend> sends) =>
+        lane.InvokeAsync(static (g, s) => g.EnqueueAsync(s), sends);
 
     /// <inheritdoc cref="IPhoneNumberGrain.ConfigureAsync"/>
     public static ValueTask<LaneSnapshot> ConfigureAsync(this GrainReference<IPhoneNumberGrain> lane, LaneConfiguration configuration) =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace WaDispatch.Grains.Lanes;
 
 /// <summary>
@@ -7,11 +9,14 @@ namespace WaDispatch.Grains.Lanes;
 public enum SendPriority
 {
     /// <summary>Replies inside a customer-service window and authentication sends: someone is waiting.</summary>
+    [JsonStringEnumMemberName("reply")]
     Reply = 0,
 
     /// <summary>Utility sends (order updates, receipts, alerts).</summary>
+    [JsonStringEnumMemberName("transactional")]
     Transactional = 1,
 
     /// <summary>Marketing and bulk campaigns.</summary>
+    [JsonStringEnumMemberName("bulk")]
     Bulk = 2,
 }

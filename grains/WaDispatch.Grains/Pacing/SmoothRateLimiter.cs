@@ -6,9 +6,9 @@ namespace WaDispatch.Grains.Pacing;
 /// <summary>
 /// Paces permits evenly, one every 1/rate, as a generic cell-rate algorithm over a virtual schedule —
 /// not the bursty, timer-refilled token bucket. A permit is granted when its slot on the schedule has
-/// come; a caller that comes late may take overdue slots, but only up to <see cref="SmoothRateLimiterOptions.MaxCatchUp"/>
-/// behind, so that no sliding second ever holds more than rate × (1 + catch-up) + 1 grants; with the
-/// headroom taken off the tier, that stays within the tier.
+/// come; a caller that comes late may take overdue slots, up to <see cref="SmoothRateLimiterOptions.MaxCatchUp"/>
+/// behind. A log of the latest grants caps every sliding second at the paced rate (the tier less the
+/// headroom, rounded up), so that catching up after a pause never eats into the headroom kept for jitter.
 /// </summary>
 /// <remarks>
 /// One lock, all arithmetic inside it, no awaits or callbacks under it. Inbound traffic, which counts
@@ -21,10 +21,17 @@ public sealed class SmoothRateLimiter : RateLimiter
     private readonly double _headroom;
     private readonly double _maxCatchUp;
     private double _tier;
+    private double _factor = 1;
     private double _interval;
     private double _next;
     private long _granted;
     private long _refused;
+
+    // Timestamps of the latest grants, oldest overwritten first: the sliding-second cap.
+    private long[] _log = new long[1];
+    private int _logNext;
+    private long _logged;
+    private int _windowCap;
 
     /// <summary>Creates the limiter.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
@@ -60,7 +67,7 @@ public sealed class SmoothRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>The rate permits are actually paced at: the tier less the headroom.</summary>
+    /// <summary>The rate permits are actually paced at: the tier less the headroom, times the pace factor.</summary>
     public double PacedPerSecond
     {
         get
@@ -97,7 +104,34 @@ public sealed class SmoothRateLimiter : RateLimiter
         lock (_lock)
         {
             _tier = permitsPerSecond;
-            _interval = _time.TimestampFrequency / (permitsPerSecond * (1 - _headroom));
+            var paced = permitsPerSecond * (1 - _headroom);
+            _interval = _time.TimestampFrequency / (paced * _factor);
+
+            // Catching up refills a second only to the paced rate: the headroom stays free for jitter.
+            _windowCap = Math.Max(1, (int)Math.Min(int.MaxValue / 2, Math.Min(Math.Ceiling(paced), Math.Floor(permitsPerSecond))));
+            if (_windowCap > _log.Length)
+            {
+                GrowLog(_windowCap);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Paces at <paramref name="factor"/> of the usual rate (slowing down after a rate-limit answer, or
+    /// ramping up from idle) without changing the tier, so that the sliding-second cap stays the tier's.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The factor is not in (0, 1].</exception>
+    public void SetPaceFactor(double factor)
+    {
+        if (!(factor > 0) || factor > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The pace factor must be above 0 and at most 1.");
+        }
+
+        lock (_lock)
+        {
+            _factor = factor;
+            _interval = _time.TimestampFrequency / (_tier * (1 - _headroom) * factor);
         }
     }
 
@@ -107,7 +141,9 @@ public sealed class SmoothRateLimiter : RateLimiter
         ArgumentOutOfRangeException.ThrowIfNegative(permits);
         lock (_lock)
         {
-            _next = Math.Max(_next, _time.GetTimestamp() - _maxCatchUp) + (permits * _interval);
+            var now = _time.GetTimestamp();
+            _next = Math.Max(_next, now - _maxCatchUp) + (permits * _interval);
+            Log(now, permits);
         }
     }
 
@@ -129,20 +165,23 @@ public sealed class SmoothRateLimiter : RateLimiter
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException">More permits than one sliding second may hold.</exception>
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
         lock (_lock)
         {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _windowCap);
             var now = _time.GetTimestamp();
             var next = Math.Max(_next, now - _maxCatchUp);
-            var last = next + (Math.Max(permitCount, 1) - 1) * _interval;
+            var last = Math.Max(next + ((Math.Max(permitCount, 1) - 1) * _interval), WindowFreesAt(permitCount));
             if (last <= now)
             {
                 if (permitCount > 0)
                 {
                     _next = next + (permitCount * _interval);
                     _granted++;
+                    Log(now, permitCount);
                 }
 
                 // One tick of slack: the schedule is kept in floating point.
@@ -155,6 +194,47 @@ public sealed class SmoothRateLimiter : RateLimiter
             var ticks = Math.Ceiling((last - now) * TimeSpan.TicksPerSecond / _time.TimestampFrequency);
             return PacingLease.Refused(TimeSpan.FromTicks(Math.Max(1, (long)ticks)));
         }
+    }
+
+    /// <summary>When <paramref name="permits"/> more fit the sliding second: the instant the grant that would be one too many leaves it.</summary>
+    private long WindowFreesAt(int permits)
+    {
+        // After granting, the second ending now may hold at most _windowCap: the (cap − permits + 1)-th
+        // latest grant must have left it.
+        var back = _windowCap - permits;
+        if (permits == 0 || _logged <= back)
+        {
+            return long.MinValue;
+        }
+
+        var index = (_logNext - 1 - back) % _log.Length;
+        return _log[index < 0 ? index + _log.Length : index] + _time.TimestampFrequency;
+    }
+
+    private void Log(long now, int permits)
+    {
+        for (var i = Math.Max(0, permits - _log.Length); i < permits; i++)
+        {
+            _log[_logNext] = now;
+            _logNext = (_logNext + 1) % _log.Length;
+        }
+
+        _logged += permits;
+    }
+
+    private void GrowLog(int capacity)
+    {
+        var kept = (int)Math.Min(_logged, _log.Length);
+        var grown = new long[capacity];
+        for (var i = 0; i < kept; i++)
+        {
+            var index = (_logNext - kept + i) % _log.Length;
+            grown[i] = _log[index < 0 ? index + _log.Length : index];
+        }
+
+        _log = grown;
+        _logNext = kept % capacity;
+        _logged = kept;
     }
 
     /// <inheritdoc />

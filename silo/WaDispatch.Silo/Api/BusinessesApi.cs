@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Mvc;
+using WaDispatch.Grains.Budgets;
+using WaDispatch.Runtime;
+
+namespace WaDispatch.Silo.Api;
+
+/// <summary>The budgets' admin API: <c>/v1/businesses</c>.</summary>
+internal static class BusinessesApi
+{
+    private static readonly Dictionary<string, string> Expectations = new(StringComparer.Ordinal)
+    {
+        ["messaging_limit_tier"] = $"must be one of {string.Join(", ", MessagingLimitTiers.WireNames)}",
+        ["scope"] = "must be business (one budget for the portfolio) or phone_number (one per number)",
+    };
+
+    /// <summary>The most recipients a pre-flight question may ask about.</summary>
+    private const int MaxPreflightRecipients = 100_000_000;
+
+    /// <summary>Maps <c>PUT</c>/<c>GET /v1/businesses/{business_id}</c> and <c>GET …/preflight?phone_number_id=…&amp;recipients=N</c>.</summary>
+    public static IEndpointRouteBuilder MapBusinessesApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/businesses/{businessId}");
+        group.MapPut("", ConfigureAsync);
+        group.MapGet("", GetAsync);
+        group.MapGet("/preflight", PreflightAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> ConfigureAsync(string businessId, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (AdminIds.Check(businessId, "business_id") is { } badId)
+        {
+            return ApiErrors.InvalidParameter(badId);
+        }
+
+        var (configuration, error) = await ApiErrors.ReadBodyAsync(request, AdminJsonContext.Default.BusinessConfiguration, Expectations, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var snapshot = await grains.GetGrain<IBusinessGrain>(businessId).ConfigureAsync(configuration!);
+        return Results.Json(snapshot, AdminJsonContext.Default.BusinessSnapshot);
+    }
+
+    private static async Task<IResult> GetAsync(string businessId, IGrainFactory grains) =>
+        AdminIds.Check(businessId, "business_id") is { } badId
+            ? ApiErrors.InvalidParameter(badId)
+            : Results.Json(await grains.GetGrain<IBusinessGrain>(businessId).GetSnapshotAsync(), AdminJsonContext.Default.BusinessSnapshot);
+
+    private static async Task<IResult> PreflightAsync(string businessId, [FromQuery(Name = "phone_number_id")] string? phoneNumberId, string? recipients, IGrainFactory grains)
+    {
+        var bad = AdminIds.Check(businessId, "business_id") ?? AdminIds.Check(phoneNumberId, "phone_number_id");
+        if (bad is not null)
+        {
+            return ApiErrors.InvalidParameter(bad);
+        }
+
+        if (!int.TryParse(recipients, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || count > MaxPreflightRecipients)
+        {
+            return ApiErrors.InvalidParameter($"recipients must be a whole number between 0 and {MaxPreflightRecipients}.");
+        }
+
+        var preflight = await grains.GetGrain<IBusinessGrain>(businessId).PreflightAsync(phoneNumberId!, count);
+        return Results.Json(preflight, AdminJsonContext.Default.BudgetPreflight);
+    }
+}

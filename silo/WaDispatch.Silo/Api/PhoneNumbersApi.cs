@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Upstream;
+using WaDispatch.Grains.Lanes;
+using WaDispatch.Runtime;
+
+namespace WaDispatch.Silo.Api;
+
+/// <summary>The lanes' admin API: <c>/v1/phone-numbers</c>.</summary>
+internal static class PhoneNumbersApi
+{
+    private static readonly Dictionary<string, string> Expectations = new(StringComparer.Ordinal)
+    {
+        ["throughput_mps"] = $"must be a whole number of messages per second between 1 and {LaneConfiguration.MaxThroughputMps}",
+        ["business_id"] = "must be a string",
+        ["display_phone_number"] = "must be a string",
+        ["token_reference"] = "must be a string",
+    };
+
+    /// <summary>Maps <c>PUT</c>/<c>GET /v1/phone-numbers/{phone_number_id}</c> and <c>POST …/resume</c>.</summary>
+    public static IEndpointRouteBuilder MapPhoneNumbersApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/phone-numbers/{phoneNumberId}");
+        group.MapPut("", ConfigureAsync);
+        group.MapGet("", GetAsync);
+        group.MapPost("/resume", ResumeAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> ConfigureAsync(string phoneNumberId, HttpRequest request, IGrainFactory grains, IOptionsMonitor<CloudApiOptions> cloudApi, CancellationToken cancellationToken)
+    {
+        if (AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId)
+        {
+            return ApiErrors.InvalidParameter(badId);
+        }
+
+        var (configuration, error) = await ApiErrors.ReadBodyAsync(request, AdminJsonContext.Default.LaneConfiguration, Expectations, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (Check(configuration!, cloudApi.CurrentValue) is { } invalid)
+        {
+            return ApiErrors.InvalidParameter(invalid);
+        }
+
+        var snapshot = await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).ConfigureAsync(configuration!);
+        return Results.Json(snapshot, AdminJsonContext.Default.LaneSnapshot);
+    }
+
+    private static async Task<IResult> GetAsync(string phoneNumberId, IGrainFactory grains) =>
+        AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId
+            ? ApiErrors.InvalidParameter(badId)
+            : Results.Json(await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).GetSnapshotAsync(), AdminJsonContext.Default.LaneSnapshot);
+
+    private static async Task<IResult> ResumeAsync(string phoneNumberId, IGrainFactory grains) =>
+        AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId
+            ? ApiErrors.InvalidParameter(badId)
+            : Results.Json(await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).ResumeAsync(), AdminJsonContext.Default.LaneSnapshot);
+
+    private static string? Check(LaneConfiguration configuration, CloudApiOptions cloudApi)
+    {
+        if (configuration.ThroughputMps is < 1 or > LaneConfiguration.MaxThroughputMps)
+        {
+            return $"throughput_mps must be between 1 and {LaneConfiguration.MaxThroughputMps} messages per second; got {configuration.ThroughputMps}.";
+        }
+
+        if (configuration.BusinessId is not null && AdminIds.Check(configuration.BusinessId, "business_id") is { } badBusiness)
+        {
+            return badBusiness;
+        }
+
+        if (configuration.DisplayPhoneNumber is { Length: > 32 } display)
+        {
+            return $"display_phone_number is {display.Length} characters long; the limit is 32.";
+        }
+
+        if (configuration.TokenReference is { } reference && !cloudApi.AccessTokens.ContainsKey(reference))
+        {
+            return $"token_reference '{reference}' names no configured token: set CloudApi:AccessTokens:{reference}, or leave token_reference out to use the number's own or the default token.";
+        }
+
+        return null;
+    }
+}
