@@ -53,6 +53,42 @@ public sealed class SmoothRateLimiterTests
     }
 
     [Fact]
+    public void AfterAPause_OverdueSlotsGoAtTheCatchUpSpeed_NotAsOneBurst()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 1000, Headroom = 0, MaxCatchUp = TimeSpan.FromMilliseconds(100), CatchUpSpeed = 2, TimeProvider = time });
+        RunBacklog(limiter, time, TimeSpan.FromSeconds(1), TimeSpan.Zero, seed: 1);
+
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        var atOnce = 0;
+        while (limiter.AttemptAcquire().IsAcquired)
+        {
+            atOnce++;
+        }
+
+        var afterPause = RunBacklog(limiter, time, TimeSpan.FromMilliseconds(100), TimeSpan.Zero, seed: 2);
+
+        // Two milliseconds of slack go at once; the other 48 overdue slots at twice the rate, made up within 50 ms more.
+        Assert.InRange(atOnce, 4, 6);
+        Assert.InRange(afterPause.Count(t => t < afterPause[0] + TimeSpan.FromMilliseconds(50)), 95, 101);
+        Assert.InRange(afterPause.Count, 145, 151);
+    }
+
+    [Fact]
+    public void APaceFactor_SlowsThePace_WithoutChangingTheTier()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 100, Headroom = 0, TimeProvider = time });
+
+        limiter.SetPaceFactor(0.5);
+        var grants = RunBacklog(limiter, time, TimeSpan.FromSeconds(2), TimeSpan.Zero, seed: 1);
+
+        Assert.InRange(grants.Count, 99, 101);
+        Assert.Equal((100, 50), (limiter.PermitsPerSecond, limiter.PacedPerSecond));
+        Assert.Throws<ArgumentOutOfRangeException>(() => limiter.SetPaceFactor(0));
+    }
+
+    [Fact]
     public void ATierChange_TakesEffectWithinASecond_WithoutLosingTheSchedule()
     {
         var time = new ManualTimeProvider();

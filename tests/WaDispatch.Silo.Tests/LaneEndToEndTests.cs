@@ -41,20 +41,21 @@ public sealed class LaneEndToEndTests
         }
 
         // Warm-up on another number: JIT tiering and connection pools settle before the measured run.
-        await SendBacklogAsync(silo.Services.GetRequiredService<IGrainFactory>(), WarmUpNumber, 3000, ct);
+        await SendBacklogAsync(silo.Services.GetRequiredService<IGrainFactory>(), WarmUpNumber, 2000, ct);
 
         // The warm-up's garbage is not the measured run's pause.
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
-        // A backlog of eight seconds' worth, queued at once; the lane paces it.
-        await SendBacklogAsync(silo.Services.GetRequiredService<IGrainFactory>(), Number, 8000, ct);
+        // A backlog of five seconds' worth, queued at once; the lane paces it.
+        await SendBacklogAsync(silo.Services.GetRequiredService<IGrainFactory>(), Number, 5000, ct);
         await silo.StopAsync(ct);
 
         var stats = await simulator.StatsAsync(Number);
         var arrivals = await simulator.ArrivalsAsync(Number);
         var perSecond = string.Join(", ", arrivals.GroupBy(a => (int)(a - arrivals[0]).TotalSeconds).Select(g => g.Count()));
-        Assert.Equal((8000, 0), (stats.GetProperty("accepted_total").GetInt64(), stats.GetProperty("rejected_total").GetInt64()));
+        Assert.True(stats.GetProperty("rejected_total").GetInt64() == 0, $"{stats.GetProperty("rejected_total")} rejected; {Bunching(arrivals)}");
+        Assert.Equal(5000, stats.GetProperty("accepted_total").GetInt64());
         Assert.True(stats.GetProperty("max_in_sliding_second").GetInt32() <= 1000, $"{stats.GetProperty("max_in_sliding_second")} in one sliding second; per second: {perSecond}");
 
         // Steady state: from the end of the first second's ramp-up to the last send.
@@ -62,6 +63,25 @@ public sealed class LaneEndToEndTests
         var to = arrivals[^1];
         var steady = arrivals.Count(a => a >= from && a <= to) / (to - from).TotalSeconds;
         Assert.True(steady >= 970, $"{steady:F1} messages per second in steady state; per second from the first arrival: {perSecond}");
+    }
+
+    /// <summary>Where the fullest sliding second of the arrivals starts, and how arrivals spread around that instant.</summary>
+    private static string Bunching(List<DateTimeOffset> arrivals)
+    {
+        var (fullest, end) = (0, 0);
+        for (int i = 0, j = 0; i < arrivals.Count; i++)
+        {
+            while (arrivals[i] - arrivals[j] >= TimeSpan.FromSeconds(1))
+            {
+                j++;
+            }
+
+            (fullest, end) = i - j + 1 > fullest ? (i - j + 1, i) : (fullest, end);
+        }
+
+        var start = arrivals[end] - TimeSpan.FromSeconds(1);
+        var buckets = Enumerable.Range(-5, 10).Select(k => arrivals.Count(a => a >= start + TimeSpan.FromMilliseconds(10 * k) && a < start + TimeSpan.FromMilliseconds(10 * (k + 1))));
+        return $"fullest accepted second {fullest}, starting {(start - arrivals[0]).TotalMilliseconds:F0} ms in; arrivals per 10 ms around its start: {string.Join(", ", buckets)}";
     }
 
     private static async Task SendBacklogAsync(IGrainFactory grains, string number, int count, CancellationToken ct)

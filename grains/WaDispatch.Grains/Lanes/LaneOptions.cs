@@ -30,8 +30,8 @@ public sealed class LaneOptions
 
     /// <summary>
     /// How far behind its schedule a lane may catch up after its pump woke late (a GC pause, a busy
-    /// machine), by granting the overdue permits at once. The pacer's sliding-second cap keeps any
-    /// second at the paced rate however large this is. Default 50 ms.
+    /// machine). Overdue slots go at twice the paced rate rather than all at once, and the pacer's
+    /// sliding-second cap keeps every second at the paced rate. Default 100 ms.
     /// </summary>
-    public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(100);
 }

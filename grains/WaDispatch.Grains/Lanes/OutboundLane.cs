@@ -71,6 +71,8 @@ internal sealed class OutboundLane : IDisposable
             PermitsPerSecond = throughputMps,
             Headroom = options.Headroom,
             MaxCatchUp = options.MaxCatchUp,
+            // A burst would need many new connections at once, and arrive late and bunched.
+            CatchUpSpeed = 2,
             TimeProvider = time,
         });
         _outbound = new RateMeter(time);

@@ -20,10 +20,15 @@ public sealed class SmoothRateLimiter : RateLimiter
     private readonly TimeProvider _time;
     private readonly double _headroom;
     private readonly double _maxCatchUp;
+    private readonly double _catchUpSpeed;
+    private readonly double _burstSlack;
     private double _tier;
     private double _factor = 1;
     private double _interval;
     private double _next;
+
+    // While behind schedule, permits go at most this often: catching up is fast, but not a wall.
+    private double _nextCatchUp;
     private long _granted;
     private long _refused;
 
@@ -50,7 +55,14 @@ public sealed class SmoothRateLimiter : RateLimiter
 
         _time = options.TimeProvider;
         _headroom = options.Headroom;
+        if (!(options.CatchUpSpeed >= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.CatchUpSpeed, "CatchUpSpeed must be at least 1.");
+        }
+
         _maxCatchUp = options.MaxCatchUp.TotalSeconds * _time.TimestampFrequency;
+        _catchUpSpeed = options.CatchUpSpeed;
+        _burstSlack = Math.Min(_maxCatchUp, 0.002 * _time.TimestampFrequency);
         SetRate(options.PermitsPerSecond);
         _next = _time.GetTimestamp();
     }
@@ -174,12 +186,20 @@ public sealed class SmoothRateLimiter : RateLimiter
             ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _windowCap);
             var now = _time.GetTimestamp();
             var next = Math.Max(_next, now - _maxCatchUp);
+            var catchUp = Math.Max(_nextCatchUp, now - _burstSlack);
             var last = Math.Max(next + ((Math.Max(permitCount, 1) - 1) * _interval), WindowFreesAt(permitCount));
+            if (next < now)
+            {
+                // Behind schedule: overdue slots go at the catch-up speed, not all at once.
+                last = Math.Max(last, catchUp);
+            }
+
             if (last <= now)
             {
                 if (permitCount > 0)
                 {
                     _next = next + (permitCount * _interval);
+                    _nextCatchUp = catchUp + (permitCount * _interval / _catchUpSpeed);
                     _granted++;
                     Log(now, permitCount);
                 }

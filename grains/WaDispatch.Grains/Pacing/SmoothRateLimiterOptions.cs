@@ -18,6 +18,13 @@ public sealed class SmoothRateLimiterOptions
     /// </summary>
     public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How much faster than the paced rate overdue slots are granted while catching up: spread out,
+    /// rather than a burst that needs many connections at once. Default: <see cref="double.PositiveInfinity"/>
+    /// (all overdue slots at once, within <see cref="MaxCatchUp"/>).
+    /// </summary>
+    public double CatchUpSpeed { get; set; } = double.PositiveInfinity;
+
     /// <summary>The clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
