@@ -131,6 +131,43 @@ public sealed class BusinessGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASendThatWentOutLate_RestartsItsRecipientsDayFromTheSend()
+    {
+        await Grain.ConfigureAsync(new BusinessConfiguration(MessagingLimitTier.Tier50, BudgetScope.Business));
+        var chargedAt = _time.GetUtcNow();
+        await ChargeAsync("A", "15550001");
+
+        // The lane was stopped for ten hours; then the message went out.
+        _time.Advance(TimeSpan.FromHours(10));
+        await Grain.RecordSentAsync("A", "15550001", _time.GetUtcNow());
+
+        _time.Advance(TimeSpan.FromHours(20));
+        var usage = Assert.Single((await Grain.GetSnapshotAsync()).Budgets);
+        Assert.Equal((1, (DateTimeOffset?)(chargedAt + TimeSpan.FromHours(34))), (usage.Used, usage.NextCapacityAt));
+    }
+
+    [Fact]
+    public async Task AfterATierIsLowered_CapacityReturnsOnlyWhenEnoughPlacesFreed()
+    {
+        await Grain.ConfigureAsync(new BusinessConfiguration(MessagingLimitTier.Tier250, BudgetScope.Business));
+        var start = _time.GetUtcNow();
+        for (var i = 0; i < 100; i++)
+        {
+            await ChargeAsync("A", $"1555{i:D4}");
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await Grain.ConfigureAsync(new BusinessConfiguration(MessagingLimitTier.Tier50, BudgetScope.Business));
+        var refused = await ChargeAsync("A", "15559999");
+        var preflight = await Grain.PreflightAsync("A", 1);
+
+        // 100 counted, 50 fit: the 51st oldest must free before one more fits.
+        var expected = start + TimeSpan.FromMinutes(50) + TimeSpan.FromHours(24);
+        Assert.Equal((BudgetVerdict.Rejected, (DateTimeOffset?)expected), (refused.Verdict, refused.RetryAt));
+        Assert.Equal((0, expected), (preflight.FitsNow, preflight.AllFitBy));
+    }
+
+    [Fact]
     public async Task AnUnlimitedTier_NeverDefers_AndTracksNothing()
     {
         await Grain.ConfigureAsync(new BusinessConfiguration(MessagingLimitTier.Unlimited, BudgetScope.Business));

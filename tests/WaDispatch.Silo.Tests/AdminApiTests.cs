@@ -99,6 +99,8 @@ public sealed class AdminApiTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"messaging_limit_tier": "TIER_3K"}""", "messaging_limit_tier must be one of TIER_50, TIER_250, TIER_1K, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED.")]
     [InlineData("""{"messaging_limit_tier": "TIER_1K", "scope": "galaxy"}""", "scope must be business (one budget for the portfolio) or phone_number (one per number).")]
+    [InlineData("""{"messaging_limit_tier": 99}""", "messaging_limit_tier must be one of TIER_50, TIER_250, TIER_1K, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED.")]
+    [InlineData("""{"scope": 7}""", "scope must be business (one budget for the portfolio) or phone_number (one per number).")]
     public async Task PutBusiness_WithBadInput_Answers400_NamingTheFieldAndItsValues(string body, string details)
     {
         var (status, code, actual) = await SendAsync(HttpMethod.Put, "v1/businesses/1234567890", body);

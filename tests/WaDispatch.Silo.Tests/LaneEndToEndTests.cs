@@ -62,6 +62,7 @@ public sealed class LaneEndToEndTests
         var from = arrivals[0] + TimeSpan.FromSeconds(1);
         var to = arrivals[^1];
         var steady = arrivals.Count(a => a >= from && a <= to) / (to - from).TotalSeconds;
+        TestContext.Current.TestOutputHelper?.WriteLine($"steady {steady:F1}/s; fullest sliding second {stats.GetProperty("max_in_sliding_second")}; per second: {perSecond}");
         Assert.True(steady >= 970, $"{steady:F1} messages per second in steady state; per second from the first arrival: {perSecond}");
     }
 

@@ -37,7 +37,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = Now();
         await _store.PruneAsync(GrainKey, now - MessagingLimitBudget.Window, cancellationToken).ConfigureAwait(false);
         _entries = await _store.ReadAsync(GrainKey, now - MessagingLimitBudget.Window, cancellationToken).ConfigureAwait(false);
         Rebuild();
@@ -59,12 +59,13 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
             return ValueTask.FromResult(new BudgetDecision(BudgetVerdict.Free));
         }
 
-        var now = TimeProvider.GetUtcNow();
+        var now = Now();
         var budget = BudgetOf(charge.PhoneNumberId);
         var count = budget.Count(charge.WaId, now, capacity);
         if (count == BudgetCount.Full)
         {
-            var retryAt = budget.FreeTimes()[0];
+            // After a tier was lowered more may be counted than fit: the first of them to free give no room.
+            var retryAt = budget.FreeTimes()[budget.Used - capacity];
             return ValueTask.FromResult(charge.Requester == BudgetRequester.Campaign
                 ? new BudgetDecision(BudgetVerdict.Deferred, retryAt)
                 : new BudgetDecision(BudgetVerdict.Rejected, retryAt, LimitReached(charge.PhoneNumberId, budget.Used, retryAt)));
@@ -77,11 +78,28 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     }
 
     /// <inheritdoc />
+    public ValueTask RecordSentAsync(string phoneNumberId, string waId, DateTimeOffset sentAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(phoneNumberId);
+        ArgumentException.ThrowIfNullOrEmpty(waId);
+        if (Tier.Capacity() == int.MaxValue)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        sentAt = Truncate(sentAt);
+        BudgetOf(phoneNumberId).Record(waId, sentAt);
+        var entry = new BudgetEntry(GrainKey, phoneNumberId, waId, sentAt);
+        _entries.Add(entry);
+        return new ValueTask(_writer.Record(entry));
+    }
+
+    /// <inheritdoc />
     public ValueTask<BudgetPreflight> PreflightAsync(string phoneNumberId, int recipients)
     {
         ArgumentException.ThrowIfNullOrEmpty(phoneNumberId);
         ArgumentOutOfRangeException.ThrowIfNegative(recipients);
-        var now = TimeProvider.GetUtcNow();
+        var now = Now();
         var capacity = Tier.Capacity();
         if (capacity == int.MaxValue)
         {
@@ -92,7 +110,9 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
         budget.Prune(now);
 
         // Places in the order they free: those in use, then the free ones once the batch takes them now.
+        // After a tier was lowered more may be counted than fit: the first of them to free give no room.
         var places = budget.FreeTimes();
+        places.RemoveRange(0, Math.Max(0, places.Count - capacity));
         var freeNow = Math.Max(0, capacity - places.Count);
         places.AddRange(Enumerable.Repeat(now + MessagingLimitBudget.Window, freeNow));
         var fitsNow = Math.Min(recipients, freeNow);
@@ -113,11 +133,21 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     public async ValueTask<BusinessSnapshot> ConfigureAsync(BusinessConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var scopeChanged = _settings.State.Scope != configuration.Scope;
+        var (tier, scope) = (_settings.State.Tier, _settings.State.Scope);
         _settings.State.Tier = configuration.Tier;
         _settings.State.Scope = configuration.Scope;
-        await _settings.WriteStateAsync().ConfigureAwait(false);
-        if (scopeChanged)
+        try
+        {
+            await _settings.WriteStateAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not written, not applied: the budgets stay keyed by the scope that is stored.
+            (_settings.State.Tier, _settings.State.Scope) = (tier, scope);
+            throw;
+        }
+
+        if (scope != configuration.Scope)
         {
             Rebuild();
         }
@@ -128,9 +158,14 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     /// <inheritdoc />
     public ValueTask<BusinessSnapshot> GetSnapshotAsync() => ValueTask.FromResult(Snapshot());
 
+    /// <summary>Whole milliseconds, as storage keeps them, so that a reload frees places at the same instants.</summary>
+    private static DateTimeOffset Truncate(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+
+    private DateTimeOffset Now() => Truncate(TimeProvider.GetUtcNow());
+
     private BusinessSnapshot Snapshot()
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = Now();
         var tier = Tier;
         var capacity = tier.Capacity();
         var unlimited = capacity == int.MaxValue;
@@ -139,7 +174,8 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
         {
             budget.Prune(now);
             var frees = budget.FreeTimes();
-            usage.Add(new BudgetUsage(key.Length == 0 ? null : key, budget.Used, unlimited ? null : Math.Max(0, capacity - budget.Used), frees.Count > 0 ? frees[0] : null));
+            var next = frees.Count > 0 ? frees[Math.Min(frees.Count - 1, Math.Max(0, budget.Used - capacity))] : (DateTimeOffset?)null;
+            usage.Add(new BudgetUsage(key.Length == 0 ? null : key, budget.Used, unlimited ? null : Math.Max(0, capacity - budget.Used), next));
         }
 
         if (usage.Count == 0 && _settings.State.Scope == BudgetScope.Business)
@@ -174,7 +210,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
 
     private async Task PruneAsync(CancellationToken cancellationToken)
     {
-        var cutoff = TimeProvider.GetUtcNow() - MessagingLimitBudget.Window;
+        var cutoff = Now() - MessagingLimitBudget.Window;
         _entries.RemoveAll(e => e.CountedAt <= cutoff);
         await _store.PruneAsync(GrainKey, cutoff, cancellationToken).ConfigureAwait(false);
     }

@@ -9,6 +9,10 @@ public static class BusinessGrainCalls
     public static ValueTask<BudgetDecision> ChargeAsync(this GrainReference<IBusinessGrain> business, BudgetCharge charge) =>
         business.InvokeAsync(static (g, c) => g.ChargeAsync(c), charge);
 
+    /// <inheritdoc cref="IBusinessGrain.RecordSentAsync"/>
+    public static ValueTask RecordSentAsync(this GrainReference<IBusinessGrain> business, string phoneNumberId, string waId, DateTimeOffset sentAt) =>
+        business.InvokeAsync(static (g, a) => g.RecordSentAsync(a.phoneNumberId, a.waId, a.sentAt), (phoneNumberId, waId, sentAt));
+
     /// <inheritdoc cref="IBusinessGrain.PreflightAsync"/>
     public static ValueTask<BudgetPreflight> PreflightAsync(this GrainReference<IBusinessGrain> business, string phoneNumberId, int recipients) =>
         business.InvokeAsync(static (g, a) => g.PreflightAsync(a.phoneNumberId, a.recipients), (phoneNumberId, recipients));

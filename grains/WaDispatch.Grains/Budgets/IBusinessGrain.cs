@@ -11,6 +11,13 @@ public interface IBusinessGrain
     /// <exception cref="ArgumentException">An id is missing.</exception>
     ValueTask<BudgetDecision> ChargeAsync(BudgetCharge charge);
 
+    /// <summary>
+    /// Records that a business-initiated send to <paramref name="waId"/> went out at <paramref name="sentAt"/>:
+    /// Meta counts the recipient from the send, which may be long after the charge (a paused lane, a
+    /// retry), so its 24 h restart from there. Call it for every charged send that was sent.
+    /// </summary>
+    ValueTask RecordSentAsync(string phoneNumberId, string waId, DateTimeOffset sentAt);
+
     /// <summary>How <paramref name="recipients"/> new recipients from <paramref name="phoneNumberId"/> fit: how many now, and when the rest.</summary>
     ValueTask<BudgetPreflight> PreflightAsync(string phoneNumberId, int recipients);
 

@@ -40,6 +40,17 @@ internal sealed class MessagingLimitBudget
         return known ? BudgetCount.Refreshed : BudgetCount.Counted;
     }
 
+    /// <summary>
+    /// Records that <paramref name="waId"/> was reached at <paramref name="at"/>, whatever the capacity:
+    /// the send went out, so Meta counts it from then. Returns whether the recipient was new.
+    /// </summary>
+    public bool Record(string waId, DateTimeOffset at)
+    {
+        var known = _countedAt.ContainsKey(waId);
+        Set(waId, at);
+        return !known;
+    }
+
     /// <summary>When each counted place frees, earliest first.</summary>
     public List<DateTimeOffset> FreeTimes()
     {

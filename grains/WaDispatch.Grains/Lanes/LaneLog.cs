@@ -16,4 +16,10 @@ internal static partial class LaneLog
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: the answer to send {SendId} could not be handed to the lane ({Reason}); the send was completed directly as {Status}")]
     public static partial void AnswerNotHandedBack(ILogger logger, string phoneNumberId, string sendId, string reason, SendStatus status);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: its stop could not be written; it holds until this activation ends or the settings are written again")]
+    public static partial void StopNotPersisted(ILogger logger, Exception exception, string phoneNumberId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: the pump failed and continues in a second")]
+    public static partial void PumpFailed(ILogger logger, Exception exception, string phoneNumberId);
 }

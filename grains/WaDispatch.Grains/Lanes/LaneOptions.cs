@@ -31,7 +31,7 @@ public sealed class LaneOptions
     /// <summary>
     /// How far behind its schedule a lane may catch up after its pump woke late (a GC pause, a busy
     /// machine). Overdue slots go at twice the paced rate rather than all at once, and the pacer's
-    /// sliding-second cap keeps every second at the paced rate. Default 100 ms.
+    /// sliding-second cap keeps every second at the paced rate. Default 250 ms.
     /// </summary>
-    public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -14,6 +14,12 @@ internal sealed class LanePump
 {
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The longest the pump waits without a take turn: a lane holding sends for later stays active
+    /// (a call is activity), so idle collection never abandons them.
+    /// </summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
+
     private readonly string _phoneNumberId;
     private readonly GrainReference<IPhoneNumberGrain> _lane;
     private readonly ICloudApi _upstream;
@@ -42,28 +48,29 @@ internal sealed class LanePump
     {
         while (!_stopped)
         {
-            LaneBatch batch;
             try
             {
-                batch = await _lane.InvokeAsync(static (g, pump) => ((PhoneNumberGrain)g).TakeAsync(pump), this).ConfigureAwait(false);
+                var batch = await _lane.InvokeAsync(static (g, pump) => ((PhoneNumberGrain)g).TakeAsync(pump), this).ConfigureAwait(false);
+                foreach (var send in batch.Sends)
+                {
+                    _ = SendAsync(send, batch.TokenReference);
+                }
+
+                await WaitAsync(batch).ConfigureAwait(false);
             }
-            catch (Exception) when (_stopped)
+            catch (GrainRuntimeStoppedException)
             {
                 return;
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!_stopped)
             {
-                LaneLog.TakeFailed(_logger, ex, _phoneNumberId);
+                LaneLog.PumpFailed(_logger, ex, _phoneNumberId);
                 await Task.Delay(FailureBackoff, _time).ConfigureAwait(false);
-                continue;
             }
-
-            foreach (var send in batch.Sends)
+            catch (Exception)
             {
-                _ = SendAsync(send, batch.TokenReference);
+                return;
             }
-
-            await WaitAsync(batch).ConfigureAwait(false);
         }
     }
 
@@ -80,17 +87,45 @@ internal sealed class LanePump
             result = SendResult.Failure(CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), 0, outcomeUnknown: true);
         }
 
-        try
+        while (true)
         {
-            await _lane.InvokeAsync(static (g, answer) => ((PhoneNumberGrain)g).CompleteAsync(answer.send, answer.result), (send, result)).ConfigureAwait(false);
+            try
+            {
+                await _lane.InvokeAsync(static (g, answer) => ((PhoneNumberGrain)g).CompleteAsync(answer.send, answer.result), (send, result)).ConfigureAwait(false);
+                return;
+            }
+            catch (GrainOverloadedException)
+            {
+                // The answer must reach the lane, or its in-flight count drifts: wait and hand it back again.
+                await Task.Delay(FailureBackoff, _time).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The runtime is shutting down (or the grain failed): the answer still reaches the send's owner.
+                var status = Settle(result);
+                send.TryComplete(status, result.Response, result.Error, _time.GetUtcNow());
+                LaneLog.AnswerNotHandedBack(_logger, _phoneNumberId, send.Id, ex.GetType().Name, status);
+                return;
+            }
         }
-        catch (Exception ex)
+    }
+
+    /// <summary>How a send ends when its lane cannot take the answer: sent, failed for good, or free to send again.</summary>
+    private static SendStatus Settle(SendResult result)
+    {
+        if (result.IsSuccess)
         {
-            // The runtime is shutting down or the grain failed: the answer still reaches the send's owner.
-            var status = result.IsSuccess ? SendStatus.Sent : result.OutcomeUnknown ? SendStatus.Failed : SendStatus.Abandoned;
-            send.TryComplete(status, result.Response, result.Error, _time.GetUtcNow());
-            LaneLog.AnswerNotHandedBack(_logger, _phoneNumberId, send.Id, ex.GetType().Name, status);
+            return SendStatus.Sent;
         }
+
+        if (result.OutcomeUnknown)
+        {
+            return SendStatus.Failed;
+        }
+
+        var action = result.Action ?? ErrorClassification.Classify(result.Error!.Code);
+        // Throttles, pauses and stops say nothing against the message: it was not sent and may be again.
+        return action.Retry.Retry || action.Class is ErrorClass.StopLane or ErrorClass.Auth ? SendStatus.Abandoned : SendStatus.Failed;
     }
 
     private async Task WaitAsync(LaneBatch batch)
@@ -104,6 +139,7 @@ internal sealed class LanePump
                 return;
             default:
                 var delay = _time.GetElapsedTime(_time.GetTimestamp(), batch.Next.WakeAt);
+                delay = delay > MaxWait ? MaxWait : delay;
                 if (delay > TimeSpan.Zero && !batch.Signal.IsCompleted)
                 {
                     using var wake = new CancellationTokenSource();

@@ -239,6 +239,8 @@ internal sealed class OutboundLane : IDisposable
         {
             send.TryComplete(SendStatus.Abandoned, null, null, utcNow);
         }
+
+        _idleSince = _time.GetTimestamp();
     }
 
     public LaneSnapshot Snapshot(string phoneNumberId, LaneSettings settings)
@@ -409,6 +411,10 @@ internal sealed class OutboundLane : IDisposable
     {
         _expired++;
         send.TryComplete(SendStatus.Expired, null, null, utcNow);
+        if (Backlog == 0)
+        {
+            _idleSince = _time.GetTimestamp();
+        }
     }
 
     private long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * _time.TimestampFrequency);

@@ -161,14 +161,23 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     {
         var wasStopped = _lane.StopReason;
         _lane.Complete(send, result);
+        Pulse();
         if (_lane.StopReason is { } reason && wasStopped is null)
         {
             LaneLog.Stopped(_logger, GrainKey, reason.Code, reason.Title, reason.Details);
             _settings.State.StopReason = reason;
-            await _settings.WriteStateAsync().ConfigureAwait(false);
+            try
+            {
+                await _settings.WriteStateAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The answer is already applied (the send is back in the queue): failing this call would
+                // make the pump settle the send a second time. The stop stays in memory and is written
+                // with the next change of the settings.
+                LaneLog.StopNotPersisted(_logger, ex, GrainKey);
+            }
         }
-
-        Pulse();
     }
 
     private LaneSnapshot Snapshot() => _lane.Snapshot(GrainKey, _settings.State);

@@ -1,18 +1,18 @@
 namespace WaDispatch.Grains.Pacing;
 
 /// <summary>
-/// Counts events over the last second in ten 100 ms buckets: a cheap "current rate" for snapshots and
-/// metrics, not a referee (the simulator counts exact sliding seconds).
+/// Counts events in 100 ms buckets and reports the last ten complete ones: a cheap "current rate" for
+/// snapshots and metrics, at most 100 ms stale; not a referee (the simulator counts exact sliding seconds).
 /// </summary>
 /// <remarks>Not thread-safe: owned by one grain and used in its turns.</remarks>
 internal sealed class RateMeter
 {
-    private const int Buckets = 10;
+    private const int Buckets = 11;
     private readonly long[] _counts = new long[Buckets];
     private readonly long[] _slots = new long[Buckets];
     private readonly long _slotLength;
 
-    public RateMeter(TimeProvider time) => _slotLength = time.TimestampFrequency / Buckets;
+    public RateMeter(TimeProvider time) => _slotLength = time.TimestampFrequency / 10;
 
     /// <summary>Records <paramref name="count"/> events at <paramref name="now"/>.</summary>
     public void Add(long now, long count = 1)
@@ -28,14 +28,15 @@ internal sealed class RateMeter
         _counts[index] += count;
     }
 
-    /// <summary>Events in the second up to <paramref name="now"/>.</summary>
+    /// <summary>Events in the last ten complete buckets: the last full second, at most 100 ms old.</summary>
     public long PerSecond(long now)
     {
         var current = now / _slotLength;
         long sum = 0;
         for (var i = 0; i < Buckets; i++)
         {
-            if (current - _slots[i] < Buckets)
+            var age = current - _slots[i];
+            if (age is > 0 and < Buckets)
             {
                 sum += _counts[i];
             }

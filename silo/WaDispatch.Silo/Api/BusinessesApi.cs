@@ -39,7 +39,18 @@ internal static class BusinessesApi
             return error;
         }
 
-        var snapshot = await grains.GetGrain<IBusinessGrain>(businessId).ConfigureAsync(configuration!);
+        // The enum converter also reads numbers; only the names are part of the API.
+        if (configuration!.Tier is { } tier && !Enum.IsDefined(tier))
+        {
+            return ApiErrors.InvalidParameter($"messaging_limit_tier {Expectations["messaging_limit_tier"]}.");
+        }
+
+        if (!Enum.IsDefined(configuration.Scope))
+        {
+            return ApiErrors.InvalidParameter($"scope {Expectations["scope"]}.");
+        }
+
+        var snapshot = await grains.GetGrain<IBusinessGrain>(businessId).ConfigureAsync(configuration);
         return Results.Json(snapshot, AdminJsonContext.Default.BusinessSnapshot);
     }
 
