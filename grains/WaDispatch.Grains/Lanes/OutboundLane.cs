@@ -111,6 +111,7 @@ internal sealed class OutboundLane : IDisposable
             _ramp = 0.5;
             _rampStartedAt = now;
             ApplyRate();
+            _limiter.Restart();
         }
 
         _queue.Enqueue(send);

@@ -147,6 +147,15 @@ public sealed class SmoothRateLimiter : RateLimiter
         }
     }
 
+    /// <summary>Forgets overdue slots: the next permit's slot is now. For a start from idle, which owes nothing.</summary>
+    public void Restart()
+    {
+        lock (_lock)
+        {
+            _next = _time.GetTimestamp();
+        }
+    }
+
     /// <summary>Takes <paramref name="permits"/> slots without a lease: traffic that used the tier anyway (inbound messages).</summary>
     public void Consume(int permits)
     {
