@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Recipients;
 
 namespace WaDispatch.Grains;
 
@@ -8,4 +9,5 @@ namespace WaDispatch.Grains;
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 [JsonSerializable(typeof(LaneSettings))]
 [JsonSerializable(typeof(BusinessSettings))]
+[JsonSerializable(typeof(RecipientState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.Api;
 using WaDispatch.Simulator;
@@ -33,6 +34,7 @@ public static class SiloApplication
         builder.Services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.SectionName);
         builder.Services.AddOptions<LaneOptions>().BindConfiguration(LaneOptions.SectionName);
         builder.Services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
+        builder.Services.AddOptions<RecipientOptions>().BindConfiguration(RecipientOptions.SectionName);
         builder.Services.AddGrainRuntime().AddWaDispatchGrains();
         builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
         builder.Services.AddCloudApiClient();

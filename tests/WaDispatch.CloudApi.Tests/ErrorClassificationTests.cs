@@ -41,6 +41,7 @@ public sealed class ErrorClassificationTests
     [InlineData(ErrorCodes.TransportFailure, ErrorClass.Transient, true)]
     [InlineData(ErrorCodes.TransportRejected, ErrorClass.RequestPermanent, false)]
     [InlineData(ErrorCodes.MessagingLimitReached, ErrorClass.MessagingLimit, true)]
+    [InlineData(ErrorCodes.KeywordOptOut, ErrorClass.RecipientPermanent, false)]
     public void EveryCodeOfThePlatformTable_HasItsActionClass(int code, ErrorClass expected, bool retry)
     {
         var action = ErrorClassification.Classify(code);

@@ -53,7 +53,7 @@ public sealed class BusinessGrainTests : IAsyncLifetime
             _time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var campaign = await ChargeAsync("A", "15559999", requester: BudgetRequester.Campaign);
+        var campaign = await ChargeAsync("A", "15559999", origin: SendOrigin.Campaign);
         var direct = await ChargeAsync("A", "15559999");
 
         Assert.Equal((BudgetVerdict.Deferred, start + TimeSpan.FromHours(24)), (campaign.Verdict, campaign.RetryAt));
@@ -63,10 +63,10 @@ public sealed class BusinessGrainTests : IAsyncLifetime
             direct.Error.Details);
 
         _time.Advance(start + TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(1) - _time.GetUtcNow());
-        Assert.Equal(BudgetVerdict.Deferred, (await ChargeAsync("A", "15559999", requester: BudgetRequester.Campaign)).Verdict);
+        Assert.Equal(BudgetVerdict.Deferred, (await ChargeAsync("A", "15559999", origin: SendOrigin.Campaign)).Verdict);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(BudgetVerdict.Charged, (await ChargeAsync("A", "15559999", requester: BudgetRequester.Campaign)).Verdict);
-        Assert.Equal(BudgetVerdict.Deferred, (await ChargeAsync("A", "15558888", requester: BudgetRequester.Campaign)).Verdict);
+        Assert.Equal(BudgetVerdict.Charged, (await ChargeAsync("A", "15559999", origin: SendOrigin.Campaign)).Verdict);
+        Assert.Equal(BudgetVerdict.Deferred, (await ChargeAsync("A", "15558888", origin: SendOrigin.Campaign)).Verdict);
     }
 
     [Fact]
@@ -189,6 +189,6 @@ public sealed class BusinessGrainTests : IAsyncLifetime
         Assert.Equal((MessagingLimitTier.Tier250, true, (int?)250), (snapshot.Tier, snapshot.TierIsDefault, snapshot.Capacity));
     }
 
-    private ValueTask<BudgetDecision> ChargeAsync(string number, string waId, bool windowOpen = false, BudgetRequester requester = BudgetRequester.Direct) =>
-        Grain.ChargeAsync(new BudgetCharge(number, waId, windowOpen, requester));
+    private ValueTask<BudgetDecision> ChargeAsync(string number, string waId, bool windowOpen = false, SendOrigin origin = SendOrigin.Direct) =>
+        Grain.ChargeAsync(new BudgetCharge(number, waId, windowOpen, origin));
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Recipients;
 using WaDispatch.Simulator;
 using WaDispatch.Simulator.State;
 using WaDispatch.Storage;
@@ -76,7 +77,7 @@ public abstract class DomainPersistenceContractTests : IAsyncLifetime
             await business.ConfigureAsync(new BusinessConfiguration(MessagingLimitTier.Tier1K, BudgetScope.Business));
             for (var i = 0; i < 120; i++)
             {
-                await (await business.ChargeAsync(new BudgetCharge(Number, $"1555{i:D4}", false, BudgetRequester.Direct))).Committed;
+                await (await business.ChargeAsync(new BudgetCharge(Number, $"1555{i:D4}", false, SendOrigin.Direct))).Committed;
                 _time.Advance(TimeSpan.FromMinutes(1));
             }
         }
@@ -87,7 +88,7 @@ public abstract class DomainPersistenceContractTests : IAsyncLifetime
             var snapshot = await restarted.Business("biz-1").GetSnapshotAsync();
             var usage = Assert.Single(snapshot.Budgets);
             Assert.Equal((MessagingLimitTier.Tier1K, 120, (int?)880, (DateTimeOffset?)(start + TimeSpan.FromHours(24))), (snapshot.Tier, usage.Used, usage.Remaining, usage.NextCapacityAt));
-            Assert.Equal(BudgetVerdict.Free, (await restarted.Business("biz-1").ChargeAsync(new BudgetCharge(Number, "15550007", false, BudgetRequester.Direct))).Verdict);
+            Assert.Equal(BudgetVerdict.Free, (await restarted.Business("biz-1").ChargeAsync(new BudgetCharge(Number, "15550007", false, SendOrigin.Direct))).Verdict);
         }
 
         _time.Advance(start + TimeSpan.FromHours(24) + TimeSpan.FromMinutes(60) - _time.GetUtcNow());
@@ -97,6 +98,33 @@ public abstract class DomainPersistenceContractTests : IAsyncLifetime
         // Recipients 0–60 freed (and 7 restarted its day at minute 120, so it is still counted).
         Assert.Equal(120 - 61 + 1, later.Used);
         Assert.Equal(later.Used, await CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task RecipientFacts_SurviveARestart_AndRecipientsWithoutFactsWriteNothing()
+    {
+        var start = _time.GetUtcNow();
+        await using (var host = await StartAsync())
+        {
+            var known = host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, "16505550001"));
+            await known.RecordInboundAsync(new InboundMessage("wamid.a", start, "STOP"), KeywordPolicy.Default);
+            await known.RecordMarketingPreferenceAsync(stopped: true, start);
+            await known.RecordOutcomeAsync(ErrorCodes.MarketingCapReached, start);
+            await known.RecordOutcomeAsync(ErrorCodes.MessageUndeliverable, start);
+            for (var i = 0; i < 50; i++)
+            {
+                var unknown = host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, $"1777000{i:D4}"));
+                await unknown.AdmitAsync(new RecipientSend(MessageCategory.Marketing, SendOrigin.Campaign, start.AddHours(1)));
+            }
+        }
+
+        await using var restarted = await StartAsync();
+        var snapshot = await restarted.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, "16505550001")).GetSnapshotAsync();
+
+        Assert.Equal(
+            (start, (DateTimeOffset?)(start + TimeSpan.FromHours(24)), true, true, (DateTimeOffset?)(start + TimeSpan.FromHours(24)), (DateTimeOffset?)(start + TimeSpan.FromDays(7))),
+            (snapshot.LastInboundAt!.Value, snapshot.WindowOpenUntil, snapshot.MarketingOptedOut, snapshot.KeywordOptedOut, snapshot.MarketingCapUntil, snapshot.UndeliverableUntil));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM grain_state WHERE grain_type = 'recipient'"));
     }
 
     private Task<GrainHost> StartAsync(Uri? upstream = null, TimeProvider? time = null) =>
@@ -109,12 +137,14 @@ public abstract class DomainPersistenceContractTests : IAsyncLifetime
             time ?? _time,
             upstream);
 
-    private async Task<long> CountRowsAsync()
+    private Task<long> CountRowsAsync() => CountAsync("SELECT COUNT(*) FROM messaging_budget");
+
+    private async Task<long> CountAsync(string sql)
     {
         await using var database = StorageDatabase.Create(_storage);
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM messaging_budget";
+        command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

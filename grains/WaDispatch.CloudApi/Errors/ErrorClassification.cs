@@ -47,6 +47,7 @@ public static class ErrorClassification
         new(ErrorCodes.PermissionDenied, ErrorClass.Auth, RetryHint.Never, "Permission denied"),
         new(ErrorCodes.AccessTokenExpired, ErrorClass.Auth, RetryHint.Never, "Access token expired or invalid"),
         new(ErrorCodes.AccessDenied, ErrorClass.Auth, RetryHint.Never, "Access denied"),
+        new(ErrorCodes.KeywordOptOut, ErrorClass.RecipientPermanent, RetryHint.Never, "The user opted out by keyword; no templates until they opt back in"),
         new(ErrorCodes.MessagingLimitReached, ErrorClass.MessagingLimit, new(true, TimeSpan.FromMinutes(1), 1), "Messaging limit reached; retry when capacity returns"),
     }.ToFrozenDictionary(a => a.Code);
 

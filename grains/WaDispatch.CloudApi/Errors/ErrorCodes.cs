@@ -111,4 +111,10 @@ public static class ErrorCodes
     /// the send itself, with details naming the tier and when capacity returns.
     /// </summary>
     public const int MessagingLimitReached = -10;
+
+    /// <summary>
+    /// WaDispatch's own: the user opted out by texting a keyword (STOP, …); business-initiated templates
+    /// of every category are not sent until they opt back in (START). Meta has no code for it.
+    /// </summary>
+    public const int KeywordOptOut = -11;
 }

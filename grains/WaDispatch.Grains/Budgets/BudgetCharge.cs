@@ -4,5 +4,5 @@ namespace WaDispatch.Grains.Budgets;
 /// <param name="PhoneNumberId">The number that will send.</param>
 /// <param name="WaId">The recipient.</param>
 /// <param name="WindowOpen">Whether the recipient's customer-service window is open: then the send costs nothing.</param>
-/// <param name="Requester">A direct send or a campaign send.</param>
-public sealed record BudgetCharge(string PhoneNumberId, string WaId, bool WindowOpen, BudgetRequester Requester);
+/// <param name="Origin">A direct send (refused when the budget is spent) or a campaign send (deferred).</param>
+public sealed record BudgetCharge(string PhoneNumberId, string WaId, bool WindowOpen, SendOrigin Origin);

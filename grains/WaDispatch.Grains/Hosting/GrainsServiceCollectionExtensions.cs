@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using WaDispatch.Grains;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the phone-number lanes and business budgets with the grain runtime, and their options
-    /// (sections <c>Lanes</c> and <c>Budgets</c> when bound by the host). Needs storage and an upstream
+    /// Registers the phone-number lanes, business budgets and recipients with the grain runtime, and
+    /// their options (sections <c>Lanes</c>, <c>Budgets</c> and <c>Recipients</c> when bound by the host). Needs storage and an upstream
     /// (<c>AddWaDispatchStorage</c>, <c>AddCloudApiClient</c>).
     /// </summary>
     public static GrainRuntimeBuilder AddWaDispatchGrains(this GrainRuntimeBuilder grains)
@@ -21,8 +22,10 @@ public static class GrainsServiceCollectionExtensions
         var services = grains.Services;
         services.AddOptions<LaneOptions>().ValidateOnStart();
         services.AddOptions<BudgetOptions>().ValidateOnStart();
+        services.AddOptions<RecipientOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LaneOptions>, LaneOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
         grains.AddGrain<IPhoneNumberGrain, PhoneNumberGrain>(
             context => ActivatorUtilities.CreateInstance<PhoneNumberGrain>(
                 context.Services,
@@ -33,6 +36,15 @@ public static class GrainsServiceCollectionExtensions
                 context.Services,
                 context.GetPersistentState("settings", GrainStateJsonContext.Default.BusinessSettings)),
             o => o.Name = "business");
+        grains.AddGrain<IRecipientGrain, RecipientGrain>(
+            context => ActivatorUtilities.CreateInstance<RecipientGrain>(
+                context.Services,
+                context.GetPersistentState("state", GrainStateJsonContext.Default.RecipientState)),
+            o =>
+            {
+                o.Name = "recipient";
+                o.CollectionAge = RecipientGrain.CollectionAge;
+            });
         return grains;
     }
 }

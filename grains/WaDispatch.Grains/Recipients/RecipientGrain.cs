@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using WaDispatch.Runtime;
+using WaDispatch.Runtime.Persistence;
+
+namespace WaDispatch.Grains.Recipients;
+
+/// <summary>
+/// A (business number, user) pair. Collected after two idle minutes; state is written only when a fact
+/// changed, so a campaign to users WaDispatch knows nothing about writes nothing for them.
+/// </summary>
+public sealed class RecipientGrain : Grain, IRecipientGrain
+{
+    /// <summary>Recipients are many and mostly touched once per campaign: they leave memory soon.</summary>
+    public static readonly TimeSpan CollectionAge = TimeSpan.FromMinutes(2);
+
+    private readonly IPersistentState<RecipientState> _state;
+    private readonly RecipientOptions _options;
+    private RecipientRules _rules = null!;
+    private string _phoneNumberId = null!;
+    private string _waId = null!;
+
+    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
+    public RecipientGrain(IPersistentState<RecipientState> state, IOptions<RecipientOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _state = state;
+        _options = options.Value;
+    }
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_phoneNumberId, _waId) = RecipientKey.Parse(GrainKey);
+        _rules = new RecipientRules(_state.State, _options);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RecipientDecision> AdmitAsync(RecipientSend send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        return ValueTask.FromResult(_rules.Admit(send, TimeProvider.GetUtcNow()));
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecordInboundAsync(InboundMessage message, KeywordPolicy keywords)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(keywords);
+        return WriteIf(_rules.Inbound(message, keywords));
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecordMarketingPreferenceAsync(bool stopped, DateTimeOffset at) => WriteIf(_rules.MarketingPreference(stopped, at));
+
+    /// <inheritdoc />
+    public ValueTask RecordOutcomeAsync(int code, DateTimeOffset at) => WriteIf(_rules.Outcome(code, at));
+
+    /// <inheritdoc />
+    public ValueTask<RecipientSnapshot> GetSnapshotAsync() => ValueTask.FromResult(_rules.Snapshot(_phoneNumberId, _waId, TimeProvider.GetUtcNow()));
+
+    private ValueTask WriteIf(bool changed) => changed ? new ValueTask(_state.WriteStateAsync()) : ValueTask.CompletedTask;
+}

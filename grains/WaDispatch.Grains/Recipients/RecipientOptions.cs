@@ -1,0 +1,23 @@
+namespace WaDispatch.Grains.Recipients;
+
+/// <summary>Settings of the recipient rules (configuration section <c>Recipients</c>).</summary>
+public sealed class RecipientOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Recipients";
+
+    /// <summary>How long a recipient Meta could not deliver to (131026) is skipped. Default 7 days.</summary>
+    public TimeSpan UndeliverableFor { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long marketing templates wait after a 131049 (per-user marketing cap). Default 24 h.</summary>
+    public TimeSpan MarketingCapWait { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The pair rate's steady interval: one message per this long to one user on average. Default 6 s.</summary>
+    public TimeSpan PairInterval { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>How many messages one user may get at once before the steady interval applies. Default 45.</summary>
+    public int PairBurst { get; set; } = 45;
+
+    /// <summary>The longest snooze after 131056s in a row (1, 4, 16, 64 … s). Default 1,024 s.</summary>
+    public TimeSpan MaxPairSnooze { get; set; } = TimeSpan.FromSeconds(1024);
+}
