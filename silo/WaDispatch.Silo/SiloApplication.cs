@@ -35,6 +35,7 @@ public static class SiloApplication
         builder.Services.AddOptions<LaneOptions>().BindConfiguration(LaneOptions.SectionName);
         builder.Services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
         builder.Services.AddOptions<RecipientOptions>().BindConfiguration(RecipientOptions.SectionName);
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         builder.Services.AddGrainRuntime().AddWaDispatchGrains();
         builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
         builder.Services.AddCloudApiClient();
@@ -46,6 +47,7 @@ public static class SiloApplication
         app.MapHealthChecks("/healthz");
         app.MapPhoneNumbersApi();
         app.MapBusinessesApi();
+        app.MapWebhooksApi();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.

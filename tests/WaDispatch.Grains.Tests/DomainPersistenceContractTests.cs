@@ -107,7 +107,7 @@ public abstract class DomainPersistenceContractTests : IAsyncLifetime
         await using (var host = await StartAsync())
         {
             var known = host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, "16505550001"));
-            await known.RecordInboundAsync(new InboundMessage("wamid.a", start, "STOP"), KeywordPolicy.Default);
+            await known.RecordInboundAsync(new UserMessage("wamid.a", start, "STOP"), KeywordPolicy.Default);
             await known.RecordMarketingPreferenceAsync(stopped: true, start);
             await known.RecordOutcomeAsync(ErrorCodes.MarketingCapReached, start);
             await known.RecordOutcomeAsync(ErrorCodes.MessageUndeliverable, start);

@@ -33,7 +33,7 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     public async Task AFreeFormSend_OutsideTheWindow_IsRefusedLocallyWith131047_SayingWhenItClosed()
     {
         var never = await AdmitAsync(MessageCategory.Service);
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.in1", Now, "hi"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.in1", Now, "hi"), KeywordPolicy.Default);
         var opened = Now;
         _time.Advance(TimeSpan.FromHours(23));
         var inside = await AdmitAsync(MessageCategory.Service);
@@ -55,9 +55,9 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     {
         var start = Now;
         _time.Advance(TimeSpan.FromMinutes(10));
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.in2", start + TimeSpan.FromMinutes(5), "second"), KeywordPolicy.Default);
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.in1", start, "first, delivered late"), KeywordPolicy.Default);
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.in2", start + TimeSpan.FromMinutes(5), "second"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.in2", start + TimeSpan.FromMinutes(5), "second"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.in1", start, "first, delivered late"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.in2", start + TimeSpan.FromMinutes(5), "second"), KeywordPolicy.Default);
 
         Assert.Equal(start + TimeSpan.FromMinutes(5) + TimeSpan.FromHours(24), (await Recipient.GetSnapshotAsync()).WindowOpenUntil);
     }
@@ -67,7 +67,7 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     {
         var business = _host.Business("biz");
         await business.ConfigureAsync(new BusinessConfiguration(MessagingLimitTier.Tier250, BudgetScope.Business));
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.in", Now, "hello"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.in", Now, "hello"), KeywordPolicy.Default);
 
         var inside = await AdmitAsync(MessageCategory.Utility);
         var insideCharge = await business.ChargeAsync(new BudgetCharge(Number, User, inside.WindowOpen, SendOrigin.Direct));
@@ -119,14 +119,14 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     public async Task AStopKeyword_BlocksTemplatesOfEveryCategory_ButNotAReplyInTheWindow_UntilStart()
     {
         var t0 = Now;
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.a", t0, " stop "), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.a", t0, " stop "), KeywordPolicy.Default);
         var utility = await AdmitAsync(MessageCategory.Utility);
         var authentication = await AdmitAsync(MessageCategory.Authentication, SendOrigin.Campaign);
         var reply = await AdmitAsync(MessageCategory.Service);
 
         _time.Advance(TimeSpan.FromMinutes(1));
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.b", Now, "Start"), KeywordPolicy.Default);
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.a", t0, " stop "), KeywordPolicy.Default); // a duplicate, late
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.b", Now, "Start"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.a", t0, " stop "), KeywordPolicy.Default); // a duplicate, late
         var afterStart = await AdmitAsync(MessageCategory.Marketing);
 
         Assert.Equal((RecipientVerdict.Refused, ErrorCodes.KeywordOptOut), (utility.Verdict, utility.Error!.Code));
@@ -140,10 +140,10 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     public async Task KeywordsAreTheBusinessesOwn()
     {
         var policy = new KeywordPolicy(["BASTA"], ["VOLVER"]);
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.a", Now, "STOP"), policy);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.a", Now, "STOP"), policy);
         var afterStop = await AdmitAsync(MessageCategory.Utility);
         _time.Advance(TimeSpan.FromSeconds(1));
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.b", Now, "basta"), policy);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.b", Now, "basta"), policy);
 
         Assert.Equal(RecipientVerdict.Allowed, afterStop.Verdict);
         Assert.Equal(RecipientVerdict.Refused, (await AdmitAsync(MessageCategory.Utility)).Verdict);
@@ -223,12 +223,12 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     [Fact]
     public async Task A131047FromMeta_ClosesTheWindow_UntilTheUserWritesAgain()
     {
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.a", Now, "hi"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.a", Now, "hi"), KeywordPolicy.Default);
         _time.Advance(TimeSpan.FromMinutes(1));
         await Recipient.RecordOutcomeAsync(ErrorCodes.ReEngagementMessage, Now);
         var closed = await AdmitAsync(MessageCategory.Service);
         _time.Advance(TimeSpan.FromMinutes(1));
-        await Recipient.RecordInboundAsync(new InboundMessage("wamid.b", Now, "again"), KeywordPolicy.Default);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.b", Now, "again"), KeywordPolicy.Default);
 
         Assert.Equal(RecipientVerdict.Refused, closed.Verdict);
         Assert.Equal(RecipientVerdict.Allowed, (await AdmitAsync(MessageCategory.Service)).Verdict);

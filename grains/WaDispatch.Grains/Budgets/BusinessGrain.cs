@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
+using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
 using WaDispatch.Runtime.Persistence;
 using WaDispatch.Storage.Budgets;
@@ -133,9 +134,12 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     public async ValueTask<BusinessSnapshot> ConfigureAsync(BusinessConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var (tier, scope) = (_settings.State.Tier, _settings.State.Scope);
-        _settings.State.Tier = configuration.Tier;
-        _settings.State.Scope = configuration.Scope;
+        var state = _settings.State;
+        var (tier, scope, optOut, optIn) = (state.Tier, state.Scope, state.OptOutKeywords, state.OptInKeywords);
+        state.Tier = configuration.Tier;
+        state.Scope = configuration.Scope;
+        state.OptOutKeywords = configuration.OptOutKeywords?.ToList();
+        state.OptInKeywords = configuration.OptInKeywords?.ToList();
         try
         {
             await _settings.WriteStateAsync().ConfigureAwait(false);
@@ -143,7 +147,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
         catch
         {
             // Not written, not applied: the budgets stay keyed by the scope that is stored.
-            (_settings.State.Tier, _settings.State.Scope) = (tier, scope);
+            (state.Tier, state.Scope, state.OptOutKeywords, state.OptInKeywords) = (tier, scope, optOut, optIn);
             throw;
         }
 
@@ -156,7 +160,14 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     }
 
     /// <inheritdoc />
+    public ValueTask<KeywordPolicy> GetKeywordPolicyAsync() => ValueTask.FromResult(Keywords());
+
+    /// <inheritdoc />
     public ValueTask<BusinessSnapshot> GetSnapshotAsync() => ValueTask.FromResult(Snapshot());
+
+    private KeywordPolicy Keywords() => new(
+        _settings.State.OptOutKeywords ?? KeywordPolicy.Default.OptOut,
+        _settings.State.OptInKeywords ?? KeywordPolicy.Default.OptIn);
 
     /// <summary>Whole milliseconds, as storage keeps them, so that a reload frees places at the same instants.</summary>
     private static DateTimeOffset Truncate(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
@@ -183,7 +194,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
             usage.Add(new BudgetUsage(null, 0, unlimited ? null : capacity, null));
         }
 
-        return new BusinessSnapshot(GrainKey, tier, _settings.State.Tier is null, unlimited ? null : capacity, _settings.State.Scope, usage);
+        return new BusinessSnapshot(GrainKey, tier, _settings.State.Tier is null, unlimited ? null : capacity, _settings.State.Scope, usage, Keywords());
     }
 
     private MessagingLimitBudget BudgetOf(string phoneNumberId)

@@ -1,3 +1,4 @@
+using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
 
 namespace WaDispatch.Grains.Budgets;
@@ -20,6 +21,10 @@ public static class BusinessGrainCalls
     /// <inheritdoc cref="IBusinessGrain.ConfigureAsync"/>
     public static ValueTask<BusinessSnapshot> ConfigureAsync(this GrainReference<IBusinessGrain> business, BusinessConfiguration configuration) =>
         business.InvokeAsync(static (g, c) => g.ConfigureAsync(c), configuration);
+
+    /// <inheritdoc cref="IBusinessGrain.GetKeywordPolicyAsync"/>
+    public static ValueTask<KeywordPolicy> GetKeywordPolicyAsync(this GrainReference<IBusinessGrain> business) =>
+        business.InvokeAsync(static g => g.GetKeywordPolicyAsync());
 
     /// <inheritdoc cref="IBusinessGrain.GetSnapshotAsync"/>
     public static ValueTask<BusinessSnapshot> GetSnapshotAsync(this GrainReference<IBusinessGrain> business) =>

@@ -8,4 +8,10 @@ public sealed class BusinessSettings
 
     /// <summary>Who shares the budget.</summary>
     public BudgetScope Scope { get; set; }
+
+    /// <summary>Texts that opt a user out of templates; null for the defaults (STOP, UNSUBSCRIBE, CANCEL, END, QUIT).</summary>
+    public List<string>? OptOutKeywords { get; set; }
+
+    /// <summary>Texts that opt a user back in; null for the default (START).</summary>
+    public List<string>? OptInKeywords { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using WaDispatch.Grains.Recipients;
 
 namespace WaDispatch.Grains.Budgets;
 
@@ -9,7 +10,8 @@ namespace WaDispatch.Grains.Budgets;
 /// <param name="Capacity">Unique recipients per moving 24 h; null when unlimited.</param>
 /// <param name="Scope">Who shares the budget.</param>
 /// <param name="Budgets">The portfolio's budget, or one per number that used budget in per-number scope.</param>
+/// <param name="Keywords">The opt-out and opt-in keywords read from users' messages.</param>
 public sealed record BusinessSnapshot(
     string BusinessId,
     [property: JsonPropertyName("messaging_limit_tier")] MessagingLimitTier Tier,
-    [property: JsonPropertyName("messaging_limit_tier_is_default")] bool TierIsDefault, int? Capacity, BudgetScope Scope, IReadOnlyList<BudgetUsage> Budgets);
+    [property: JsonPropertyName("messaging_limit_tier_is_default")] bool TierIsDefault, int? Capacity, BudgetScope Scope, IReadOnlyList<BudgetUsage> Budgets, KeywordPolicy Keywords);

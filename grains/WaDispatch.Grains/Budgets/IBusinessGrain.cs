@@ -1,3 +1,5 @@
+using WaDispatch.Grains.Recipients;
+
 namespace WaDispatch.Grains.Budgets;
 
 /// <summary>
@@ -23,6 +25,9 @@ public interface IBusinessGrain
 
     /// <summary>Sets the tier and scope; counts already recorded stay.</summary>
     ValueTask<BusinessSnapshot> ConfigureAsync(BusinessConfiguration configuration);
+
+    /// <summary>The opt-out and opt-in keywords the business reads from its users' messages.</summary>
+    ValueTask<KeywordPolicy> GetKeywordPolicyAsync();
 
     /// <summary>The tier, scope and use of the budget.</summary>
     ValueTask<BusinessSnapshot> GetSnapshotAsync();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WaDispatch.Grains;
 using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime.Hosting;
@@ -26,6 +27,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LaneOptions>, LaneOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
+        services.TryAddSingleton<MessageDispatcher>();
         grains.AddGrain<IPhoneNumberGrain, PhoneNumberGrain>(
             context => ActivatorUtilities.CreateInstance<PhoneNumberGrain>(
                 context.Services,

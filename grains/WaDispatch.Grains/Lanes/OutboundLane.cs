@@ -114,6 +114,12 @@ internal sealed class OutboundLane : IDisposable
             _limiter.Restart();
         }
 
+        if (send.NotBefore is { } notBefore && notBefore > _time.GetUtcNow())
+        {
+            _queue.Hold(send, now + Ticks(notBefore - _time.GetUtcNow()));
+            return;
+        }
+
         _queue.Enqueue(send);
     }
 
@@ -275,6 +281,7 @@ internal sealed class OutboundLane : IDisposable
         var error = result.Error!;
         var action = result.Action ?? ErrorClassification.Classify(error.Code);
         send.LastError = error;
+
         switch (action.Class)
         {
             case ErrorClass.LaneThrottle:
@@ -309,6 +316,11 @@ internal sealed class OutboundLane : IDisposable
                 _failed++;
                 send.TryComplete(SendStatus.Failed, null, error, utcNow);
                 break;
+        }
+
+        if (!send.Completion.IsCompleted)
+        {
+            send.Retrying?.Invoke(result);
         }
     }
 

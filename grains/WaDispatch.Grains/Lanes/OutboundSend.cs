@@ -1,5 +1,6 @@
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Messages;
+using WaDispatch.CloudApi.Upstream;
 
 namespace WaDispatch.Grains.Lanes;
 
@@ -45,6 +46,15 @@ public sealed class OutboundSend
 
     /// <summary>After this instant the message is not sent.</summary>
     public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>Not before this instant (the recipient's pair rate): the lane holds it until then.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>
+    /// Told of every upstream answer that does not end the send (it will be retried), inside the lane's
+    /// turn: it must return at once. The dispatcher uses it to tell the recipient of a 131056.
+    /// </summary>
+    public Action<SendResult>? Retrying { get; init; }
 
     /// <summary>Completes when the send leaves the lane: sent, failed, expired or abandoned.</summary>
     public Task<SendOutcome> Completion => _completion.Task;

@@ -138,6 +138,9 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     }
 
     /// <inheritdoc />
+    public ValueTask<string> GetBusinessIdAsync() => ValueTask.FromResult(_settings.State.BusinessId ?? GrainKey);
+
+    /// <inheritdoc />
     public ValueTask<LaneSnapshot> GetSnapshotAsync() => ValueTask.FromResult(Snapshot());
 
     /// <summary>The pump's turn: permits and sends for <paramref name="pump"/>, or nothing when it is not this activation's.</summary>

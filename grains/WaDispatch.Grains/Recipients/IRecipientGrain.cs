@@ -11,7 +11,7 @@ public interface IRecipientGrain
     ValueTask<RecipientDecision> AdmitAsync(RecipientSend send);
 
     /// <summary>A message from the user (the webhook path): opens the window, and may opt the user out or back in.</summary>
-    ValueTask RecordInboundAsync(InboundMessage message, KeywordPolicy keywords);
+    ValueTask RecordInboundAsync(UserMessage message, KeywordPolicy keywords);
 
     /// <summary>A marketing stop or resume (<c>user_preferences</c> webhook) at its own time; the latest wins.</summary>
     ValueTask RecordMarketingPreferenceAsync(bool stopped, DateTimeOffset at);

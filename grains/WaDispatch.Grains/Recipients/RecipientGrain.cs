@@ -43,7 +43,7 @@ public sealed class RecipientGrain : Grain, IRecipientGrain
     }
 
     /// <inheritdoc />
-    public ValueTask RecordInboundAsync(InboundMessage message, KeywordPolicy keywords)
+    public ValueTask RecordInboundAsync(UserMessage message, KeywordPolicy keywords)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(keywords);

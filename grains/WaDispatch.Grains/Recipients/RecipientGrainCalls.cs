@@ -10,7 +10,7 @@ public static class RecipientGrainCalls
         recipient.InvokeAsync(static (g, s) => g.AdmitAsync(s), send);
 
     /// <inheritdoc cref="IRecipientGrain.RecordInboundAsync"/>
-    public static ValueTask RecordInboundAsync(this GrainReference<IRecipientGrain> recipient, InboundMessage message, KeywordPolicy keywords) =>
+    public static ValueTask RecordInboundAsync(this GrainReference<IRecipientGrain> recipient, UserMessage message, KeywordPolicy keywords) =>
         recipient.InvokeAsync(static (g, a) => g.RecordInboundAsync(a.message, a.keywords), (message, keywords));
 
     /// <inheritdoc cref="IRecipientGrain.RecordMarketingPreferenceAsync"/>

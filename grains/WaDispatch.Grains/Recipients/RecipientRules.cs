@@ -81,7 +81,7 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
     }
 
     /// <summary>A message from the user: opens or refreshes the window from its own timestamp, and may be an opt-out or opt-in keyword.</summary>
-    public bool Inbound(InboundMessage message, KeywordPolicy keywords)
+    public bool Inbound(UserMessage message, KeywordPolicy keywords)
     {
         var changed = false;
         if (state.LastInboundAt is not { } last || message.SentAt > last)

@@ -11,7 +11,12 @@ internal static class BusinessesApi
     {
         ["messaging_limit_tier"] = $"must be one of {string.Join(", ", MessagingLimitTiers.WireNames)}",
         ["scope"] = "must be business (one budget for the portfolio) or phone_number (one per number)",
+        ["opt_out_keywords"] = "must be a list of words",
+        ["opt_in_keywords"] = "must be a list of words",
     };
+
+    private const int MaxKeywords = 20;
+    private const int MaxKeywordLength = 32;
 
     /// <summary>The most recipients a pre-flight question may ask about.</summary>
     private const int MaxPreflightRecipients = 100_000_000;
@@ -50,6 +55,16 @@ internal static class BusinessesApi
             return ApiErrors.InvalidParameter($"scope {Expectations["scope"]}.");
         }
 
+        if ((CheckKeywords(configuration.OptOutKeywords, "opt_out_keywords") ?? CheckKeywords(configuration.OptInKeywords, "opt_in_keywords")) is { } badKeywords)
+        {
+            return ApiErrors.InvalidParameter(badKeywords);
+        }
+
+        if (configuration.OptOutKeywords?.Intersect(configuration.OptInKeywords ?? [], StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } both)
+        {
+            return ApiErrors.InvalidParameter($"'{both}' is both an opt-out and an opt-in keyword.");
+        }
+
         var snapshot = await grains.GetGrain<IBusinessGrain>(businessId).ConfigureAsync(configuration);
         return Results.Json(snapshot, AdminJsonContext.Default.BusinessSnapshot);
     }
@@ -75,4 +90,10 @@ internal static class BusinessesApi
         var preflight = await grains.GetGrain<IBusinessGrain>(businessId).PreflightAsync(phoneNumberId!, count);
         return Results.Json(preflight, AdminJsonContext.Default.BudgetPreflight);
     }
+
+    private static string? CheckKeywords(IReadOnlyList<string>? keywords, string field) =>
+        keywords is null ? null
+        : keywords.Count > MaxKeywords ? $"{field} holds {keywords.Count} keywords; the limit is {MaxKeywords}."
+        : keywords.Any(k => string.IsNullOrWhiteSpace(k) || k.Trim().Length > MaxKeywordLength) ? $"Each of {field} must be a word of 1 to {MaxKeywordLength} characters."
+        : null;
 }

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Webhooks;
+using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Recipients;
+using WaDispatch.Runtime;
+
+namespace WaDispatch.Silo.Api;
+
+/// <summary>
+/// Meta's webhooks (<c>/webhooks/whatsapp</c>): subscription verification, signature check over the exact
+/// bytes, then each change to the grains it concerns. The grains' updates are idempotent and ordered by
+/// the events' own times, so Meta's retries and reordering are harmless.
+/// </summary>
+internal static class WebhooksApi
+{
+    /// <summary>The path Meta posts to.</summary>
+    public const string Path = "/webhooks/whatsapp";
+
+    private const int MaxBodyBytes = 4 << 20;
+
+    /// <summary>Maps <c>GET</c> (verification) and <c>POST</c> (events) on <see cref="Path"/>.</summary>
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Path, Verify);
+        routes.MapPost(Path, ReceiveAsync);
+        return routes;
+    }
+
+    private static IResult Verify(HttpRequest request, IOptionsMonitor<WebhookOptions> options)
+    {
+        var query = request.Query;
+        var expected = options.CurrentValue.VerifyToken;
+        return query["hub.mode"] == "subscribe" && !string.IsNullOrEmpty(expected) && query["hub.verify_token"] == expected
+            ? Results.Text(query["hub.challenge"].ToString())
+            : Results.StatusCode(StatusCodes.Status403Forbidden);
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, IOptionsMonitor<WebhookOptions> options, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return ApiErrors.InvalidParameter($"The webhook body is {request.ContentLength} bytes; the limit is {MaxBodyBytes}.");
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (options.CurrentValue.AppSecret is not { Length: > 0 } secret || !WebhookSignature.Verify(body.Span, request.Headers[WebhookSignature.HeaderName], secret))
+        {
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        WebhookPayload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(body.Span, CloudApiJsonContext.Wire.WebhookPayload);
+        }
+        catch (JsonException)
+        {
+            return ApiErrors.InvalidParameter("The webhook body is not a valid webhook payload.");
+        }
+
+        foreach (var change in payload?.Entry?.SelectMany(e => e.Changes ?? []) ?? [])
+        {
+            switch (change.Field)
+            {
+                case WebhookFields.Messages when change.ReadMessages() is { Metadata.PhoneNumberId: { } number } value:
+                    await MessagesAsync(grains, number, value);
+                    break;
+                case WebhookFields.UserPreferences when change.ReadUserPreferences() is { Metadata.PhoneNumberId: { } number } value:
+                    await PreferencesAsync(grains, number, value);
+                    break;
+            }
+        }
+
+        return Results.Ok();
+    }
+
+    private static async Task MessagesAsync(IGrainFactory grains, string phoneNumberId, MessagesValue value)
+    {
+        if (value.Messages is { Count: > 0 } messages)
+        {
+            var lane = grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+            await lane.RecordInboundAsync(messages.Count);
+            var keywords = await grains.GetGrain<IBusinessGrain>(await lane.GetBusinessIdAsync()).GetKeywordPolicyAsync();
+            foreach (var message in messages)
+            {
+                if (message is { From: { Length: > 0 } from, Id: { } id } && Time(message.Timestamp) is { } sentAt)
+                {
+                    var recipient = grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, from));
+                    await recipient.RecordInboundAsync(new UserMessage(id, sentAt, message.Text?.Body), keywords);
+                }
+            }
+        }
+
+        foreach (var status in value.Statuses ?? [])
+        {
+            if (status is { Status: "failed", RecipientId: { Length: > 0 } waId, Errors: [{ } error, ..] } && Time(status.Timestamp) is { } at)
+            {
+                await grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordOutcomeAsync(error.Code, at);
+            }
+        }
+    }
+
+    private static async Task PreferencesAsync(IGrainFactory grains, string phoneNumberId, UserPreferencesValue value)
+    {
+        foreach (var preference in value.UserPreferences ?? [])
+        {
+            if (preference is { Category: "marketing_messages", WaId: { Length: > 0 } waId, Value: "stop" or "resume" } && Time(preference.Timestamp) is { } at)
+            {
+                await grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordMarketingPreferenceAsync(preference.Value == "stop", at);
+            }
+        }
+    }
+
+    /// <summary>Meta's timestamps are Unix seconds as strings.</summary>
+    private static DateTimeOffset? Time(string? unixSeconds) =>
+        long.TryParse(unixSeconds, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < 253402300799
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using WaDispatch.CloudApi.Webhooks;
+using WaDispatch.Grains.Recipients;
+using WaDispatch.Runtime;
+using WaDispatch.Testing;
+using Xunit;
+
+namespace WaDispatch.Silo.Tests;
+
+/// <summary>The webhook receiver: subscription check, signatures over the exact bytes, routing to recipients.</summary>
+public sealed class WebhooksApiTests : IAsyncLifetime
+{
+    private const string Secret = "test-app-secret";
+    private readonly TempSqliteFile _file = new();
+    private WebApplicationFactory<Program> _factory = null!;
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Storage:ConnectionString", _file.ConnectionString)
+            .UseSetting("Webhooks:AppSecret", Secret)
+            .UseSetting("Webhooks:VerifyToken", "let-me-in"));
+        _client = _factory.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        _file.Dispose();
+    }
+
+    [Fact]
+    public async Task Verification_EchoesTheChallenge_OnlyForTheRightToken()
+    {
+        var right = await _client.GetAsync(new Uri("/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=let-me-in&hub.challenge=1158201444", UriKind.Relative), Ct);
+        var wrong = await _client.GetAsync(new Uri("/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", UriKind.Relative), Ct);
+
+        Assert.Equal((HttpStatusCode.OK, "1158201444"), (right.StatusCode, await right.Content.ReadAsStringAsync(Ct)));
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task ASignedInboundMessage_OpensTheWindow_AndABadSignatureChangesNothing()
+    {
+        var body = """{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550100","phone_number_id":"106540352242922"},"messages":[{"from":"16505551234","id":"wamid.in","timestamp":"1767225600","type":"text","text":{"body":"hi"}}]}}]}]}""";
+
+        var forged = await PostAsync(body, "sha256=" + new string('0', 64));
+        var recipient = _factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IRecipientGrain>(RecipientKey.Of("106540352242922", "16505551234"));
+        var afterForged = await recipient.GetSnapshotAsync();
+        var signed = await PostAsync(body, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));
+        var afterSigned = await recipient.GetSnapshotAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Null(afterForged.LastInboundAt);
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767225600), afterSigned.LastInboundAt);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(WebhookSignature.HeaderName, signature);
+        return await _client.SendAsync(request, Ct);
+    }
+}
