@@ -96,6 +96,18 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal((0, 250), (budget.GetProperty("used").GetInt32(), budget.GetProperty("remaining").GetInt32()));
     }
 
+    [Fact]
+    public async Task PutBusiness_SetsItsOwnOptOutKeywords()
+    {
+        var put = await _client.PutAsJsonAsync("v1/businesses/77", new { opt_out_keywords = new[] { "BASTA", "ALTO" }, opt_in_keywords = new[] { "VOLVER" } }, Ct);
+        var keywords = (await GetJsonAsync("v1/businesses/77")).GetProperty("keywords");
+        var (status, _, details) = await SendAsync(HttpMethod.Put, "v1/businesses/77", """{"opt_out_keywords": ["STOP"], "opt_in_keywords": ["stop"]}""");
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(["BASTA", "ALTO"], keywords.GetProperty("opt_out").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "'STOP' is both an opt-out and an opt-in keyword."), (status, details));
+    }
+
     [Theory]
     [InlineData("""{"messaging_limit_tier": "TIER_3K"}""", "messaging_limit_tier must be one of TIER_50, TIER_250, TIER_1K, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED.")]
     [InlineData("""{"messaging_limit_tier": "TIER_1K", "scope": "galaxy"}""", "scope must be business (one budget for the portfolio) or phone_number (one per number).")]
