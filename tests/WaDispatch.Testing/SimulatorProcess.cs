@@ -15,9 +15,12 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly HttpClient _http;
 
-    private SimulatorProcess(Process process, Uri address)
+    private readonly string _contentRoot;
+
+    private SimulatorProcess(Process process, Uri address, string contentRoot)
     {
         _process = process;
+        _contentRoot = contentRoot;
         Address = address;
         _http = new HttpClient { BaseAddress = address };
     }
@@ -39,7 +42,10 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
         // Server GC collects with a thread per core: the referee's pauses, during which arrivals queue
         // and are then counted together, stay short.
         start.Environment["DOTNET_gcServer"] = "1";
-        foreach (var argument in (string[])["exec", host, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", .. settings])
+        // A content root of its own: the test folder holds the silo's appsettings.json, whose Simulator
+        // section (a webhook URL, for one) is not this simulator's.
+        var contentRoot = Directory.CreateTempSubdirectory("wadispatch-simulator-").FullName;
+        foreach (var argument in (string[])["exec", host, "--contentRoot", contentRoot, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", .. settings])
         {
             start.ArgumentList.Add(argument);
         }
@@ -66,7 +72,7 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
                     // Keep draining the output so that the child never blocks on a full pipe.
                     _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                     _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                    return new SimulatorProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+                    return new SimulatorProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"), contentRoot);
                 }
             }
         }
@@ -107,6 +113,7 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        Directory.Delete(_contentRoot, recursive: true);
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
