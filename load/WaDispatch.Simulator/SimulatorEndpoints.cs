@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Templates;
 using WaDispatch.Simulator;
 using WaDispatch.Simulator.Control;
 using WaDispatch.Simulator.State;
@@ -27,6 +28,7 @@ public static partial class SimulatorEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost("/{version}/{phoneNumberId}/messages", SendAsync);
+        endpoints.MapGet("/{version}/{wabaId}/message_templates", ListTemplates);
         var control = endpoints.MapGroup("/_sim");
         control.MapPost("/inbound", InboundAsync);
         control.MapPost("/user-preferences", UserPreferencesAsync);
@@ -41,6 +43,8 @@ public static partial class SimulatorEndpoints
             simulator.SetRecipientRule(waId, null);
             return TypedResults.NoContent();
         });
+        control.MapPost("/templates", AddTemplateAsync);
+        control.MapPut("/templates/{name}/{language}", UpdateTemplateAsync);
         control.MapGet("/webhooks", (CloudApiSimulator simulator) => TypedResults.Json(simulator.WebhookStats, SimulatorJsonContext.Default.WebhookStats));
         return endpoints;
     }
@@ -61,6 +65,53 @@ public static partial class SimulatorEndpoints
 
     [GeneratedRegex(@"^v\d+\.\d+$")]
     private static partial Regex ApiVersion();
+
+    private const int MaxTemplatePage = 100;
+
+    private static IResult ListTemplates(HttpContext context, string version, string wabaId, TemplateStore templates, IOptionsMonitor<SimulatorOptions> options)
+    {
+        var query = context.Request.Query;
+        if (context.Request.Headers.Authorization != "Bearer " + options.CurrentValue.AccessToken)
+        {
+            return TypedResults.Json(new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.AccessTokenExpired, "Invalid OAuth access token", "The access token could not be decrypted or is not valid for this WABA.") }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: 401);
+        }
+
+        var limit = int.TryParse(query["limit"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var asked) ? Math.Clamp(asked, 1, MaxTemplatePage) : 25;
+        var after = query["after"].ToString() is { Length: > 0 } cursor ? cursor : null;
+        var (page, more) = templates.Page(after, limit);
+        var paging = new GraphPaging
+        {
+            Cursors = page.Count == 0 ? null : new GraphCursors { Before = page[0].Id, After = page[^1].Id },
+            Next = more ? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/{version}/{wabaId}/message_templates?limit={limit}&after={page[^1].Id}" : null,
+        };
+        return TypedResults.Json(new MessageTemplatePage { Data = page, Paging = paging }, CloudApiJsonContext.Wire.MessageTemplatePage);
+    }
+
+    private static async Task<IResult> AddTemplateAsync(HttpContext context, TemplateStore templates)
+    {
+        var (template, problem) = await ReadAsync(context, CloudApiJsonContext.Wire.MessageTemplate).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return string.IsNullOrEmpty(template!.Name) || string.IsNullOrEmpty(template.Language) || string.IsNullOrEmpty(template.Category)
+            ? Invalid(ErrorCodes.RequiredParameterMissing, "Required parameter is missing", "name, language and category are required.")
+            : TypedResults.Json(templates.Put(template), CloudApiJsonContext.Wire.MessageTemplate);
+    }
+
+    private static async Task<IResult> UpdateTemplateAsync(HttpContext context, string name, string language, TemplateStore templates)
+    {
+        var (request, problem) = await ReadAsync(context, SimulatorJsonContext.Default.TemplateUpdateRequest).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return templates.Update(name, language, request!.Status, request.Category) is { } updated
+            ? TypedResults.Json(updated, CloudApiJsonContext.Wire.MessageTemplate)
+            : Invalid(ErrorCodes.TemplateDoesNotExist, "Template name does not exist in the translation", $"No template {name} in {language}.");
+    }
 
     private static async Task<IResult> InboundAsync(HttpContext context, CloudApiSimulator simulator)
     {

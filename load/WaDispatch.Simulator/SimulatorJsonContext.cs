@@ -16,4 +16,5 @@ namespace WaDispatch.Simulator;
 [JsonSerializable(typeof(PhoneNumberStats))]
 [JsonSerializable(typeof(IReadOnlyList<LedgerEntry>))]
 [JsonSerializable(typeof(WebhookStats))]
+[JsonSerializable(typeof(TemplateUpdateRequest))]
 public sealed partial class SimulatorJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WaDispatch.Simulator;
+using WaDispatch.Simulator.State;
 using WaDispatch.Simulator.Webhooks;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class SimulatorServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<CloudApiSimulator>();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Messages;
+using WaDispatch.CloudApi.Templates;
 using WaDispatch.CloudApi.Webhooks;
 
 namespace WaDispatch.CloudApi.Serialization;
@@ -26,6 +27,8 @@ namespace WaDispatch.CloudApi.Serialization;
 [JsonSerializable(typeof(TemplateCategoryUpdateValue))]
 [JsonSerializable(typeof(AccountUpdateValue))]
 [JsonSerializable(typeof(AccountAlertsValue))]
+[JsonSerializable(typeof(MessageTemplatePage))]
+[JsonSerializable(typeof(MessageTemplate))]
 public sealed partial class CloudApiJsonContext : JsonSerializerContext
 {
     private static CloudApiJsonContext? s_wire;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Templates;
 using WaDispatch.CloudApi.Validation;
 
 namespace WaDispatch.CloudApi.Upstream;
@@ -82,6 +83,42 @@ public sealed partial class GraphCloudApi : ICloudApi
             // A failure to connect never reached Meta; anything later might have.
             var beforeSending = ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError;
             return Transport($"The request failed: {ex.HttpRequestError}.", outcomeUnknown: !beforeSending);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<TemplatePageResult> ListTemplatesAsync(string wabaId, string? after = null, int limit = 100, string? tokenReference = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(wabaId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var options = _options.CurrentValue;
+        var tokenName = tokenReference ?? wabaId;
+        if (options.TokenFor(tokenName) is not { } token)
+        {
+            return new TemplatePageResult(null, CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for WABA {wabaId}: set CloudApi:AccessTokens:{tokenName} or CloudApi:AccessToken."));
+        }
+
+        var query = $"limit={limit.ToString(CultureInfo.InvariantCulture)}" + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after));
+        var uri = new Uri(WithTrailingSlash(options.BaseAddress), $"{options.ApiVersion}/{Uri.EscapeDataString(wabaId)}/message_templates?{query}");
+        using var message = new HttpRequestMessage(HttpMethod.Get, uri);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode && TryParse(body, CloudApiJsonContext.Wire.MessageTemplatePage) is { Data: not null } page)
+            {
+                return new TemplatePageResult(page, null);
+            }
+
+            return new TemplatePageResult(null, TryParse(body, CloudApiJsonContext.Wire.CloudApiErrorResponse)?.Error
+                ?? CloudApiError.Create(ErrorCodes.TransportRejected, "Unexpected answer", $"HTTP {(int)response.StatusCode} without a template page or a Cloud API error."));
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return new TemplatePageResult(null, CloudApiError.Create(ErrorCodes.TransportFailure, "No Cloud API answer", $"Reading the templates of WABA {wabaId} failed: {ex.Message}"));
         }
     }
 

@@ -1,4 +1,5 @@
 using WaDispatch.CloudApi.Messages;
+using WaDispatch.CloudApi.Templates;
 
 namespace WaDispatch.CloudApi.Upstream;
 
@@ -17,4 +18,16 @@ public interface ICloudApi
     /// </param>
     /// <param name="cancellationToken">Cancels the send.</param>
     Task<SendResult> SendAsync(string phoneNumberId, SendMessageRequest request, string? tokenReference = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads one page of a WhatsApp Business Account's message templates
+    /// (<c>GET /{version}/{waba_id}/message_templates?limit=…&amp;after=…</c>). Errors are results; only
+    /// cancellation throws.
+    /// </summary>
+    /// <param name="wabaId">The WhatsApp Business Account.</param>
+    /// <param name="after">The cursor after which the page starts; null for the first page.</param>
+    /// <param name="limit">Templates per page.</param>
+    /// <param name="tokenReference">Which configured access token to use; null for the default.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<TemplatePageResult> ListTemplatesAsync(string wabaId, string? after = null, int limit = 100, string? tokenReference = null, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,96 @@
+using WaDispatch.CloudApi.Templates;
+
+namespace WaDispatch.Simulator.State;
+
+/// <summary>
+/// The simulator's message-template store, seeded like a fresh WABA with a few templates of each
+/// category; tests add, pause and re-categorise templates through <c>/_sim/templates</c>. Every WABA id
+/// reads the same store.
+/// </summary>
+public sealed class TemplateStore
+{
+    private readonly Lock _lock = new();
+    private readonly List<MessageTemplate> _templates = [];
+    private long _nextId = 1_000_000_000_000_001;
+
+    /// <summary>Creates the store with its seed templates.</summary>
+    public TemplateStore()
+    {
+        Put(Template("welcome", "UTILITY", Body("Welcome {{1}}. We look forward to serving you on WhatsApp.")));
+        Put(Template("order_confirmation", "UTILITY", Body("Your order {{1}} for a total of {{2}} is confirmed. The expected delivery is {{3}}."), QuickReplies("Track order")));
+        Put(Template("hello_world", "UTILITY", Body("Hello World")));
+        Put(Template("spring_sale", "MARKETING", Header("Spring sale"), Body("Hi {{1}}, everything is {{2}} off until Sunday."), QuickReplies("Shop now", "Stop promotions")));
+        Put(Template("promo", "MARKETING", Body("A new offer for you.")));
+        Put(Template("login_code", "AUTHENTICATION", Body("{{1}} is your verification code."), new MessageTemplateComponent { Type = "BUTTONS", Buttons = [new MessageTemplateButton { Type = "OTP", Text = "Copy code" }] }));
+    }
+
+    /// <summary>How many templates the store holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _templates.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds a template, or replaces the one with the same name and language (keeping its id). Returns it as stored.</summary>
+    public MessageTemplate Put(MessageTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        lock (_lock)
+        {
+            var index = IndexOf(template.Name, template.Language);
+            if (index >= 0)
+            {
+                return _templates[index] = template with { Id = _templates[index].Id };
+            }
+
+            var stored = template with { Id = (_nextId++).ToString(System.Globalization.CultureInfo.InvariantCulture), Status = template.Status ?? "APPROVED" };
+            _templates.Add(stored);
+            return stored;
+        }
+    }
+
+    /// <summary>Changes the status and/or category of a template; null when it does not exist.</summary>
+    public MessageTemplate? Update(string name, string language, string? status, string? category)
+    {
+        lock (_lock)
+        {
+            var index = IndexOf(name, language);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var current = _templates[index];
+            return _templates[index] = current with { Status = status ?? current.Status, Category = category ?? current.Category };
+        }
+    }
+
+    /// <summary>One page of up to <paramref name="limit"/> templates after the template with id <paramref name="after"/>.</summary>
+    public (IReadOnlyList<MessageTemplate> Page, bool More) Page(string? after, int limit)
+    {
+        lock (_lock)
+        {
+            var start = after is null ? 0 : _templates.FindIndex(t => t.Id == after) + 1;
+            var page = _templates.Skip(start).Take(limit).ToList();
+            return (page, start + page.Count < _templates.Count);
+        }
+    }
+
+    private int IndexOf(string? name, string? language) =>
+        _templates.FindIndex(t => string.Equals(t.Name, name, StringComparison.Ordinal) && string.Equals(t.Language, language, StringComparison.Ordinal));
+
+    private static MessageTemplate Template(string name, string category, params MessageTemplateComponent[] components) =>
+        new() { Name = name, Language = "en_US", Category = category, ParameterFormat = "POSITIONAL", Components = components };
+
+    private static MessageTemplateComponent Header(string text) => new() { Type = "HEADER", Format = "TEXT", Text = text };
+
+    private static MessageTemplateComponent Body(string text) => new() { Type = "BODY", Text = text };
+
+    private static MessageTemplateComponent QuickReplies(params string[] labels) =>
+        new() { Type = "BUTTONS", Buttons = [.. labels.Select(l => new MessageTemplateButton { Type = "QUICK_REPLY", Text = l })] };
+}
