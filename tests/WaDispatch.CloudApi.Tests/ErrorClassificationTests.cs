@@ -42,6 +42,8 @@ public sealed class ErrorClassificationTests
     [InlineData(ErrorCodes.TransportRejected, ErrorClass.RequestPermanent, false)]
     [InlineData(ErrorCodes.MessagingLimitReached, ErrorClass.MessagingLimit, true)]
     [InlineData(ErrorCodes.KeywordOptOut, ErrorClass.RecipientPermanent, false)]
+    [InlineData(498, ErrorClass.RecipientPermanent, false)]
+    [InlineData(1026, ErrorClass.RecipientCooldown, true)]
     public void EveryCodeOfThePlatformTable_HasItsActionClass(int code, ErrorClass expected, bool retry)
     {
         var action = ErrorClassification.Classify(code);

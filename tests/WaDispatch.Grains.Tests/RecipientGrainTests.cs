@@ -180,6 +180,7 @@ public sealed class RecipientGrainTests : IAsyncLifetime
         await SnoozeAsync();
         _time.Advance(TimeSpan.FromSeconds(16));
         await Recipient.RecordOutcomeAsync(0, Now);
+        _time.Advance(TimeSpan.FromSeconds(1));
         await SnoozeAsync();
 
         Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(16), TimeSpan.FromSeconds(1)], snoozes);
@@ -218,6 +219,59 @@ public sealed class RecipientGrainTests : IAsyncLifetime
         Assert.Equal((RecipientVerdict.Skipped, RecipientDecision.Undeliverable), (campaign.Verdict, campaign.SkipReason));
         Assert.Equal((RecipientVerdict.Refused, ErrorCodes.MessageUndeliverable), (direct.Verdict, direct.Error!.Code));
         Assert.Equal(RecipientVerdict.Allowed, weekLater.Verdict);
+    }
+
+    [Fact]
+    public async Task AUserWhoWritesAfterA131026_IsReachableAgain()
+    {
+        await Recipient.RecordOutcomeAsync(ErrorCodes.MessageUndeliverable, Now);
+        _time.Advance(TimeSpan.FromHours(1));
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.a", Now - TimeSpan.FromHours(2), "written before the failure, delivered late"), KeywordPolicy.Default);
+        var stillUndeliverable = await AdmitAsync(MessageCategory.Utility, SendOrigin.Campaign);
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.b", Now, "I'm back"), KeywordPolicy.Default);
+
+        Assert.Equal(RecipientVerdict.Skipped, stillUndeliverable.Verdict);
+        Assert.Equal(RecipientVerdict.Allowed, (await AdmitAsync(MessageCategory.Utility, SendOrigin.Campaign)).Verdict);
+    }
+
+    [Fact]
+    public async Task ADuplicateOrLate131056_DoesNotLengthenTheSnooze()
+    {
+        var first = Now;
+        await Recipient.RecordOutcomeAsync(ErrorCodes.PairRateLimitHit, first);
+        await Recipient.RecordOutcomeAsync(ErrorCodes.PairRateLimitHit, first);
+        await Recipient.RecordOutcomeAsync(0, first + TimeSpan.FromSeconds(2));
+        await Recipient.RecordOutcomeAsync(ErrorCodes.PairRateLimitHit, first + TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await Recipient.RecordOutcomeAsync(ErrorCodes.PairRateLimitHit, Now);
+
+        Assert.Equal(Now + TimeSpan.FromSeconds(1), (await AdmitAsync(MessageCategory.Utility)).NotBefore);
+    }
+
+    [Theory]
+    [InlineData(498)]
+    [InlineData(ErrorCodes.UserStoppedMarketing)]
+    public async Task OlderStopCodes_CountAsAMarketingStop(int code)
+    {
+        await Recipient.RecordOutcomeAsync(code, Now);
+
+        Assert.True((await Recipient.GetSnapshotAsync()).MarketingOptedOut);
+    }
+
+    [Fact]
+    public async Task AFreeFormSend_ThePairRateWouldPushPastTheWindow_IsRefusedNow()
+    {
+        await Recipient.RecordInboundAsync(new UserMessage("wamid.a", Now, "hi"), KeywordPolicy.Default);
+        _time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(3));
+        for (var i = 0; i < 45; i++)
+        {
+            await AdmitAsync(MessageCategory.Service);
+        }
+
+        var late = await AdmitAsync(MessageCategory.Service);
+
+        Assert.Equal((RecipientVerdict.Refused, ErrorCodes.ReEngagementMessage), (late.Verdict, late.Error!.Code));
+        Assert.Equal("The customer-service window with this user closes at 2026-01-02T00:00:00Z, before the pair rate lets another message go at 2026-01-02T00:00:03Z.", late.Error.Details);
     }
 
     [Fact]

@@ -102,10 +102,15 @@ public sealed class AdminApiTests : IAsyncLifetime
         var put = await _client.PutAsJsonAsync("v1/businesses/77", new { opt_out_keywords = new[] { "BASTA", "ALTO" }, opt_in_keywords = new[] { "VOLVER" } }, Ct);
         var keywords = (await GetJsonAsync("v1/businesses/77")).GetProperty("keywords");
         var (status, _, details) = await SendAsync(HttpMethod.Put, "v1/businesses/77", """{"opt_out_keywords": ["STOP"], "opt_in_keywords": ["stop"]}""");
+        var (againstDefault, _, againstDefaultDetails) = await SendAsync(HttpMethod.Put, "v1/businesses/77", """{"opt_in_keywords": ["Quit"]}""");
+        await _client.PutAsJsonAsync("v1/businesses/78", new { opt_out_keywords = new[] { " STOP ", "stop", "Basta" } }, Ct);
+        var cleaned = (await GetJsonAsync("v1/businesses/78")).GetProperty("keywords").GetProperty("opt_out");
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(["BASTA", "ALTO"], keywords.GetProperty("opt_out").EnumerateArray().Select(k => k.GetString()));
         Assert.Equal((HttpStatusCode.BadRequest, "'STOP' is both an opt-out and an opt-in keyword."), (status, details));
+        Assert.Equal((HttpStatusCode.BadRequest, "'QUIT' is both an opt-out and an opt-in keyword."), (againstDefault, againstDefaultDetails));
+        Assert.Equal(["STOP", "Basta"], cleaned.EnumerateArray().Select(k => k.GetString()));
     }
 
     [Theory]

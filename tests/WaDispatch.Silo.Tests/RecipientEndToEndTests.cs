@@ -115,6 +115,18 @@ public sealed class RecipientEndToEndTests : IAsyncLifetime
         Assert.Single(Meta.Ledger(Number), e => e.WaId == waId);
     }
 
+    [Fact]
+    public async Task ACategoryThatDoesNotFitTheMessage_IsRefusedBeforeAnythingElse()
+    {
+        var text = new SendMessageRequest { To = "+16505550100", Type = "text", Text = new TextContent { Body = "hi" } };
+
+        var result = await Dispatcher.SendAsync(new DispatchRequest("mismatch", Number, text, MessageCategory.Marketing, SendOrigin.Direct, DateTimeOffset.UtcNow.AddHours(1)), Ct);
+
+        Assert.Equal((DispatchStatus.Refused, ErrorCodes.InvalidParameter), (result.Status, result.Error!.Code));
+        Assert.Equal("category MARKETING does not fit a 'text' message: templates are MARKETING, UTILITY or AUTHENTICATION; other messages are SERVICE.", result.Error.Details);
+        Assert.Empty(Meta.Ledger(Number));
+    }
+
     private static bool Learned(RecipientSnapshot snapshot, int code) => code switch
     {
         ErrorCodes.UserStoppedMarketing => snapshot.MarketingOptedOut,

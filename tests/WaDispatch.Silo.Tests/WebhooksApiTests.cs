@@ -64,6 +64,18 @@ public sealed class WebhooksApiTests : IAsyncLifetime
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767225600), afterSigned.LastInboundAt);
     }
 
+    [Fact]
+    public async Task AChangeShapedUnexpectedly_IsSkipped_AndTheOthersInTheDeliveryStillCount()
+    {
+        var body = """{"object":"whatsapp_business_account","entry":[null,{"id":"1","changes":[null,{"field":"messages","value":{"metadata":{"phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.x","status":"failed","timestamp":"1767225600","recipient_id":"16505550001","pricing":{"billable":"perhaps"}}]}},{"field":"user_preferences","value":{"metadata":{"phone_number_id":"106540352242922"},"user_preferences":[{"wa_id":"+1 650-555-0002","category":"marketing_messages","value":"stop","timestamp":"1767225600"},{"wa_id":"","category":"marketing_messages","value":"stop","timestamp":"1767225600"}]}}]}]}""";
+
+        var response = await PostAsync(body, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));
+        var recipient = _factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IRecipientGrain>(RecipientKey.Of("106540352242922", "16505550002"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await recipient.GetSnapshotAsync()).MarketingOptedOut);
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string body, string signature)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };

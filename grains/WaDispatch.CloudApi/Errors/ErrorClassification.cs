@@ -25,6 +25,8 @@ public static class ErrorClassification
         new(ErrorCodes.TransportFailure, ErrorClass.Transient, new(true, Second, 2), "No Cloud API answer: network error, timeout or 5xx without an error body"),
         new(ErrorCodes.MarketingCapReached, ErrorClass.RecipientCooldown, new(true, TimeSpan.FromHours(24), 1), "Per-user marketing cap; no marketing to this user for 24 h"),
         new(ErrorCodes.UserStoppedMarketing, ErrorClass.RecipientPermanent, RetryHint.Never, "The user stopped marketing messages"),
+        new(ErrorCodes.LegacyUserStoppedMarketing, ErrorClass.RecipientPermanent, RetryHint.Never, "The user stopped marketing messages (older code)"),
+        new(ErrorCodes.LegacyMarketingCapReached, ErrorClass.RecipientCooldown, new(true, TimeSpan.FromHours(24), 1), "Per-user marketing cap (older code)"),
         new(ErrorCodes.MessageUndeliverable, ErrorClass.RecipientPermanent, RetryHint.Never, "Undeliverable: no WhatsApp, old client or terms not accepted"),
         new(ErrorCodes.UserInExperiment, ErrorClass.RecipientPermanent, RetryHint.Never, "The user is in a marketing experiment"),
         new(ErrorCodes.ReEngagementMessage, ErrorClass.RequestPermanent, RetryHint.Never, "Outside the customer-service window: send a template instead"),

@@ -117,4 +117,10 @@ public static class ErrorCodes
     /// of every category are not sent until they opt back in (START). Meta has no code for it.
     /// </summary>
     public const int KeywordOptOut = -11;
+
+    /// <summary>Older (On-Premises) material: the user stopped marketing messages; read as <see cref="UserStoppedMarketing"/>.</summary>
+    public const int LegacyUserStoppedMarketing = 498;
+
+    /// <summary>Older (On-Premises) material: per-user marketing limit; read as <see cref="MarketingCapReached"/>.</summary>
+    public const int LegacyMarketingCapReached = 1026;
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Upstream;
 using WaDispatch.CloudApi.Validation;
 using WaDispatch.Grains.Budgets;
@@ -15,6 +17,9 @@ namespace WaDispatch.Grains.Dispatch;
 /// </summary>
 public sealed partial class MessageDispatcher
 {
+    /// <summary>When a send whose budget count could not be committed may try again.</summary>
+    private static readonly TimeSpan CommitRetry = TimeSpan.FromSeconds(5);
+
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly ILogger<MessageDispatcher> _logger;
@@ -27,13 +32,24 @@ public sealed partial class MessageDispatcher
         _logger = logger;
     }
 
-    /// <summary>Dispatches <paramref name="request"/> and waits until it is sent, refused, skipped, deferred or expired.</summary>
+    /// <summary>
+    /// Dispatches <paramref name="request"/> and waits until it is sent, refused, skipped, deferred or
+    /// expired. Cancelling stops the wait, not the send: once in the lane, its outcome is still recorded.
+    /// </summary>
     public async Task<DispatchResult> SendAsync(DispatchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (SendMessageValidator.Validate(request.Message) is { } invalid)
         {
             return new DispatchResult(DispatchStatus.Refused, Error: invalid);
+        }
+
+        if (string.Equals(request.Message.Type, MessageTypes.Template, StringComparison.Ordinal) != (request.Category != MessageCategory.Service))
+        {
+            return new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(
+                ErrorCodes.InvalidParameter,
+                "Invalid parameter",
+                $"category {request.Category.ToString().ToUpperInvariant()} does not fit a '{request.Message.Type}' message: templates are MARKETING, UTILITY or AUTHENTICATION; other messages are SERVICE."));
         }
 
         var waId = PhoneNumbers.Digits(request.Message.To!);
@@ -62,32 +78,68 @@ public sealed partial class MessageDispatcher
         }
 
         // The count is durable before the message can leave: a crash never forgets a recipient reached.
-        await budget.Committed.ConfigureAwait(false);
-        var send = new OutboundSend(request.Id, request.Message, request.Priority ?? PriorityOf(request.Category), request.ExpiresAt, request.Flow)
+        try
+        {
+            await budget.Committed.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.BudgetNotCommitted(_logger, ex, request.Id);
+            var retryAt = _time.GetUtcNow() + CommitRetry;
+            return request.Origin == SendOrigin.Campaign
+                ? new DispatchResult(DispatchStatus.Deferred, RetryAt: retryAt)
+                : new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not record the recipient against the messaging limit; nothing was sent. Retry shortly."), RetryAt: retryAt);
+        }
+
+        // A free-form message must be out while the window is open.
+        var expiresAt = !admission.WindowOpen || request.Category != MessageCategory.Service || admission.WindowOpenUntil is not { } until || until > request.ExpiresAt
+            ? request.ExpiresAt
+            : until;
+        var send = new OutboundSend(request.Id, request.Message, request.Priority ?? PriorityOf(request.Category), expiresAt, request.Flow)
         {
             NotBefore = admission.NotBefore,
             Retrying = result => TellRecipient(recipient, result),
         };
         await lane.EnqueueAsync(send).ConfigureAwait(false);
-        var outcome = await send.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-        switch (outcome.Status)
-        {
-            case SendStatus.Sent:
-                await recipient.RecordOutcomeAsync(0, outcome.CompletedAt).ConfigureAwait(false);
-                if (!admission.WindowOpen)
-                {
-                    await business.RecordSentAsync(request.PhoneNumberId, waId, outcome.CompletedAt).ConfigureAwait(false);
-                }
+        return await FinishAsync(send, request, waId, admission, recipient, business).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-                return new DispatchResult(DispatchStatus.Sent, outcome);
-            case SendStatus.Failed:
-                await recipient.RecordOutcomeAsync(outcome.Error!.Code, outcome.CompletedAt).ConfigureAwait(false);
-                return new DispatchResult(DispatchStatus.Failed, outcome, outcome.Error);
-            case SendStatus.Expired:
-                return new DispatchResult(DispatchStatus.Expired, outcome, outcome.Error);
-            default:
-                return new DispatchResult(DispatchStatus.Abandoned, outcome, outcome.Error);
+    /// <summary>Waits for the lane's outcome and tells the recipient and the budget, whether or not the caller still waits.</summary>
+    private async Task<DispatchResult> FinishAsync(OutboundSend send, DispatchRequest request, string waId, RecipientDecision admission, GrainReference<IRecipientGrain> recipient, GrainReference<IBusinessGrain> business)
+    {
+        var outcome = await send.Completion.ConfigureAwait(false);
+        try
+        {
+            switch (outcome.Status)
+            {
+                case SendStatus.Sent:
+                    await recipient.RecordOutcomeAsync(0, outcome.CompletedAt).ConfigureAwait(false);
+
+                    // Business-initiated unless it went inside the window, judged at the real send time.
+                    if (admission.WindowOpenUntil is not { } until || outcome.CompletedAt >= until)
+                    {
+                        await business.RecordSentAsync(request.PhoneNumberId, waId, outcome.CompletedAt).ConfigureAwait(false);
+                    }
+
+                    break;
+                case SendStatus.Failed when outcome.Error is { } error:
+                    await recipient.RecordOutcomeAsync(error.Code, outcome.CompletedAt).ConfigureAwait(false);
+                    break;
+            }
         }
+        catch (Exception ex)
+        {
+            // The send's fate stands; only its bookkeeping failed.
+            Log.OutcomeNotRecorded(_logger, ex, request.Id, outcome.Status);
+        }
+
+        return outcome.Status switch
+        {
+            SendStatus.Sent => new DispatchResult(DispatchStatus.Sent, outcome),
+            SendStatus.Failed => new DispatchResult(DispatchStatus.Failed, outcome, outcome.Error),
+            SendStatus.Expired => new DispatchResult(DispatchStatus.Expired, outcome, outcome.Error),
+            _ => new DispatchResult(DispatchStatus.Abandoned, outcome, outcome.Error),
+        };
     }
 
     /// <summary>Replies and one-time passwords first, utility next, marketing last.</summary>
@@ -115,10 +167,19 @@ public sealed partial class MessageDispatcher
         }
         catch (Exception ex)
         {
-            NotRecorded(_logger, ex, recipient.Key, code);
+            Log.RetryNotRecorded(_logger, ex, recipient.Key, code);
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Recipient {RecipientKey}: error {Code} from upstream could not be recorded")]
-    private static partial void NotRecorded(ILogger logger, Exception exception, string recipientKey, int code);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Recipient {RecipientKey}: error {Code} from upstream could not be recorded")]
+        public static partial void RetryNotRecorded(ILogger logger, Exception exception, string recipientKey, int code);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Message {MessageId}: its messaging-limit count could not be committed; not sent")]
+        public static partial void BudgetNotCommitted(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Message {MessageId} ended {Status}, but recording that with its recipient or budget failed")]
+        public static partial void OutcomeNotRecorded(ILogger logger, Exception exception, string messageId, SendStatus status);
+    }
 }

@@ -17,6 +17,9 @@ public sealed record RecipientDecision(
     CloudApiError? Error = null,
     string? SkipReason = null)
 {
+    /// <summary>Until when the customer-service window is open; null when it is closed. A free-form send must be out before then.</summary>
+    public DateTimeOffset? WindowOpenUntil { get; init; }
+
     /// <summary>The skip reason of an opted-out user.</summary>
     public const string OptedOut = "opted_out";
 

@@ -59,5 +59,21 @@ public sealed class RecipientGrain : Grain, IRecipientGrain
     /// <inheritdoc />
     public ValueTask<RecipientSnapshot> GetSnapshotAsync() => ValueTask.FromResult(_rules.Snapshot(_phoneNumberId, _waId, TimeProvider.GetUtcNow()));
 
-    private ValueTask WriteIf(bool changed) => changed ? new ValueTask(_state.WriteStateAsync()) : ValueTask.CompletedTask;
+    private ValueTask WriteIf(bool changed) => changed ? new ValueTask(WriteAsync()) : ValueTask.CompletedTask;
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await _state.WriteStateAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not written, not kept: otherwise Meta's retry of the same event would look like a duplicate
+            // and the fact would be lost when the grain is collected.
+            await _state.ReadStateAsync().ConfigureAwait(false);
+            _rules = new RecipientRules(_state.State, _options);
+            throw;
+        }
+    }
 }

@@ -12,9 +12,9 @@ internal sealed class RecipientOptionsValidator : IValidateOptions<RecipientOpti
         Positive(options.MarketingCapWait, "Recipients:MarketingCapWait", failures);
         Positive(options.PairInterval, "Recipients:PairInterval", failures);
         Positive(options.MaxPairSnooze, "Recipients:MaxPairSnooze", failures);
-        if (options.PairBurst < 1)
+        if (options.PairBurst is < 1 or > 10_000)
         {
-            failures.Add($"Recipients:PairBurst is {options.PairBurst}; it must be at least 1.");
+            failures.Add($"Recipients:PairBurst is {options.PairBurst}; it must be between 1 and 10000.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

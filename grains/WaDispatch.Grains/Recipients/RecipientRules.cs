@@ -26,7 +26,8 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
     /// <summary>Decides a send at <paramref name="now"/>; an allowed send takes its place in the pair's pace.</summary>
     public RecipientDecision Admit(RecipientSend send, DateTimeOffset now)
     {
-        var windowOpen = WindowOpenUntil(now) is not null;
+        var windowUntil = WindowOpenUntil(now);
+        var windowOpen = windowUntil is not null;
         var direct = send.Origin == SendOrigin.Direct;
         if (state.UndeliverableUntil is { } undeliverable && undeliverable > now)
         {
@@ -71,13 +72,18 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
 
         var earliest = state.PairSnoozedUntil is { } snoozed && snoozed > now ? snoozed : now;
         var at = _pair.Peek(earliest);
+        if (!send.IsTemplate && at >= windowUntil)
+        {
+            return Refuse(windowOpen, ErrorCodes.ReEngagementMessage, "Re-engagement message", $"The customer-service window with this user closes at {Format(windowUntil)}, before the pair rate lets another message go at {Format(at)}.", null);
+        }
+
         if (at > send.ExpiresAt)
         {
             return new RecipientDecision(RecipientVerdict.Expired, windowOpen, RetryAt: at);
         }
 
         _pair.Reserve(at);
-        return new RecipientDecision(RecipientVerdict.Allowed, windowOpen, NotBefore: at > now ? at : null);
+        return new RecipientDecision(RecipientVerdict.Allowed, windowOpen, NotBefore: at > now ? at : null) { WindowOpenUntil = windowUntil };
     }
 
     /// <summary>A message from the user: opens or refreshes the window from its own timestamp, and may be an opt-out or opt-in keyword.</summary>
@@ -90,7 +96,15 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
             changed = true;
         }
 
-        if (keywords.Match(message.Text) is { } optOut && (state.KeywordAt is not { } keywordAt || message.SentAt > keywordAt))
+        // A user who writes after Meta could not deliver to them is reachable again.
+        if (state.UndeliverableUntil is { } undeliverable && message.SentAt > undeliverable - options.UndeliverableFor)
+        {
+            state.UndeliverableUntil = null;
+            changed = true;
+        }
+
+        // Ties go to the event handled last: two keywords in the same second keep their order of arrival.
+        if (keywords.Match(message.Text) is { } optOut && (state.KeywordAt is not { } keywordAt || message.SentAt >= keywordAt))
         {
             state.KeywordOptedOut = optOut;
             state.Keyword = message.Text!.Trim();
@@ -120,14 +134,28 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
         switch (code)
         {
             case 0:
-                return Set(state.PairSnoozes != 0, () => state.PairSnoozes = 0);
-            case ErrorCodes.UserStoppedMarketing:
+                if (state.PairSnoozes == 0 || state.PairEventAt > at)
+                {
+                    return false;
+                }
+
+                state.PairSnoozes = 0;
+                state.PairEventAt = at;
+                return true;
+            case ErrorCodes.UserStoppedMarketing or ErrorCodes.LegacyUserStoppedMarketing:
                 return MarketingPreference(stop: true, at);
-            case ErrorCodes.MarketingCapReached:
+            case ErrorCodes.MarketingCapReached or ErrorCodes.LegacyMarketingCapReached:
                 return Later(state.MarketingCapUntil, at + options.MarketingCapWait, v => state.MarketingCapUntil = v);
             case ErrorCodes.MessageUndeliverable:
                 return Later(state.UndeliverableUntil, at + options.UndeliverableFor, v => state.UndeliverableUntil = v);
             case ErrorCodes.PairRateLimitHit:
+                if (state.PairEventAt is { } pairEventAt && at <= pairEventAt)
+                {
+                    // A duplicate, or older than the accepted send that ended the series.
+                    return false;
+                }
+
+                state.PairEventAt = at;
                 state.PairSnoozes++;
                 var seconds = Math.Min(Math.Pow(4, state.PairSnoozes - 1), options.MaxPairSnooze.TotalSeconds);
                 Later(state.PairSnoozedUntil, at + TimeSpan.FromSeconds(seconds), v => state.PairSnoozedUntil = v);

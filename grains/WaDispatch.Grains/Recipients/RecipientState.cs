@@ -39,4 +39,7 @@ public sealed class RecipientState
 
     /// <summary>131056s in a row: the next snooze is 4 to this power seconds.</summary>
     public int PairSnoozes { get; set; }
+
+    /// <summary>When the latest 131056, or the accepted send that ended a series, happened: older events are late and ignored.</summary>
+    public DateTimeOffset? PairEventAt { get; set; }
 }

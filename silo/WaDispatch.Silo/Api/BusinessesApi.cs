@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
 
 namespace WaDispatch.Silo.Api;
@@ -60,7 +61,11 @@ internal static class BusinessesApi
             return ApiErrors.InvalidParameter(badKeywords);
         }
 
-        if (configuration.OptOutKeywords?.Intersect(configuration.OptInKeywords ?? [], StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } both)
+        // Stored trimmed and once each; checked against the lists in effect, defaults included.
+        configuration = configuration with { OptOutKeywords = Clean(configuration.OptOutKeywords), OptInKeywords = Clean(configuration.OptInKeywords) };
+        var optOut = configuration.OptOutKeywords ?? KeywordPolicy.Default.OptOut;
+        var optIn = configuration.OptInKeywords ?? KeywordPolicy.Default.OptIn;
+        if (optOut.Intersect(optIn, StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } both)
         {
             return ApiErrors.InvalidParameter($"'{both}' is both an opt-out and an opt-in keyword.");
         }
@@ -90,6 +95,9 @@ internal static class BusinessesApi
         var preflight = await grains.GetGrain<IBusinessGrain>(businessId).PreflightAsync(phoneNumberId!, count);
         return Results.Json(preflight, AdminJsonContext.Default.BudgetPreflight);
     }
+
+    private static List<string>? Clean(IReadOnlyList<string>? keywords) =>
+        keywords?.Select(k => k.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     private static string? CheckKeywords(IReadOnlyList<string>? keywords, string field) =>
         keywords is null ? null

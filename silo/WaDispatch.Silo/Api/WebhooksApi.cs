@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Validation;
 using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
@@ -39,7 +40,7 @@ internal static class WebhooksApi
             : Results.StatusCode(StatusCodes.Status403Forbidden);
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, IOptionsMonitor<WebhookOptions> options, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, IOptionsMonitor<WebhookOptions> options, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -64,16 +65,24 @@ internal static class WebhooksApi
             return ApiErrors.InvalidParameter("The webhook body is not a valid webhook payload.");
         }
 
-        foreach (var change in payload?.Entry?.SelectMany(e => e.Changes ?? []) ?? [])
+        foreach (var change in payload?.Entry?.SelectMany(e => e?.Changes ?? []) ?? [])
         {
-            switch (change.Field)
+            try
             {
-                case WebhookFields.Messages when change.ReadMessages() is { Metadata.PhoneNumberId: { } number } value:
-                    await MessagesAsync(grains, number, value);
-                    break;
-                case WebhookFields.UserPreferences when change.ReadUserPreferences() is { Metadata.PhoneNumberId: { } number } value:
-                    await PreferencesAsync(grains, number, value);
-                    break;
+                switch (change?.Field)
+                {
+                    case WebhookFields.Messages when change.ReadMessages() is { Metadata.PhoneNumberId: { Length: > 0 } number } value:
+                        await MessagesAsync(grains, number, value);
+                        break;
+                    case WebhookFields.UserPreferences when change.ReadUserPreferences() is { Metadata.PhoneNumberId: { Length: > 0 } number } value:
+                        await PreferencesAsync(grains, number, value);
+                        break;
+                }
+            }
+            catch (JsonException ex)
+            {
+                // One change Meta shaped unexpectedly must not make Meta retry the whole delivery for a week.
+                WebhookLog.ChangeSkipped(loggers.CreateLogger(typeof(WebhooksApi).FullName!), change?.Field, ex.Message);
             }
         }
 
@@ -87,9 +96,9 @@ internal static class WebhooksApi
             var lane = grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
             await lane.RecordInboundAsync(messages.Count);
             var keywords = await grains.GetGrain<IBusinessGrain>(await lane.GetBusinessIdAsync()).GetKeywordPolicyAsync();
-            foreach (var message in messages)
+            foreach (var message in messages.Where(m => m is not null))
             {
-                if (message is { From: { Length: > 0 } from, Id: { } id } && Time(message.Timestamp) is { } sentAt)
+                if (message is { Id: { } id } && WaId(message.From) is { } from && Time(message.Timestamp) is { } sentAt)
                 {
                     var recipient = grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, from));
                     await recipient.RecordInboundAsync(new UserMessage(id, sentAt, message.Text?.Body), keywords);
@@ -97,9 +106,9 @@ internal static class WebhooksApi
             }
         }
 
-        foreach (var status in value.Statuses ?? [])
+        foreach (var status in (value.Statuses ?? []).Where(s => s is not null))
         {
-            if (status is { Status: "failed", RecipientId: { Length: > 0 } waId, Errors: [{ } error, ..] } && Time(status.Timestamp) is { } at)
+            if (status is { Status: "failed", Errors: [{ } error, ..] } && WaId(status.RecipientId) is { } waId && Time(status.Timestamp) is { } at)
             {
                 await grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordOutcomeAsync(error.Code, at);
             }
@@ -108,14 +117,17 @@ internal static class WebhooksApi
 
     private static async Task PreferencesAsync(IGrainFactory grains, string phoneNumberId, UserPreferencesValue value)
     {
-        foreach (var preference in value.UserPreferences ?? [])
+        foreach (var preference in (value.UserPreferences ?? []).Where(p => p is not null))
         {
-            if (preference is { Category: "marketing_messages", WaId: { Length: > 0 } waId, Value: "stop" or "resume" } && Time(preference.Timestamp) is { } at)
+            if (preference is { Category: "marketing_messages", Value: "stop" or "resume" } && WaId(preference.WaId) is { } waId && Time(preference.Timestamp) is { } at)
             {
                 await grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordMarketingPreferenceAsync(preference.Value == "stop", at);
             }
         }
     }
+
+    /// <summary>A user's WhatsApp id as the dispatcher keys recipients (digits only), or null when it is not one.</summary>
+    private static string? WaId(string? raw) => raw is not null && PhoneNumbers.Digits(raw) is { Length: >= 5 and <= 20 } digits ? digits : null;
 
     /// <summary>Meta's timestamps are Unix seconds as strings.</summary>
     private static DateTimeOffset? Time(string? unixSeconds) =>
