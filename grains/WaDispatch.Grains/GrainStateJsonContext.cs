@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
+using WaDispatch.Grains.Templates;
 
 namespace WaDispatch.Grains;
 
@@ -10,4 +11,5 @@ namespace WaDispatch.Grains;
 [JsonSerializable(typeof(LaneSettings))]
 [JsonSerializable(typeof(BusinessSettings))]
 [JsonSerializable(typeof(RecipientState))]
+[JsonSerializable(typeof(TemplateCatalogState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

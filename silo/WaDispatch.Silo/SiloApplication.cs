@@ -48,6 +48,7 @@ public static class SiloApplication
         app.MapPhoneNumbersApi();
         app.MapBusinessesApi();
         app.MapWebhooksApi();
+        app.MapTemplatesApi();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.

@@ -6,6 +6,7 @@ using WaDispatch.CloudApi.Validation;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime;
 
 namespace WaDispatch.Grains.Dispatch;
@@ -54,6 +55,34 @@ public sealed partial class MessageDispatcher
 
         var waId = PhoneNumbers.Digits(request.Message.To!);
         var lane = _grains.GetGrain<IPhoneNumberGrain>(request.PhoneNumberId);
+        var route = await lane.GetRouteAsync().ConfigureAwait(false);
+        if (request.Message.Template is { } template && route.WabaId is { } wabaId)
+        {
+            // The catalog knows the template's category and shape; the caller's word does not count.
+            var lookup = await _grains.GetGrain<ITemplateCatalogGrain>(wabaId).LookupAsync(template.Name!, template.Language!.Code!).ConfigureAwait(false);
+            if (lookup.Template is { } stored)
+            {
+                if (TemplateCheck.Check(stored, template) is { } misfit)
+                {
+                    return new DispatchResult(DispatchStatus.Refused, Error: misfit);
+                }
+
+                request = request with { Category = CategoryOf(stored.Category) ?? request.Category };
+            }
+            else if (lookup.Synced)
+            {
+                return new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(
+                    ErrorCodes.TemplateDoesNotExist,
+                    "Template name does not exist in the translation",
+                    $"Template {template.Name} ({template.Language.Code}) is not in the catalog of WABA {wabaId}."));
+            }
+            else
+            {
+                // Not synced yet: Meta decides, rather than all template traffic stopping at start-up.
+                Log.TemplateUnchecked(_logger, template.Name!, wabaId);
+            }
+        }
+
         var recipient = _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(request.PhoneNumberId, waId));
         var admission = await recipient.AdmitAsync(new RecipientSend(request.Category, request.Origin, request.ExpiresAt)).ConfigureAwait(false);
         switch (admission.Verdict)
@@ -68,7 +97,7 @@ public sealed partial class MessageDispatcher
                 return new DispatchResult(DispatchStatus.Refused, Error: admission.Error, RetryAt: admission.RetryAt);
         }
 
-        var business = _grains.GetGrain<IBusinessGrain>(await lane.GetBusinessIdAsync().ConfigureAwait(false));
+        var business = _grains.GetGrain<IBusinessGrain>(route.BusinessId);
         var budget = await business.ChargeAsync(new BudgetCharge(request.PhoneNumberId, waId, admission.WindowOpen, request.Origin)).ConfigureAwait(false);
         if (!budget.MaySend)
         {
@@ -142,6 +171,15 @@ public sealed partial class MessageDispatcher
         };
     }
 
+    /// <summary>A catalog category (<c>MARKETING</c>, <c>UTILITY</c>, <c>AUTHENTICATION</c>) as a message category.</summary>
+    private static MessageCategory? CategoryOf(string? category) => category?.ToUpperInvariant() switch
+    {
+        "MARKETING" => MessageCategory.Marketing,
+        "UTILITY" => MessageCategory.Utility,
+        "AUTHENTICATION" => MessageCategory.Authentication,
+        _ => null,
+    };
+
     /// <summary>Replies and one-time passwords first, utility next, marketing last.</summary>
     public static SendPriority PriorityOf(MessageCategory category) => category switch
     {
@@ -178,6 +216,9 @@ public sealed partial class MessageDispatcher
 
         [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Message {MessageId}: its messaging-limit count could not be committed; not sent")]
         public static partial void BudgetNotCommitted(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Template {Template} sent unchecked: the catalog of WABA {WabaId} has not synced yet")]
+        public static partial void TemplateUnchecked(ILogger logger, string template, string wabaId);
 
         [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Message {MessageId} ended {Status}, but recording that with its recipient or budget failed")]
         public static partial void OutcomeNotRecorded(ILogger logger, Exception exception, string messageId, SendStatus status);

@@ -5,6 +5,7 @@ using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the phone-number lanes, business budgets and recipients with the grain runtime, and
+    /// Registers the phone-number lanes, business budgets, recipients and template catalogs with the grain runtime, and
     /// their options (sections <c>Lanes</c>, <c>Budgets</c> and <c>Recipients</c> when bound by the host). Needs storage and an upstream
     /// (<c>AddWaDispatchStorage</c>, <c>AddCloudApiClient</c>).
     /// </summary>
@@ -28,6 +29,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
         services.TryAddSingleton<MessageDispatcher>();
+        services.TryAddSingleton<TemplateCatalogSync>();
         grains.AddGrain<IPhoneNumberGrain, PhoneNumberGrain>(
             context => ActivatorUtilities.CreateInstance<PhoneNumberGrain>(
                 context.Services,
@@ -47,6 +49,9 @@ public static class GrainsServiceCollectionExtensions
                 o.Name = "recipient";
                 o.CollectionAge = RecipientGrain.CollectionAge;
             });
+        grains.AddGrain<ITemplateCatalogGrain, TemplateCatalogGrain>(
+            context => new TemplateCatalogGrain(context.GetPersistentState("catalog", GrainStateJsonContext.Default.TemplateCatalogState)),
+            o => o.Name = "template-catalog");
         return grains;
     }
 }

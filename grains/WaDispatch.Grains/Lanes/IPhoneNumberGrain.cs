@@ -31,8 +31,8 @@ public interface IPhoneNumberGrain
     /// <summary>Reports inbound messages, which use the same tier at Meta: the lane sends that many fewer.</summary>
     ValueTask RecordInboundAsync(int count);
 
-    /// <summary>The business whose messaging limit this number draws on: its configured business, else the number itself.</summary>
-    ValueTask<string> GetBusinessIdAsync();
+    /// <summary>The business whose messaging limit this number draws on (its configured business, else the number itself) and its WABA.</summary>
+    ValueTask<LaneRoute> GetRouteAsync();
 
     /// <summary>The lane as an operator sees it.</summary>
     ValueTask<LaneSnapshot> GetSnapshotAsync();

@@ -5,7 +5,8 @@ namespace WaDispatch.Grains.Lanes;
 /// <param name="BusinessId">The business portfolio the number belongs to.</param>
 /// <param name="DisplayPhoneNumber">The number as users see it.</param>
 /// <param name="TokenReference">The name of the access token to send with.</param>
-public sealed record LaneConfiguration(int? ThroughputMps, string? BusinessId, string? DisplayPhoneNumber, string? TokenReference)
+/// <param name="WabaId">The WhatsApp Business Account whose templates the number sends.</param>
+public sealed record LaneConfiguration(int? ThroughputMps, string? BusinessId, string? DisplayPhoneNumber, string? TokenReference, string? WabaId = null)
 {
     /// <summary>The largest tier accepted: far above any Meta grants today, low enough to catch a typo.</summary>
     public const int MaxThroughputMps = 100_000;

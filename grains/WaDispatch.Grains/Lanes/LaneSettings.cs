@@ -15,6 +15,9 @@ public sealed class LaneSettings
     /// <summary>The name of the configured access token this number sends with (<c>CloudApi:AccessTokens:{name}</c>).</summary>
     public string? TokenReference { get; set; }
 
+    /// <summary>The WhatsApp Business Account whose templates the number sends.</summary>
+    public string? WabaId { get; set; }
+
     /// <summary>Why the lane is stopped; null while it is not.</summary>
     public LaneStopReason? StopReason { get; set; }
 }

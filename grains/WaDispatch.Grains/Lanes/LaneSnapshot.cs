@@ -42,6 +42,9 @@ public sealed record LaneSnapshot
     /// <summary>The business portfolio the number belongs to.</summary>
     public string? BusinessId { get; init; }
 
+    /// <summary>The WhatsApp Business Account whose templates the number sends.</summary>
+    public string? WabaId { get; init; }
+
     /// <summary>The number as users see it.</summary>
     public string? DisplayPhoneNumber { get; init; }
 

@@ -268,6 +268,7 @@ internal sealed class OutboundLane : IDisposable
             StopReason = StopReason,
             PausedUntil = Status == LaneStatus.Paused ? _time.GetUtcNow() + TimeSpan.FromSeconds((double)(_pausedUntil - now) / _time.TimestampFrequency) : null,
             BusinessId = settings.BusinessId,
+            WabaId = settings.WabaId,
             DisplayPhoneNumber = settings.DisplayPhoneNumber,
             TokenReference = settings.TokenReference,
             Counters = new LaneCounters(_sent, _failed, _expired, _rateLimited, _retried),

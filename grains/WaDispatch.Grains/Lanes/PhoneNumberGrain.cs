@@ -97,6 +97,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
         settings.BusinessId = configuration.BusinessId;
         settings.DisplayPhoneNumber = configuration.DisplayPhoneNumber;
         settings.TokenReference = configuration.TokenReference;
+        settings.WabaId = configuration.WabaId;
         await _settings.WriteStateAsync().ConfigureAwait(false);
         _lane.SetThroughput(settings.ThroughputMps ?? _options.DefaultThroughputMps);
         Pulse();
@@ -138,7 +139,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     }
 
     /// <inheritdoc />
-    public ValueTask<string> GetBusinessIdAsync() => ValueTask.FromResult(_settings.State.BusinessId ?? GrainKey);
+    public ValueTask<LaneRoute> GetRouteAsync() => ValueTask.FromResult(new LaneRoute(_settings.State.BusinessId ?? GrainKey, _settings.State.WabaId));
 
     /// <inheritdoc />
     public ValueTask<LaneSnapshot> GetSnapshotAsync() => ValueTask.FromResult(Snapshot());

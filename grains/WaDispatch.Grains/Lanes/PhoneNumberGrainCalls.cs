@@ -29,9 +29,9 @@ public static class PhoneNumberGrainCalls
     public static ValueTask RecordInboundAsync(this GrainReference<IPhoneNumberGrain> lane, int count) =>
         lane.InvokeAsync(static (g, c) => g.RecordInboundAsync(c), count);
 
-    /// <inheritdoc cref="IPhoneNumberGrain.GetBusinessIdAsync"/>
-    public static ValueTask<string> GetBusinessIdAsync(this GrainReference<IPhoneNumberGrain> lane) =>
-        lane.InvokeAsync(static g => g.GetBusinessIdAsync());
+    /// <inheritdoc cref="IPhoneNumberGrain.GetRouteAsync"/>
+    public static ValueTask<LaneRoute> GetRouteAsync(this GrainReference<IPhoneNumberGrain> lane) =>
+        lane.InvokeAsync(static g => g.GetRouteAsync());
 
     /// <inheritdoc cref="IPhoneNumberGrain.GetSnapshotAsync"/>
     public static ValueTask<LaneSnapshot> GetSnapshotAsync(this GrainReference<IPhoneNumberGrain> lane) =>

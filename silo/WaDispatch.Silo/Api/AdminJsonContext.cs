@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Templates;
 
 namespace WaDispatch.Silo.Api;
 
@@ -16,4 +17,5 @@ namespace WaDispatch.Silo.Api;
 [JsonSerializable(typeof(BusinessConfiguration))]
 [JsonSerializable(typeof(BusinessSnapshot))]
 [JsonSerializable(typeof(BudgetPreflight))]
+[JsonSerializable(typeof(TemplateCatalogSnapshot))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -11,6 +11,10 @@ internal static class ApiErrors
     public static IResult InvalidParameter(string details) =>
         Results.Json(new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", details) }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: StatusCodes.Status400BadRequest);
 
+    /// <summary>502 carrying the upstream's error as it came, when a call WaDispatch made on the caller's behalf failed.</summary>
+    public static IResult Upstream(CloudApiError error) =>
+        Results.Json(new CloudApiErrorResponse { Error = error }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: StatusCodes.Status502BadGateway);
+
     /// <summary>
     /// Reads a JSON body, or says precisely what is wrong with it: for a field that does not parse, its
     /// name and what <paramref name="expectations"/> says it must be.

@@ -14,6 +14,7 @@ internal static class PhoneNumbersApi
         ["business_id"] = "must be a string",
         ["display_phone_number"] = "must be a string",
         ["token_reference"] = "must be a string",
+        ["waba_id"] = "must be a string",
     };
 
     /// <summary>Maps <c>PUT</c>/<c>GET /v1/phone-numbers/{phone_number_id}</c> and <c>POST …/resume</c>.</summary>
@@ -68,6 +69,11 @@ internal static class PhoneNumbersApi
         if (configuration.BusinessId is not null && AdminIds.Check(configuration.BusinessId, "business_id") is { } badBusiness)
         {
             return badBusiness;
+        }
+
+        if (configuration.WabaId is not null && AdminIds.Check(configuration.WabaId, "waba_id") is { } badWaba)
+        {
+            return badWaba;
         }
 
         if (configuration.DisplayPhoneNumber is { Length: > 32 } display)

@@ -7,6 +7,7 @@ using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime;
 
 namespace WaDispatch.Silo.Api;
@@ -65,12 +66,20 @@ internal static class WebhooksApi
             return ApiErrors.InvalidParameter("The webhook body is not a valid webhook payload.");
         }
 
-        foreach (var change in payload?.Entry?.SelectMany(e => e?.Changes ?? []) ?? [])
+        foreach (var (entry, change) in payload?.Entry?.Where(e => e is not null).SelectMany(e => (e.Changes ?? []).Select(c => (e, c))) ?? [])
         {
             try
             {
                 switch (change?.Field)
                 {
+                    case WebhookFields.MessageTemplateStatusUpdate when change.ReadMessageTemplateStatusUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, Event.Length: > 0 } update
+                        && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
+                        await grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.Event, at);
+                        break;
+                    case WebhookFields.TemplateCategoryUpdate when change.ReadTemplateCategoryUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, NewCategory.Length: > 0 } update
+                        && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
+                        await grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyCategoryAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.NewCategory, at);
+                        break;
                     case WebhookFields.Messages when change.ReadMessages() is { Metadata.PhoneNumberId: { Length: > 0 } number } value:
                         await MessagesAsync(grains, number, value);
                         break;
@@ -95,7 +104,7 @@ internal static class WebhooksApi
         {
             var lane = grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
             await lane.RecordInboundAsync(messages.Count);
-            var keywords = await grains.GetGrain<IBusinessGrain>(await lane.GetBusinessIdAsync()).GetKeywordPolicyAsync();
+            var keywords = await grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync()).BusinessId).GetKeywordPolicyAsync();
             foreach (var message in messages.Where(m => m is not null))
             {
                 if (message is { Id: { } id } && WaId(message.From) is { } from && Time(message.Timestamp) is { } sentAt)
