@@ -12,4 +12,5 @@ namespace WaDispatch.Grains;
 [JsonSerializable(typeof(BusinessSettings))]
 [JsonSerializable(typeof(RecipientState))]
 [JsonSerializable(typeof(TemplateCatalogState))]
+[JsonSerializable(typeof(TemplateRegistryState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Templates;
 using WaDispatch.CloudApi.Validation;
 using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Simulator.State;
@@ -164,6 +165,29 @@ public sealed class CloudApiSimulator
         }
     }
 
+    /// <summary>
+    /// Tells the business a template changed, as Meta does: a <c>message_template_status_update</c> when its
+    /// status changed, a <c>template_category_update</c> when its category did.
+    /// </summary>
+    public void TemplateChanged(MessageTemplate before, MessageTemplate after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (!string.Equals(before.Status, after.Status, StringComparison.Ordinal))
+        {
+            EmitWebhook(WebhookFields.MessageTemplateStatusUpdate, JsonSerializer.SerializeToElement(
+                new MessageTemplateStatusUpdateValue { Event = after.Status, MessageTemplateId = after.Id, MessageTemplateName = after.Name, MessageTemplateLanguage = after.Language, Reason = "NONE" },
+                CloudApiJsonContext.Wire.MessageTemplateStatusUpdateValue), TimeSpan.Zero);
+        }
+
+        if (!string.Equals(before.Category, after.Category, StringComparison.Ordinal))
+        {
+            EmitWebhook(WebhookFields.TemplateCategoryUpdate, JsonSerializer.SerializeToElement(
+                new TemplateCategoryUpdateValue { MessageTemplateId = after.Id, MessageTemplateName = after.Name, MessageTemplateLanguage = after.Language, PreviousCategory = before.Category, NewCategory = after.Category },
+                CloudApiJsonContext.Wire.TemplateCategoryUpdateValue), TimeSpan.Zero);
+        }
+    }
+
     /// <summary>A number's statistics.</summary>
     public PhoneNumberStats Stats(string phoneNumberId) => Existing(phoneNumberId).Stats(_timeProvider.GetUtcNow());
 
@@ -265,7 +289,15 @@ public sealed class CloudApiSimulator
         var payload = new WebhookPayload
         {
             ObjectType = "whatsapp_business_account",
-            Entry = [new WebhookEntry { Id = options.BusinessAccountId, Changes = [new WebhookChange { Field = field, Value = value }] }],
+            Entry =
+            [
+                new WebhookEntry
+                {
+                    Id = options.BusinessAccountId,
+                    Time = _timeProvider.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                    Changes = [new WebhookChange { Field = field, Value = value }],
+                },
+            ],
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, CloudApiJsonContext.Wire.WebhookPayload);
         bool duplicate, reorder;

@@ -100,7 +100,7 @@ public static partial class SimulatorEndpoints
             : TypedResults.Json(templates.Put(template), CloudApiJsonContext.Wire.MessageTemplate);
     }
 
-    private static async Task<IResult> UpdateTemplateAsync(HttpContext context, string name, string language, TemplateStore templates)
+    private static async Task<IResult> UpdateTemplateAsync(HttpContext context, string name, string language, TemplateStore templates, CloudApiSimulator simulator)
     {
         var (request, problem) = await ReadAsync(context, SimulatorJsonContext.Default.TemplateUpdateRequest).ConfigureAwait(false);
         if (problem is not null)
@@ -108,9 +108,13 @@ public static partial class SimulatorEndpoints
             return problem;
         }
 
-        return templates.Update(name, language, request!.Status, request.Category) is { } updated
-            ? TypedResults.Json(updated, CloudApiJsonContext.Wire.MessageTemplate)
-            : Invalid(ErrorCodes.TemplateDoesNotExist, "Template name does not exist in the translation", $"No template {name} in {language}.");
+        if (templates.Update(name, language, request!.Status, request.Category) is not { } change)
+        {
+            return Invalid(ErrorCodes.TemplateDoesNotExist, "Template name does not exist in the translation", $"No template {name} in {language}.");
+        }
+
+        simulator.TemplateChanged(change.Before, change.After);
+        return TypedResults.Json(change.After, CloudApiJsonContext.Wire.MessageTemplate);
     }
 
     private static async Task<IResult> InboundAsync(HttpContext context, CloudApiSimulator simulator)

@@ -3,6 +3,7 @@ using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.Api;
 using WaDispatch.Simulator;
@@ -36,6 +37,7 @@ public static class SiloApplication
         builder.Services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
         builder.Services.AddOptions<RecipientOptions>().BindConfiguration(RecipientOptions.SectionName);
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+        builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
         builder.Services.AddGrainRuntime().AddWaDispatchGrains();
         builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
         builder.Services.AddCloudApiClient();

@@ -10,6 +10,8 @@ using WaDispatch.CloudApi.Templates;
 using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Grains;
 using WaDispatch.Grains.Dispatch;
+using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
 using WaDispatch.Simulator;
@@ -34,11 +36,13 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
 
     private CloudApiSimulator Meta => _simulator.Services.GetRequiredService<CloudApiSimulator>();
 
+    private IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+
     private MessageDispatcher Dispatcher => _silo.Services.GetRequiredService<MessageDispatcher>();
 
     public async ValueTask InitializeAsync()
     {
-        _simulator = await SimulatorServer.StartAsync();
+        _simulator = await SimulatorServer.StartAsync(o => o.AppSecret = Secret);
         _silo = SiloApplication.Create(
         [
             "--urls", "http://127.0.0.1:0",
@@ -49,7 +53,10 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
         ]);
         await _silo.StartAsync(Ct);
         _http = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
-        (await _http.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { waba_id = Waba }, Ct)).EnsureSuccessStatusCode();
+        _simulator.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(_http.BaseAddress, "webhooks/whatsapp");
+
+        // Straight to the grain: through the API, a WABA seen for the first time is synced at once.
+        await Grains.GetGrain<IPhoneNumberGrain>(Number).ConfigureAsync(new LaneConfiguration(null, null, null, null, Waba));
     }
 
     public async ValueTask DisposeAsync()
@@ -90,11 +97,26 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AStatusWebhookPausingATemplate_MakesTheNextSendFailLocallyWith132015()
+    public async Task ConfiguringANumberWithANewWaba_SyncsItsCatalogInTheBackground()
+    {
+        (await _http.PutAsJsonAsync("v1/phone-numbers/106540352242999", new { waba_id = "200000000000002" }, Ct)).EnsureSuccessStatusCode();
+        var catalog = Grains.GetGrain<ITemplateCatalogGrain>("200000000000002");
+
+        await Eventually.UntilAsync(() => catalog.GetSnapshotAsync().AsTask().Result.SyncedAt is not null);
+        using var listed = await _http.GetAsync(new Uri("v1/templates?waba_id=200000000000002", UriKind.Relative), Ct);
+        var body = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.Equal(_simulator.Services.GetRequiredService<TemplateStore>().Count, body.GetProperty("templates").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task PausingATemplateAtMeta_ReachesTheCatalogByWebhook_AndTheNextSendFailsLocallyWith132015()
     {
         await SyncAsync();
         var before = await Dispatcher.SendAsync(Send("welcome", SendOrigin.Direct, "Ana"), Ct);
-        await WebhookAsync("message_template_status_update", """{"event":"PAUSED","message_template_id":1,"message_template_name":"welcome","message_template_language":"en_US","reason":"LOW_QUALITY"}""");
+        (await _http.PutAsJsonAsync(new Uri(_simulator.Address, "_sim/templates/welcome/en_US"), new { status = "PAUSED" }, Ct)).EnsureSuccessStatusCode();
+        var catalog = Grains.GetGrain<ITemplateCatalogGrain>(Waba);
+        await Eventually.UntilAsync(() => catalog.LookupAsync("welcome", "en_US").AsTask().Result.Template?.Status == "PAUSED");
         var after = await Dispatcher.SendAsync(Send("welcome", SendOrigin.Direct, "Ana"), Ct);
 
         Assert.Equal(DispatchStatus.Sent, before.Status);
@@ -111,6 +133,7 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
 
         var asUtility = await Dispatcher.SendAsync(Send("welcome", SendOrigin.Campaign, "Ana"), Ct);
         await WebhookAsync("template_category_update", """{"message_template_id":1,"message_template_name":"welcome","message_template_language":"en_US","previous_category":"UTILITY","new_category":"MARKETING"}""");
+        await WebhookAsync("template_category_update", """{"message_template_id":1,"message_template_name":"welcome","message_template_language":"en_US","previous_category":"MARKETING","new_category":"UTILITY"}""", secondsAgo: 3600);
         var asMarketing = await Dispatcher.SendAsync(Send("welcome", SendOrigin.Campaign, "Ana"), Ct);
 
         Assert.Equal(DispatchStatus.Sent, asUtility.Status);
@@ -124,9 +147,10 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
     }
 
-    private async Task WebhookAsync(string field, string value)
+    /// <summary>Posts a signed webhook; <paramref name="secondsAgo"/> makes it an old event delivered late.</summary>
+    private async Task WebhookAsync(string field, string value, int secondsAgo = -5)
     {
-        var time = DateTimeOffset.UtcNow.AddSeconds(5).ToUnixTimeSeconds();
+        var time = DateTimeOffset.UtcNow.AddSeconds(-secondsAgo).ToUnixTimeSeconds();
         var body = $$"""{"object":"whatsapp_business_account","entry":[{"id":"{{Waba}}","time":{{time}},"changes":[{"field":"{{field}}","value":{{value}}}]}]}""";
         using var request = new HttpRequestMessage(HttpMethod.Post, "webhooks/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));

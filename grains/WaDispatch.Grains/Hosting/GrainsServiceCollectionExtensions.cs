@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WaDispatch.Grains;
 using WaDispatch.Grains.Budgets;
@@ -30,6 +31,9 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
         services.TryAddSingleton<MessageDispatcher>();
         services.TryAddSingleton<TemplateCatalogSync>();
+        services.AddOptions<TemplateOptions>();
+        services.TryAddSingleton<TemplateSyncService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TemplateSyncService>(sp => sp.GetRequiredService<TemplateSyncService>()));
         grains.AddGrain<IPhoneNumberGrain, PhoneNumberGrain>(
             context => ActivatorUtilities.CreateInstance<PhoneNumberGrain>(
                 context.Services,
@@ -52,6 +56,9 @@ public static class GrainsServiceCollectionExtensions
         grains.AddGrain<ITemplateCatalogGrain, TemplateCatalogGrain>(
             context => new TemplateCatalogGrain(context.GetPersistentState("catalog", GrainStateJsonContext.Default.TemplateCatalogState)),
             o => o.Name = "template-catalog");
+        grains.AddGrain<ITemplateRegistryGrain, TemplateRegistryGrain>(
+            context => new TemplateRegistryGrain(context.GetPersistentState("registry", GrainStateJsonContext.Default.TemplateRegistryState)),
+            o => o.Name = "template-registry");
         return grains;
     }
 }

@@ -58,9 +58,10 @@ public sealed class TemplateCatalogGrain : Grain, ITemplateCatalogGrain
     {
         var key = Key(name, language);
         var state = _state.State;
+        // Webhook times are whole seconds: within one second, events apply in their order of arrival.
         if (!_index.TryGetValue(key, out var i)
-            || (state.EventTimes.TryGetValue(key, out var last) && at <= last)
-            || (state.SyncedAt is { } synced && at <= synced))
+            || (state.EventTimes.TryGetValue(key, out var last) && at < last)
+            || (state.SyncedAt is { } synced && at < DateTimeOffset.FromUnixTimeSeconds(synced.ToUnixTimeSeconds())))
         {
             // Unknown here (the next sync brings it), or older than what is known.
             return;

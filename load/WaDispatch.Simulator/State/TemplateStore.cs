@@ -54,8 +54,8 @@ public sealed class TemplateStore
         }
     }
 
-    /// <summary>Changes the status and/or category of a template; null when it does not exist.</summary>
-    public MessageTemplate? Update(string name, string language, string? status, string? category)
+    /// <summary>Changes the status and/or category of a template: the template before and after; null when it does not exist.</summary>
+    public (MessageTemplate Before, MessageTemplate After)? Update(string name, string language, string? status, string? category)
     {
         lock (_lock)
         {
@@ -66,7 +66,7 @@ public sealed class TemplateStore
             }
 
             var current = _templates[index];
-            return _templates[index] = current with { Status = status ?? current.Status, Category = category ?? current.Category };
+            return (current, _templates[index] = current with { Status = status ?? current.Status, Category = category ?? current.Category });
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime;
 
 namespace WaDispatch.Silo.Api;
@@ -27,7 +28,7 @@ internal static class PhoneNumbersApi
         return routes;
     }
 
-    private static async Task<IResult> ConfigureAsync(string phoneNumberId, HttpRequest request, IGrainFactory grains, IOptionsMonitor<CloudApiOptions> cloudApi, CancellationToken cancellationToken)
+    private static async Task<IResult> ConfigureAsync(string phoneNumberId, HttpRequest request, IGrainFactory grains, IOptionsMonitor<CloudApiOptions> cloudApi, TemplateSyncService templates, CancellationToken cancellationToken)
     {
         if (AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId)
         {
@@ -46,6 +47,11 @@ internal static class PhoneNumbersApi
         }
 
         var snapshot = await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).ConfigureAsync(configuration!);
+        if (configuration!.WabaId is { } wabaId)
+        {
+            await templates.TrackAsync(wabaId);
+        }
+
         return Results.Json(snapshot, AdminJsonContext.Default.LaneSnapshot);
     }
 
