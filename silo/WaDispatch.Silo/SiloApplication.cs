@@ -23,7 +23,11 @@ public static class SiloApplication
     /// <summary>Creates the silo application from command-line <paramref name="args"/>.</summary>
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings come from next to the silo's binaries (appsettings.json), wherever it is started from;
+        // relative paths such as the SQLite file's stay relative to the working directory.
+        var builder = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+            ? WebApplication.CreateBuilder(args)
+            : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (!HasListenSettings(builder.Configuration))
         {
             builder.WebHost.UseUrls(DefaultUrl);
