@@ -78,7 +78,12 @@ public static partial class SimulatorEndpoints
 
         var limit = int.TryParse(query["limit"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var asked) ? Math.Clamp(asked, 1, MaxTemplatePage) : 25;
         var after = query["after"].ToString() is { Length: > 0 } cursor ? cursor : null;
-        var (page, more) = templates.Page(after, limit);
+        if (templates.Page(after, limit) is not { } read)
+        {
+            return Invalid(ErrorCodes.InvalidParameter, "Invalid parameter", $"The after cursor '{after}' is not one this list gave.");
+        }
+
+        var (page, more) = read;
         var paging = new GraphPaging
         {
             Cursors = page.Count == 0 ? null : new GraphCursors { Before = page[0].Id, After = page[^1].Id },
@@ -108,13 +113,9 @@ public static partial class SimulatorEndpoints
             return problem;
         }
 
-        if (templates.Update(name, language, request!.Status, request.Category) is not { } change)
-        {
-            return Invalid(ErrorCodes.TemplateDoesNotExist, "Template name does not exist in the translation", $"No template {name} in {language}.");
-        }
-
-        simulator.TemplateChanged(change.Before, change.After);
-        return TypedResults.Json(change.After, CloudApiJsonContext.Wire.MessageTemplate);
+        return templates.Update(name, language, request!.Status, request.Category, simulator.TemplateChanged) is { } updated
+            ? TypedResults.Json(updated, CloudApiJsonContext.Wire.MessageTemplate)
+            : Invalid(ErrorCodes.TemplateDoesNotExist, "Template name does not exist in the translation", $"No template {name} in {language}.");
     }
 
     private static async Task<IResult> InboundAsync(HttpContext context, CloudApiSimulator simulator)

@@ -93,6 +93,15 @@ public sealed class TemplateListingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACursorTheListNeverGave_IsAnError_NotTheFirstPageAgain()
+    {
+        var result = await Api.ListTemplatesAsync(Waba, after: "no-such-cursor", cancellationToken: Ct);
+
+        Assert.Null(result.Page);
+        Assert.Equal(ErrorCodes.InvalidParameter, result.Error!.Code);
+    }
+
+    [Fact]
     public async Task AWrongToken_IsAnError_NotAnEmptyCatalog()
     {
         await using var wrong = new ServiceCollection().AddLogging().AddCloudApiClient(o =>

@@ -10,7 +10,7 @@ namespace WaDispatch.Grains.Tests;
 /// <summary>Local template checks against the templates the simulator's store is seeded with.</summary>
 public sealed class TemplateCheckTests
 {
-    private static readonly IReadOnlyList<MessageTemplate> Seeds = new TemplateStore().Page(null, 100).Page;
+    private static readonly IReadOnlyList<MessageTemplate> Seeds = new TemplateStore().Page(null, 100)!.Value.Page;
 
     private static MessageTemplate OrderConfirmation => Seeds.Single(t => t.Name == "order_confirmation");
 

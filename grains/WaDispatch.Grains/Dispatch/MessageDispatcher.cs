@@ -56,10 +56,10 @@ public sealed partial class MessageDispatcher
         var waId = PhoneNumbers.Digits(request.Message.To!);
         var lane = _grains.GetGrain<IPhoneNumberGrain>(request.PhoneNumberId);
         var route = await lane.GetRouteAsync().ConfigureAwait(false);
-        if (request.Message.Template is { } template && route.WabaId is { } wabaId)
+        if (request.Message is { Type: MessageTypes.Template, Template: { Name: { } templateName, Language.Code: { } languageCode } template } && route.WabaId is { } wabaId)
         {
             // The catalog knows the template's category and shape; the caller's word does not count.
-            var lookup = await _grains.GetGrain<ITemplateCatalogGrain>(wabaId).LookupAsync(template.Name!, template.Language!.Code!).ConfigureAwait(false);
+            var lookup = await _grains.GetGrain<ITemplateCatalogGrain>(wabaId).LookupAsync(templateName, languageCode).ConfigureAwait(false);
             if (lookup.Template is { } stored)
             {
                 if (TemplateCheck.Check(stored, template) is { } misfit)
@@ -74,12 +74,12 @@ public sealed partial class MessageDispatcher
                 return new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(
                     ErrorCodes.TemplateDoesNotExist,
                     "Template name does not exist in the translation",
-                    $"Template {template.Name} ({template.Language.Code}) is not in the catalog of WABA {wabaId}."));
+                    $"Template {templateName} ({languageCode}) is not in the catalog of WABA {wabaId}."));
             }
             else
             {
                 // Not synced yet: Meta decides, rather than all template traffic stopping at start-up.
-                Log.TemplateUnchecked(_logger, template.Name!, wabaId);
+                Log.TemplateUnchecked(_logger, templateName, wabaId);
             }
         }
 

@@ -31,7 +31,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
         services.TryAddSingleton<MessageDispatcher>();
         services.TryAddSingleton<TemplateCatalogSync>();
-        services.AddOptions<TemplateOptions>();
+        services.AddOptions<TemplateOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemplateOptions>, TemplateOptionsValidator>());
         services.TryAddSingleton<TemplateSyncService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TemplateSyncService>(sp => sp.GetRequiredService<TemplateSyncService>()));
         grains.AddGrain<IPhoneNumberGrain, PhoneNumberGrain>(

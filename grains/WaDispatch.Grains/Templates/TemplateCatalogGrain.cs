@@ -25,16 +25,40 @@ public sealed class TemplateCatalogGrain : Grain, ITemplateCatalogGrain
     {
         ArgumentNullException.ThrowIfNull(templates);
         var state = _state.State;
-        state.Templates = [.. templates.Where(t => t is { Name.Length: > 0, Language.Length: > 0 })];
-        state.SyncedAt = syncedAt;
-
-        // A webhook newer than this read stays applied; the read itself is as new as its time.
-        foreach (var key in state.EventTimes.Where(e => e.Value <= syncedAt).Select(e => e.Key).ToList())
+        if (state.SyncedAt is { } current && syncedAt < current)
         {
-            state.EventTimes.Remove(key);
+            // An older read that finished later (syncs may overlap): the catalog does not go back.
+            return;
         }
 
+        state.Templates = [.. templates.Where(t => t is { Name.Length: > 0, Language.Length: > 0 })];
+        state.SyncedAt = syncedAt;
         Reindex();
+
+        // News newer than the read survives it; older news is in the read already.
+        var readAt = WholeSeconds(syncedAt);
+        foreach (var (key, change) in state.Changes.ToList())
+        {
+            if (change.StatusAt < readAt)
+            {
+                (change.Status, change.StatusAt) = (null, null);
+            }
+
+            if (change.CategoryAt < readAt)
+            {
+                (change.Category, change.CategoryAt) = (null, null);
+            }
+
+            if (change.StatusAt is null && change.CategoryAt is null)
+            {
+                state.Changes.Remove(key);
+            }
+            else if (_index.TryGetValue(key, out var i))
+            {
+                state.Templates[i] = state.Templates[i] with { Status = change.Status ?? state.Templates[i].Status, Category = change.Category ?? state.Templates[i].Category };
+            }
+        }
+
         await _state.WriteStateAsync().ConfigureAwait(false);
     }
 
@@ -44,31 +68,42 @@ public sealed class TemplateCatalogGrain : Grain, ITemplateCatalogGrain
 
     /// <inheritdoc />
     public ValueTask ApplyStatusAsync(string name, string language, string status, DateTimeOffset at) =>
-        Apply(name, language, at, t => t with { Status = status });
+        Apply(name, language, at, c => c.StatusAt, (c, t) => (c.Status, c.StatusAt) = (status, at), t => t with { Status = status });
 
     /// <inheritdoc />
     public ValueTask ApplyCategoryAsync(string name, string language, string category, DateTimeOffset at) =>
-        Apply(name, language, at, t => t with { Category = category });
+        Apply(name, language, at, c => c.CategoryAt, (c, t) => (c.Category, c.CategoryAt) = (category, at), t => t with { Category = category });
 
     /// <inheritdoc />
     public ValueTask<TemplateCatalogSnapshot> GetSnapshotAsync() =>
         ValueTask.FromResult(new TemplateCatalogSnapshot(GrainKey, _state.State.SyncedAt, [.. _state.State.Templates]));
 
-    private async ValueTask Apply(string name, string language, DateTimeOffset at, Func<MessageTemplate, MessageTemplate> change)
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
+
+    private async ValueTask Apply(
+        string name,
+        string language,
+        DateTimeOffset at,
+        Func<TemplateChange, DateTimeOffset?> lastOf,
+        Action<TemplateChange, DateTimeOffset> record,
+        Func<MessageTemplate, MessageTemplate> change)
     {
         var key = Key(name, language);
         var state = _state.State;
+        var news = state.Changes.GetValueOrDefault(key) ?? new TemplateChange();
+
         // Webhook times are whole seconds: within one second, events apply in their order of arrival.
         if (!_index.TryGetValue(key, out var i)
-            || (state.EventTimes.TryGetValue(key, out var last) && at < last)
-            || (state.SyncedAt is { } synced && at < DateTimeOffset.FromUnixTimeSeconds(synced.ToUnixTimeSeconds())))
+            || lastOf(news) is { } last && at < last
+            || state.SyncedAt is { } synced && at < WholeSeconds(synced))
         {
             // Unknown here (the next sync brings it), or older than what is known.
             return;
         }
 
+        record(news, at);
+        state.Changes[key] = news;
         state.Templates[i] = change(state.Templates[i]);
-        state.EventTimes[key] = at;
         await _state.WriteStateAsync().ConfigureAwait(false);
     }
 

@@ -11,6 +11,9 @@ public sealed class TemplateCatalogState
     /// <summary>The templates.</summary>
     public List<MessageTemplate> Templates { get; set; } = [];
 
-    /// <summary>Per template (<c>name/language</c>), the time of the latest webhook applied: an older one arriving late is ignored.</summary>
-    public Dictionary<string, DateTimeOffset> EventTimes { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Per template (<c>name/language</c>), the latest webhook news per field: an older event arriving late
+    /// is ignored, and news newer than a sync's read survives that sync.
+    /// </summary>
+    public Dictionary<string, TemplateChange> Changes { get; set; } = new(StringComparer.Ordinal);
 }

@@ -32,7 +32,7 @@ public static partial class TemplateCheck
         }
 
         var named = string.Equals(template.ParameterFormat, "NAMED", StringComparison.OrdinalIgnoreCase);
-        foreach (var component in template.Components ?? [])
+        foreach (var component in (template.Components ?? []).Where(c => c is not null))
         {
             if (Problem(component, send, named, label) is { } problem)
             {
@@ -85,8 +85,18 @@ public static partial class TemplateCheck
             return Count(where, placeholders.Count, parameters.Count);
         }
 
+        if (named && parameters.Select(p => p?.ParameterName).Distinct(StringComparer.Ordinal).Count() != parameters.Count)
+        {
+            return Format(where, "names a parameter twice");
+        }
+
         foreach (var parameter in parameters)
         {
+            if (parameter is null)
+            {
+                return Format(where, "has an empty parameter");
+            }
+
             var ok = parameter.Type switch
             {
                 "text" => !string.IsNullOrEmpty(parameter.Text),

@@ -39,16 +39,24 @@ public sealed partial class TemplateSyncService : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var configured in _options.CurrentValue.WabaIds)
-        {
-            await Registry.AddAsync(configured).ConfigureAwait(false);
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var wabaId in await Registry.ListAsync().ConfigureAwait(false))
+            try
             {
-                await SyncOneAsync(wabaId, stoppingToken).ConfigureAwait(false);
+                foreach (var configured in _options.CurrentValue.WabaIds)
+                {
+                    await Registry.AddAsync(configured).ConfigureAwait(false);
+                }
+
+                foreach (var wabaId in await Registry.ListAsync().ConfigureAwait(false))
+                {
+                    await SyncOneAsync(wabaId, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Storage or the runtime failed: the host keeps running, and the next round tries again.
+                RoundFailed(_logger, ex);
             }
 
             await Task.Delay(_options.CurrentValue.SyncInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -86,6 +94,9 @@ public sealed partial class TemplateSyncService : BackgroundService
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Template catalog of WABA {WabaId} not synced: error {Code}, {Details}; the last catalog stays in use")]
     private static partial void SyncFailed(ILogger logger, string wabaId, int code, string details);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Error, Message = "Template sync round failed; the next round tries again")]
+    private static partial void RoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "Template catalog of WABA {WabaId}: the sync failed")]
     private static partial void SyncCrashed(ILogger logger, Exception exception, string wabaId);

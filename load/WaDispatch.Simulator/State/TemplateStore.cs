@@ -45,7 +45,7 @@ public sealed class TemplateStore
             var index = IndexOf(template.Name, template.Language);
             if (index >= 0)
             {
-                return _templates[index] = template with { Id = _templates[index].Id };
+                return _templates[index] = template with { Id = _templates[index].Id, Status = template.Status ?? "APPROVED" };
             }
 
             var stored = template with { Id = (_nextId++).ToString(System.Globalization.CultureInfo.InvariantCulture), Status = template.Status ?? "APPROVED" };
@@ -54,9 +54,13 @@ public sealed class TemplateStore
         }
     }
 
-    /// <summary>Changes the status and/or category of a template: the template before and after; null when it does not exist.</summary>
-    public (MessageTemplate Before, MessageTemplate After)? Update(string name, string language, string? status, string? category)
+    /// <summary>
+    /// Changes the status and/or category of a template and tells <paramref name="changed"/> (inside the
+    /// store's lock, so that news of two changes leaves in their order); null when it does not exist.
+    /// </summary>
+    public MessageTemplate? Update(string name, string language, string? status, string? category, Action<MessageTemplate, MessageTemplate> changed)
     {
+        ArgumentNullException.ThrowIfNull(changed);
         lock (_lock)
         {
             var index = IndexOf(name, language);
@@ -65,17 +69,24 @@ public sealed class TemplateStore
                 return null;
             }
 
-            var current = _templates[index];
-            return (current, _templates[index] = current with { Status = status ?? current.Status, Category = category ?? current.Category });
+            var before = _templates[index];
+            var after = _templates[index] = before with { Status = status ?? before.Status, Category = category ?? before.Category };
+            changed(before, after);
+            return after;
         }
     }
 
-    /// <summary>One page of up to <paramref name="limit"/> templates after the template with id <paramref name="after"/>.</summary>
-    public (IReadOnlyList<MessageTemplate> Page, bool More) Page(string? after, int limit)
+    /// <summary>One page of up to <paramref name="limit"/> templates after the template with id <paramref name="after"/>; null for a cursor it never gave.</summary>
+    public (IReadOnlyList<MessageTemplate> Page, bool More)? Page(string? after, int limit)
     {
         lock (_lock)
         {
             var start = after is null ? 0 : _templates.FindIndex(t => t.Id == after) + 1;
+            if (start == 0 && after is not null)
+            {
+                return null;
+            }
+
             var page = _templates.Skip(start).Take(limit).ToList();
             return (page, start + page.Count < _templates.Count);
         }

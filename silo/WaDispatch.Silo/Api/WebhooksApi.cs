@@ -73,8 +73,8 @@ internal static class WebhooksApi
                 switch (change?.Field)
                 {
                     case WebhookFields.MessageTemplateStatusUpdate when change.ReadMessageTemplateStatusUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, Event.Length: > 0 } update
-                        && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
-                        await grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.Event, at);
+                        && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at && TemplateStatusOf(update.Event) is { } status:
+                        await grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, status, at);
                         break;
                     case WebhookFields.TemplateCategoryUpdate when change.ReadTemplateCategoryUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, NewCategory.Length: > 0 } update
                         && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
@@ -134,6 +134,17 @@ internal static class WebhooksApi
             }
         }
     }
+
+    /// <summary>
+    /// The status a template event leaves: <c>REINSTATED</c> is approved again; <c>FLAGGED</c> warns of a
+    /// coming pause and changes nothing yet; other events name the status.
+    /// </summary>
+    private static string? TemplateStatusOf(string templateEvent) => templateEvent.ToUpperInvariant() switch
+    {
+        "REINSTATED" => "APPROVED",
+        "FLAGGED" => null,
+        var other => other,
+    };
 
     /// <summary>A user's WhatsApp id as the dispatcher keys recipients (digits only), or null when it is not one.</summary>
     private static string? WaId(string? raw) => raw is not null && PhoneNumbers.Digits(raw) is { Length: >= 5 and <= 20 } digits ? digits : null;
