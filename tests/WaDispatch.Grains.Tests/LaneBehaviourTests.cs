@@ -87,6 +87,44 @@ public sealed class LaneBehaviourTests
     }
 
     [Fact]
+    public async Task InFlight_IsBoundByWhatThePaceKeepsBusyForTwiceTheAnswerTime()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 1000);
+        for (var i = 0; i < 3000; i++)
+        {
+            lane.Enqueue(rig.Send());
+        }
+
+        // Every answer takes 10 ms: the lane needs about 10 in flight, and allows 975 × 2 × 10 ms + 4 = 24.
+        // Then this process stalls for 200 ms: no answer comes back, and the lane must not pile up sends.
+        var upstream = new Queue<(DateTimeOffset Due, OutboundSend Send)>();
+        var maxInFlight = 0;
+        var start = rig.Time.GetUtcNow();
+        var end = start.AddSeconds(3);
+        while (rig.Time.GetUtcNow() < end)
+        {
+            var taken = new List<OutboundSend>();
+            lane.Take(64, taken);
+            taken.ForEach(s => upstream.Enqueue((rig.Time.GetUtcNow().AddMilliseconds(10), s)));
+            maxInFlight = Math.Max(maxInFlight, lane.InFlight);
+            var stalled = rig.Time.GetUtcNow() >= start.AddSeconds(1.5) && rig.Time.GetUtcNow() < start.AddSeconds(1.7);
+            while (!stalled && upstream.TryPeek(out var next) && next.Due <= rig.Time.GetUtcNow())
+            {
+                upstream.Dequeue();
+                lane.Complete(next.Send, await rig.Upstream.SendAsync(Number, next.Send.Request, cancellationToken: TestContext.Current.CancellationToken));
+            }
+
+            rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        var snapshot = lane.Snapshot(Number, new LaneSettings());
+        Assert.InRange(maxInFlight, 10, 24);
+        Assert.Equal(24, snapshot.InFlightLimit);
+        Assert.True(snapshot.Counters.Sent > 0.97 * 975 * 2, $"{snapshot.Counters.Sent} sent in 3 s with a 1 s ramp-up");
+    }
+
+    [Fact]
     public async Task A131057_PausesTheLaneForAMinute_ThenItResumesByItself_AndTheSendGoes()
     {
         await using var rig = await LaneRig.StartAsync();

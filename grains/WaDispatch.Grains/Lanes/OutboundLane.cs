@@ -30,6 +30,9 @@ internal sealed class OutboundLane : IDisposable
 
     private static readonly TimeSpan RecoveryHold = TimeSpan.FromSeconds(1);
 
+    /// <summary>In-flight sends allowed beyond what the observed answer time needs.</summary>
+    private const int LatencySlack = 4;
+
     /// <summary>
     /// A lane that starts from idle paces from half its rate up to the full rate over this long: cold
     /// connections and a cold process delay the first sends, which then arrive bunched with the next.
@@ -47,6 +50,7 @@ internal sealed class OutboundLane : IDisposable
     private readonly RateMeter _outbound;
     private readonly RateMeter _inbound;
     private readonly Random _jitter;
+    private double _latencyTicks;
     private double _throttle = 1;
     private double _ramp = 1;
     private long _rampStartedAt;
@@ -159,7 +163,7 @@ internal sealed class OutboundLane : IDisposable
         Ramp(now);
         while (taken.Count < max)
         {
-            if (InFlight >= InFlightLimit)
+            if (InFlight >= Math.Min(InFlightLimit, LatencyBound()))
             {
                 return LaneTake.ForSignal;
             }
@@ -187,6 +191,7 @@ internal sealed class OutboundLane : IDisposable
 
             send.Attempts++;
             send.TakenBy = this;
+            send.TakenAt = now;
             InFlight++;
             _outbound.Add(now);
             taken.Add(send);
@@ -201,6 +206,8 @@ internal sealed class OutboundLane : IDisposable
         if (ReferenceEquals(send.TakenBy, this))
         {
             InFlight--;
+            var latency = _time.GetTimestamp() - send.TakenAt;
+            _latencyTicks = _latencyTicks == 0 ? latency : (0.9 * _latencyTicks) + (0.1 * latency);
         }
 
         send.TakenBy = null;
@@ -263,7 +270,7 @@ internal sealed class OutboundLane : IDisposable
             InboundPerSecond = _inbound.PerSecond(now),
             Queued = new LaneQueueDepth(_queue.ReadyIn(SendPriority.Reply), _queue.ReadyIn(SendPriority.Transactional), _queue.ReadyIn(SendPriority.Bulk), _queue.HeldCount),
             InFlight = InFlight,
-            InFlightLimit = InFlightLimit,
+            InFlightLimit = Math.Min(InFlightLimit, LatencyBound()),
             Status = Status,
             StopReason = StopReason,
             PausedUntil = Status == LaneStatus.Paused ? _time.GetUtcNow() + TimeSpan.FromSeconds((double)(_pausedUntil - now) / _time.TimestampFrequency) : null,
@@ -384,6 +391,13 @@ internal sealed class OutboundLane : IDisposable
         _lastRecoveryAt = now;
         ApplyRate();
     }
+
+    /// <summary>
+    /// In flight at most what the pace keeps busy for twice the observed answer time, plus a few: when
+    /// this process stalls after granting, only that many sends are held up to leave together.
+    /// </summary>
+    private int LatencyBound() =>
+        (int)Math.Min(int.MaxValue, Math.Ceiling(_limiter.PacedPerSecond * 2 * _latencyTicks / _time.TimestampFrequency) + LatencySlack);
 
     private void Ramp(long now)
     {

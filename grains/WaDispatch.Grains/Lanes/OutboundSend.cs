@@ -71,6 +71,9 @@ public sealed class OutboundSend
     /// <summary>The lane that has it upstream; an answer that reaches another lane (after a reactivation) frees no slot there.</summary>
     internal object? TakenBy { get; set; }
 
+    /// <summary>When the lane that has it upstream handed it out: the answer time is measured from there.</summary>
+    internal long TakenAt { get; set; }
+
     /// <summary>The last error upstream gave it.</summary>
     internal CloudApiError? LastError { get; set; }
 
