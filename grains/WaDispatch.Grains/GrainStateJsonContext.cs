@@ -9,6 +9,7 @@ namespace WaDispatch.Grains;
 /// <summary>Source-generated JSON for the domain grains' persisted state; enums by name, so reordering one never corrupts state.</summary>
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 [JsonSerializable(typeof(LaneSettings))]
+[JsonSerializable(typeof(PhoneNumberDirectoryState))]
 [JsonSerializable(typeof(BusinessSettings))]
 [JsonSerializable(typeof(RecipientState))]
 [JsonSerializable(typeof(TemplateCatalogState))]

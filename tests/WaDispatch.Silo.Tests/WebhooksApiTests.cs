@@ -1,8 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using WaDispatch.CloudApi.Webhooks;
+using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
 using WaDispatch.Testing;
@@ -74,6 +77,20 @@ public sealed class WebhooksApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await recipient.GetSnapshotAsync()).MarketingOptedOut);
+    }
+
+    [Fact]
+    public async Task AThroughputUpgrade_RaisesTheLaneTo1000_AndANewLimitBecomesTheBusinessesTier()
+    {
+        (await _client.PutAsJsonAsync("v1/phone-numbers/106540352242922", new { business_id = "biz-9", display_phone_number = "+1 555-0100" }, Ct)).EnsureSuccessStatusCode();
+        var body = """{"object":"whatsapp_business_account","entry":[{"id":"1","time":1767225600,"changes":[{"field":"phone_number_quality_update","value":{"display_phone_number":"15550100","event":"THROUGHPUT_UPGRADE","current_limit":"TIER_10K"}}]}]}""";
+
+        var response = await PostAsync(body, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));
+        var grains = _factory.Services.GetRequiredService<IGrainFactory>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1000, (await grains.GetGrain<IPhoneNumberGrain>("106540352242922").GetSnapshotAsync()).ThroughputMps);
+        Assert.Equal(MessagingLimitTier.Tier10K, (await grains.GetGrain<IBusinessGrain>("biz-9").GetSnapshotAsync()).Tier);
     }
 
     private async Task<HttpResponseMessage> PostAsync(string body, string signature)

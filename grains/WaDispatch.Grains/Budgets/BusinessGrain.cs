@@ -160,6 +160,13 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     }
 
     /// <inheritdoc />
+    public ValueTask<BusinessSnapshot> SetTierAsync(MessagingLimitTier tier)
+    {
+        var state = _settings.State;
+        return ConfigureAsync(new BusinessConfiguration(tier, state.Scope, state.OptOutKeywords, state.OptInKeywords));
+    }
+
+    /// <inheritdoc />
     public ValueTask<KeywordPolicy> GetKeywordPolicyAsync() => ValueTask.FromResult(Keywords());
 
     /// <inheritdoc />

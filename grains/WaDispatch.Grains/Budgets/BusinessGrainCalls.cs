@@ -22,6 +22,10 @@ public static class BusinessGrainCalls
     public static ValueTask<BusinessSnapshot> ConfigureAsync(this GrainReference<IBusinessGrain> business, BusinessConfiguration configuration) =>
         business.InvokeAsync(static (g, c) => g.ConfigureAsync(c), configuration);
 
+    /// <inheritdoc cref="IBusinessGrain.SetTierAsync"/>
+    public static ValueTask<BusinessSnapshot> SetTierAsync(this GrainReference<IBusinessGrain> business, MessagingLimitTier tier) =>
+        business.InvokeAsync(static (g, t) => g.SetTierAsync(t), tier);
+
     /// <inheritdoc cref="IBusinessGrain.GetKeywordPolicyAsync"/>
     public static ValueTask<KeywordPolicy> GetKeywordPolicyAsync(this GrainReference<IBusinessGrain> business) =>
         business.InvokeAsync(static g => g.GetKeywordPolicyAsync());

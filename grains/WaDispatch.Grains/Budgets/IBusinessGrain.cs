@@ -26,6 +26,9 @@ public interface IBusinessGrain
     /// <summary>Sets the tier and scope; counts already recorded stay.</summary>
     ValueTask<BusinessSnapshot> ConfigureAsync(BusinessConfiguration configuration);
 
+    /// <summary>Sets only the tier (Meta's webhook said so); scope and keywords stay.</summary>
+    ValueTask<BusinessSnapshot> SetTierAsync(MessagingLimitTier tier);
+
     /// <summary>The opt-out and opt-in keywords the business reads from its users' messages.</summary>
     ValueTask<KeywordPolicy> GetKeywordPolicyAsync();
 

@@ -40,6 +40,9 @@ public static class GrainsServiceCollectionExtensions
                 context.Services,
                 context.GetPersistentState("settings", GrainStateJsonContext.Default.LaneSettings)),
             o => o.Name = "phone-number");
+        grains.AddGrain<IPhoneNumberDirectoryGrain, PhoneNumberDirectoryGrain>(
+            context => new PhoneNumberDirectoryGrain(context.GetPersistentState("entry", GrainStateJsonContext.Default.PhoneNumberDirectoryState)),
+            o => o.Name = "phone-number-directory");
         grains.AddGrain<IBusinessGrain, BusinessGrain>(
             context => ActivatorUtilities.CreateInstance<BusinessGrain>(
                 context.Services,

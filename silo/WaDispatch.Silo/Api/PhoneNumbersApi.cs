@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Upstream;
+using WaDispatch.CloudApi.Validation;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime;
@@ -50,6 +51,12 @@ internal static class PhoneNumbersApi
         if (configuration!.WabaId is { } wabaId)
         {
             await templates.TrackAsync(wabaId);
+        }
+
+        if (configuration.DisplayPhoneNumber is { } display && PhoneNumbers.Digits(display) is { Length: > 0 } digits)
+        {
+            // Some webhooks name the number only as displayed.
+            await grains.GetGrain<IPhoneNumberDirectoryGrain>(digits).SetAsync(phoneNumberId);
         }
 
         return Results.Json(snapshot, AdminJsonContext.Default.LaneSnapshot);

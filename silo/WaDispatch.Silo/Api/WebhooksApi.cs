@@ -24,6 +24,9 @@ internal static class WebhooksApi
 
     private const int MaxBodyBytes = 4 << 20;
 
+    /// <summary>What Meta's automatic throughput upgrade gives a number today.</summary>
+    private const int UpgradedThroughputMps = 1000;
+
     /// <summary>Maps <c>GET</c> (verification) and <c>POST</c> (events) on <see cref="Path"/>.</summary>
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
@@ -76,6 +79,9 @@ internal static class WebhooksApi
                         && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at && TemplateStatusOf(update.Event) is { } status:
                         await grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, status, at);
                         break;
+                    case WebhookFields.PhoneNumberQualityUpdate when change.ReadPhoneNumberQualityUpdate() is { DisplayPhoneNumber: { Length: > 0 } display } update:
+                        await QualityUpdateAsync(grains, display, update);
+                        break;
                     case WebhookFields.TemplateCategoryUpdate when change.ReadTemplateCategoryUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, NewCategory.Length: > 0 } update
                         && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
                         await grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyCategoryAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.NewCategory, at);
@@ -121,6 +127,30 @@ internal static class WebhooksApi
             {
                 await grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordOutcomeAsync(error.Code, at);
             }
+        }
+    }
+
+    /// <summary>
+    /// A throughput upgrade raises the number's lane to 1,000 mps; a new messaging limit becomes its
+    /// business's tier. The number is found by its display number, as configured with the lane.
+    /// </summary>
+    private static async Task QualityUpdateAsync(IGrainFactory grains, string displayPhoneNumber, PhoneNumberQualityUpdateValue update)
+    {
+        if (PhoneNumbers.Digits(displayPhoneNumber) is not { Length: > 0 } digits
+            || await grains.GetGrain<IPhoneNumberDirectoryGrain>(digits).GetAsync() is not { } phoneNumberId)
+        {
+            return;
+        }
+
+        var lane = grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+        if (string.Equals(update.Event, "THROUGHPUT_UPGRADE", StringComparison.OrdinalIgnoreCase))
+        {
+            await lane.SetThroughputAsync(UpgradedThroughputMps);
+        }
+
+        if (MessagingLimitTiers.TryParse(update.CurrentLimit, out var tier))
+        {
+            await grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync()).BusinessId).SetTierAsync(tier);
         }
     }
 
