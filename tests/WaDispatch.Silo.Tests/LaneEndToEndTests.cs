@@ -25,14 +25,7 @@ public sealed class LaneEndToEndTests
         var ct = TestContext.Current.CancellationToken;
         using var file = new TempSqliteFile();
         await using var simulator = await SimulatorProcess.StartAsync();
-        await using var silo = SiloApplication.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", file.ConnectionString,
-            "--Simulator:Enabled", "false",
-            "--CloudApi:BaseAddress", simulator.Address.ToString(),
-        ]);
-        await silo.StartAsync(ct);
+        await using var silo = await TestSilo.StartAsync(file.ConnectionString, simulator.Address);
         using var admin = new HttpClient { BaseAddress = KestrelApp.AddressOf(silo) };
         foreach (var number in (string[])[Number, WarmUpNumber])
         {

@@ -34,7 +34,6 @@ public sealed class RecipientEndToEndTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        // The silo's address is known only once it listens; the simulator reads its webhook URL per delivery.
         _simulator = await SimulatorServer.StartAsync(o =>
         {
             o.AppSecret = "e2e-secret";
@@ -43,19 +42,8 @@ public sealed class RecipientEndToEndTests : IAsyncLifetime
             o.SentDelay = TimeSpan.FromMilliseconds(10);
             o.DeliveredDelay = TimeSpan.FromMilliseconds(20);
         });
-        _silo = SiloApplication.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", _file.ConnectionString,
-            "--Simulator:Enabled", "false",
-            "--CloudApi:BaseAddress", _simulator.Address.ToString(),
-            "--Webhooks:AppSecret", "e2e-secret",
-            "--Recipients:PairInterval", "00:00:01",
-            "--Recipients:PairBurst", "5",
-        ]);
-        await _silo.StartAsync(Ct);
-        var webhooks = new Uri(KestrelApp.AddressOf(_silo), "webhooks/whatsapp");
-        _simulator.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = webhooks;
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, "--Webhooks:AppSecret", "e2e-secret", "--Recipients:PairInterval", "00:00:01", "--Recipients:PairBurst", "5");
+        TestSilo.SendWebhooksTo(_simulator, _silo);
     }
 
     public async ValueTask DisposeAsync()

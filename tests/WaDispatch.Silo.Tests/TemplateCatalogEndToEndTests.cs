@@ -43,17 +43,9 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _simulator = await SimulatorServer.StartAsync(o => o.AppSecret = Secret);
-        _silo = SiloApplication.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", _file.ConnectionString,
-            "--Simulator:Enabled", "false",
-            "--CloudApi:BaseAddress", _simulator.Address.ToString(),
-            "--Webhooks:AppSecret", Secret,
-        ]);
-        await _silo.StartAsync(Ct);
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, "--Webhooks:AppSecret", Secret);
         _http = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
-        _simulator.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(_http.BaseAddress, "webhooks/whatsapp");
+        TestSilo.SendWebhooksTo(_simulator, _silo);
 
         // Straight to the grain: through the API, a WABA seen for the first time is synced at once.
         await Grains.GetGrain<IPhoneNumberGrain>(Number).ConfigureAsync(new LaneConfiguration(null, null, null, null, Waba));

@@ -49,9 +49,7 @@ public sealed partial class GraphCloudApi : ICloudApi
         var tokenName = tokenReference ?? phoneNumberId;
         if (options.TokenFor(tokenName) is not { } token)
         {
-            return SendResult.Failure(
-                CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for phone number {phoneNumberId}: set CloudApi:AccessTokens:{tokenName} or CloudApi:AccessToken."),
-                httpStatus: 0);
+            return SendResult.Failure(MissingToken($"phone number {phoneNumberId}", tokenName), httpStatus: 0);
         }
 
         var uri = new Uri(WithTrailingSlash(options.BaseAddress), $"{options.ApiVersion}/{Uri.EscapeDataString(phoneNumberId)}/messages");
@@ -95,7 +93,7 @@ public sealed partial class GraphCloudApi : ICloudApi
         var tokenName = tokenReference ?? wabaId;
         if (options.TokenFor(tokenName) is not { } token)
         {
-            return new TemplatePageResult(null, CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for WABA {wabaId}: set CloudApi:AccessTokens:{tokenName} or CloudApi:AccessToken."));
+            return new TemplatePageResult(null, MissingToken($"WABA {wabaId}", tokenName));
         }
 
         var query = $"limit={limit.ToString(CultureInfo.InvariantCulture)}" + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after));
@@ -121,6 +119,10 @@ public sealed partial class GraphCloudApi : ICloudApi
             return new TemplatePageResult(null, CloudApiError.Create(ErrorCodes.TransportFailure, "No Cloud API answer", $"Reading the templates of WABA {wabaId} failed: {ex.Message}"));
         }
     }
+
+    /// <summary>No token is configured under <paramref name="tokenName"/> nor as the default; the call never reaches the wire.</summary>
+    private static CloudApiError MissingToken(string subject, string tokenName) =>
+        CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for {subject}: set CloudApi:AccessTokens:{tokenName} or CloudApi:AccessToken.");
 
     private static Uri WithTrailingSlash(Uri baseAddress) =>
         baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");

@@ -25,7 +25,4 @@ public sealed record RecipientDecision(
 
     /// <summary>The skip reason of a user Meta could not deliver to.</summary>
     public const string Undeliverable = "undeliverable";
-
-    /// <summary>Whether the send may go.</summary>
-    public bool MaySend => Verdict == RecipientVerdict.Allowed;
 }

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WaDispatch.Simulator;
+using WaDispatch.Testing;
+
+namespace WaDispatch.Silo.Tests;
+
+/// <summary>A real silo on Kestrel for end-to-end tests: a free port, its own database, a simulator as upstream.</summary>
+internal static class TestSilo
+{
+    /// <summary>Starts a silo on <paramref name="connectionString"/> sending to <paramref name="upstream"/>, with extra command-line <paramref name="settings"/>.</summary>
+    public static async Task<WebApplication> StartAsync(string connectionString, Uri upstream, params string[] settings)
+    {
+        var silo = SiloApplication.Create(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:ConnectionString", connectionString,
+            "--Simulator:Enabled", "false",
+            "--CloudApi:BaseAddress", upstream.ToString(),
+            .. settings,
+        ]);
+        await silo.StartAsync();
+        return silo;
+    }
+
+    /// <summary>Points <paramref name="simulator"/>'s webhooks at <paramref name="silo"/>'s receiver (its port is known only once it listens).</summary>
+    public static void SendWebhooksTo(KestrelApp simulator, WebApplication silo) =>
+        simulator.Services.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(KestrelApp.AddressOf(silo), "webhooks/whatsapp");
+}
