@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using WaDispatch.Runtime.Persistence;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Budgets;
+using WaDispatch.Storage.Messages;
+using WaDispatch.Storage.Webhooks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -37,6 +39,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IGrainStorage, AdoNetGrainStorage>();
         services.AddSingleton<MessagingBudgetStore>();
+        services.AddSingleton<MessageLedgerStore>();
+        services.AddSingleton<WebhookInboxStore>();
         services.AddSingleton<IHostedService, SchemaMigrationService>();
         return services;
     }

@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Hosting;
 using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.Api;
+using WaDispatch.Silo.Webhooks;
 using WaDispatch.Simulator;
 using WaDispatch.Storage;
 
@@ -42,7 +44,10 @@ public static class SiloApplication
         builder.Services.AddOptions<RecipientOptions>().BindConfiguration(RecipientOptions.SectionName);
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
+        builder.Services.AddOptions<MessageOptions>().BindConfiguration(MessageOptions.SectionName);
         builder.Services.AddGrainRuntime().AddWaDispatchGrains();
+        builder.Services.AddSingleton<WebhookProcessor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
         builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
         builder.Services.AddCloudApiClient();
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
@@ -55,6 +60,7 @@ public static class SiloApplication
         app.MapBusinessesApi();
         app.MapWebhooksApi();
         app.MapTemplatesApi();
+        app.MapMessagesApi();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.

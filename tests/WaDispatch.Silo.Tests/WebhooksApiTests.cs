@@ -8,6 +8,7 @@ using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
+using WaDispatch.Silo.Webhooks;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -97,6 +98,10 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.HeaderName, signature);
-        return await _client.SendAsync(request, Ct);
+        var response = await _client.SendAsync(request, Ct);
+
+        // Stored, answered, then processed: wait for the processing, as Meta would not.
+        await _factory.Services.GetRequiredService<WebhookProcessor>().DrainAsync();
+        return response;
     }
 }

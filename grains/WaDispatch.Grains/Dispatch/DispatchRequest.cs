@@ -18,4 +18,7 @@ public sealed record DispatchRequest(string Id, string PhoneNumberId, SendMessag
 
     /// <summary>The fairness unit in the lane, typically the campaign id.</summary>
     public string? Flow { get; init; }
+
+    /// <summary>Awaited just before each request leaves for Meta; see <see cref="OutboundSend.Departing"/>.</summary>
+    public Func<Task>? Departing { get; init; }
 }

@@ -127,6 +127,7 @@ public sealed partial class MessageDispatcher
         var send = new OutboundSend(request.Id, request.Message, request.Priority ?? PriorityOf(request.Category), expiresAt, request.Flow)
         {
             NotBefore = admission.NotBefore,
+            Departing = request.Departing,
             Retrying = result => TellRecipient(recipient, result),
         };
         await lane.EnqueueAsync(send).ConfigureAwait(false);

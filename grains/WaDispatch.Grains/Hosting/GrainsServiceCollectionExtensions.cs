@@ -5,6 +5,7 @@ using WaDispatch.Grains;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime.Hosting;
@@ -15,8 +16,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the phone-number lanes, business budgets, recipients and template catalogs with the grain runtime, and
-    /// their options (sections <c>Lanes</c>, <c>Budgets</c> and <c>Recipients</c> when bound by the host). Needs storage and an upstream
+    /// Registers the phone-number lanes, business budgets, recipients and template catalogs with the grain runtime, the
+    /// message ledger and <see cref="MessageService"/>, and their options (sections <c>Lanes</c>, <c>Budgets</c>, <c>Recipients</c>, <c>Templates</c> and <c>Messages</c> when bound by the host). Needs storage and an upstream
     /// (<c>AddWaDispatchStorage</c>, <c>AddCloudApiClient</c>).
     /// </summary>
     public static GrainRuntimeBuilder AddWaDispatchGrains(this GrainRuntimeBuilder grains)
@@ -30,6 +31,11 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
         services.TryAddSingleton<MessageDispatcher>();
+        services.AddOptions<MessageOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageOptions>, MessageOptionsValidator>());
+        services.TryAddSingleton<MessageLedger>();
+        services.TryAddSingleton<MessageService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageService>(sp => sp.GetRequiredService<MessageService>()));
         services.TryAddSingleton<TemplateCatalogSync>();
         services.AddOptions<TemplateOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemplateOptions>, TemplateOptionsValidator>());

@@ -22,4 +22,7 @@ internal static partial class LaneLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: the pump failed and continues in a second")]
     public static partial void PumpFailed(ILogger logger, Exception exception, string phoneNumberId);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: send {SendId} was not sent because its departure could not be recorded; the lane retries it")]
+    public static partial void DepartureNotRecorded(ILogger logger, Exception exception, string phoneNumberId, string sendId);
 }

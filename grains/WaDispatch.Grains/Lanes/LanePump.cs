@@ -79,6 +79,22 @@ internal sealed class LanePump
         SendResult result;
         try
         {
+            if (send.Departing is { } departing)
+            {
+                await departing().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not recorded as leaving, so it must not leave: back to the lane as a transient failure.
+            LaneLog.DepartureNotRecorded(_logger, ex, _phoneNumberId, send.Id);
+            result = SendResult.Failure(CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not record that the message was leaving; it was not sent."), 0);
+            await HandBackAsync(send, result).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
             // Not cancelled on Stop: a send that left must finish, so that its answer is known.
             result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
         }
@@ -86,6 +102,12 @@ internal sealed class LanePump
         {
             result = SendResult.Failure(CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), 0, outcomeUnknown: true);
         }
+
+        await HandBackAsync(send, result).ConfigureAwait(false);
+    }
+
+    private async Task HandBackAsync(OutboundSend send, SendResult result)
+    {
 
         while (true)
         {

@@ -56,6 +56,13 @@ public sealed class OutboundSend
     /// </summary>
     public Action<SendResult>? Retrying { get; init; }
 
+    /// <summary>
+    /// Awaited outside the lane's turn just before each request leaves for Meta (the message ledger records
+    /// "sending" durably, so that a crash never sends it again). If it fails, the request does not leave and
+    /// the lane retries it as a transient failure.
+    /// </summary>
+    public Func<Task>? Departing { get; init; }
+
     /// <summary>Completes when the send leaves the lane: sent, failed, expired or abandoned.</summary>
     public Task<SendOutcome> Completion => _completion.Task;
 

@@ -1,0 +1,11 @@
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Messages;
+
+namespace WaDispatch.Grains.Messages;
+
+/// <summary>What a send whose caller waits for Meta's answer (the Cloud API-compatible route) gave.</summary>
+/// <param name="MessageId">WaDispatch's id, when the message was accepted.</param>
+/// <param name="Response">Meta's response, when sent.</param>
+/// <param name="Error">Why it was not sent (locally or by Meta), Cloud API-shaped.</param>
+/// <param name="RetryAfter">For an error that passes (no permit in time, a limit), how long to wait.</param>
+public sealed record DirectSendResult(string? MessageId, SendMessageResponse? Response, CloudApiError? Error, TimeSpan? RetryAfter = null);

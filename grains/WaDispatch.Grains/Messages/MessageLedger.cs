@@ -1,0 +1,83 @@
+using System.Text.Json;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Serialization;
+using WaDispatch.Storage;
+using WaDispatch.Storage.Messages;
+
+namespace WaDispatch.Grains.Messages;
+
+/// <summary>
+/// The message ledger as the dispatcher uses it: typed status changes over <see cref="MessageLedgerStore"/>,
+/// written by group commit so that recording every step of every message costs a transaction per group.
+/// </summary>
+public sealed class MessageLedger
+{
+    private readonly MessageLedgerStore _store;
+    private readonly GroupCommit<LedgerWrite, LedgerWriteOutcome> _writes;
+
+    /// <summary>Creates the ledger over <paramref name="store"/>.</summary>
+    public MessageLedger(MessageLedgerStore store)
+    {
+        _store = store;
+        _writes = new GroupCommit<LedgerWrite, LedgerWriteOutcome>(writes => store.WriteAsync(writes));
+    }
+
+    /// <summary>The store, for reads.</summary>
+    internal MessageLedgerStore Store => _store;
+
+    /// <summary>Writes <paramref name="write"/> with the next group; completes once committed.</summary>
+    internal Task<LedgerWriteOutcome> WriteAsync(LedgerWrite write) => _writes.Add(write);
+
+    /// <summary>Completes when everything written so far is committed (or failed).</summary>
+    public Task FlushAsync() => _writes.FlushAsync();
+
+    internal Task<LedgerWriteOutcome> SendingAsync(string id, DateTimeOffset at) =>
+        WriteAsync(new AdvanceWrite(id, null, MessageStatuses.Sending, MessageStatuses.SendingRank, MessageStatuses.AcceptedRank, at));
+
+    internal Task<LedgerWriteOutcome> SentAsync(string id, string? wamid, DateTimeOffset at) =>
+        WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at));
+
+    /// <summary>Ends a message not sent (failed, expired, skipped); <paramref name="releaseKey"/> when it never reached Meta and its caller may retry.</summary>
+    internal Task<LedgerWriteOutcome> EndAsync(string id, string status, CloudApiError? error, DateTimeOffset at, bool releaseKey = false) =>
+        WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey });
+
+    internal Task<LedgerWriteOutcome> DeferAsync(string id, DateTimeOffset retryAt, DateTimeOffset at, string reason, CloudApiError? error) =>
+        WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)));
+
+    /// <summary>
+    /// A status Meta reported by webhook for <paramref name="wamid"/>: moves the message forward only
+    /// (a <c>failed</c> only before it was delivered); returns <see cref="LedgerWriteOutcome.NotFound"/>
+    /// when no message has that id (yet).
+    /// </summary>
+    public Task<LedgerWriteOutcome> ReportedAsync(string wamid, string status, DateTimeOffset at, CloudApiError? error = null)
+    {
+        var (rank, fromMax) = status switch
+        {
+            MessageStatuses.Sent => (MessageStatuses.SentRank, MessageStatuses.SendingRank),
+            MessageStatuses.Delivered => (MessageStatuses.DeliveredRank, MessageStatuses.SentRank),
+            MessageStatuses.Read => (MessageStatuses.ReadRank, MessageStatuses.DeliveredRank),
+            MessageStatuses.Failed => (MessageStatuses.EndRank, MessageStatuses.SentRank),
+            _ => throw new ArgumentException($"Meta reports sent, delivered, read or failed, not '{status}'.", nameof(status)),
+        };
+        return WriteAsync(new AdvanceWrite(null, wamid, status, rank, fromMax, at, error?.Code, Json(error)));
+    }
+
+    internal static string? Json(CloudApiError? error) => error is null ? null : JsonSerializer.Serialize(error, CloudApiJsonContext.Wire.CloudApiError);
+
+    internal static CloudApiError? Error(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(json, CloudApiJsonContext.Wire.CloudApiError);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

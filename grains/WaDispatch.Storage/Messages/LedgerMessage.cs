@@ -1,0 +1,32 @@
+namespace WaDispatch.Storage.Messages;
+
+/// <summary>One message in the ledger, as stored.</summary>
+/// <param name="Id">WaDispatch's id for the message.</param>
+/// <param name="IdempotencyKey">The caller's key, scoped by the front door; null when none was given.</param>
+/// <param name="PhoneNumberId">The business number that sends it.</param>
+/// <param name="WaId">The recipient.</param>
+/// <param name="CampaignId">The campaign it belongs to, if any.</param>
+/// <param name="Mode">How it came in (e.g. <c>async</c>, <c>sync</c>): decides what a restart does with it.</param>
+/// <param name="Request">The Cloud API request body, JSON.</param>
+/// <param name="Status">Its current status.</param>
+/// <param name="Wamid">Meta's id for it, once sent.</param>
+/// <param name="Error">Why it failed (or was last held back), as a Cloud API error in JSON.</param>
+/// <param name="RetryAt">When a held-back message may go again.</param>
+/// <param name="AcceptedAt">When it was accepted.</param>
+/// <param name="ExpiresAt">After this instant it is not sent.</param>
+/// <param name="UpdatedAt">When its status last changed.</param>
+public sealed record LedgerMessage(
+    string Id,
+    string? IdempotencyKey,
+    string PhoneNumberId,
+    string WaId,
+    string? CampaignId,
+    string Mode,
+    string Request,
+    string Status,
+    string? Wamid,
+    string? Error,
+    DateTimeOffset? RetryAt,
+    DateTimeOffset AcceptedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset UpdatedAt);

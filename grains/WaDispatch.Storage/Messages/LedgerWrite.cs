@@ -1,0 +1,44 @@
+namespace WaDispatch.Storage.Messages;
+
+/// <summary>One change to the ledger; changes are written in groups, each with its own result.</summary>
+public abstract record LedgerWrite
+{
+    private protected LedgerWrite()
+    {
+    }
+}
+
+/// <summary>Records a new message as accepted. Applied unless its id or idempotency key is already there.</summary>
+/// <param name="Message">The message (its status is taken to be accepted).</param>
+public sealed record AcceptWrite(LedgerMessage Message) : LedgerWrite;
+
+/// <summary>
+/// Moves a message (found by <see cref="MessageId"/> or, for a webhook, by <see cref="Wamid"/>) forward to
+/// <see cref="Status"/> of rank <see cref="Rank"/>, only from a rank at most <see cref="FromMaxRank"/>,
+/// and records the status in its history (once per status). Applied when the status moved.
+/// </summary>
+/// <param name="MessageId">WaDispatch's id; null to find the message by <see cref="Wamid"/>.</param>
+/// <param name="Wamid">With an id: Meta's id to store with it; without: the message to find.</param>
+/// <param name="Status">The new status.</param>
+/// <param name="Rank">Its rank.</param>
+/// <param name="FromMaxRank">The highest rank it may move from.</param>
+/// <param name="At">When.</param>
+/// <param name="ErrorCode">The error code, for a failure.</param>
+/// <param name="Error">The error as JSON, for a failure.</param>
+public sealed record AdvanceWrite(string? MessageId, string? Wamid, string Status, int Rank, int FromMaxRank, DateTimeOffset At, int? ErrorCode = null, string? Error = null) : LedgerWrite
+{
+    /// <summary>For a message that ends without reaching Meta: frees its idempotency key so that a retry may send it (by id only).</summary>
+    public bool ReleaseIdempotencyKey { get; init; }
+}
+
+/// <summary>
+/// Puts a message not yet sent back to accepted, to go at <see cref="RetryAt"/> (held back by a limit, or
+/// taken back from a lane that stopped), recording <see cref="Reason"/> in its history. Applied when it was not yet sent.
+/// </summary>
+/// <param name="MessageId">WaDispatch's id.</param>
+/// <param name="RetryAt">When it may go again.</param>
+/// <param name="At">When.</param>
+/// <param name="Reason">The history entry, e.g. <c>deferred</c>.</param>
+/// <param name="ErrorCode">The error that held it back, if any.</param>
+/// <param name="Error">That error as JSON.</param>
+public sealed record DeferWrite(string MessageId, DateTimeOffset RetryAt, DateTimeOffset At, string Reason, int? ErrorCode = null, string? Error = null) : LedgerWrite;

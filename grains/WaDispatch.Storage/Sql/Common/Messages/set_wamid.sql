@@ -1,0 +1,1 @@
+UPDATE messages SET wamid = @wamid WHERE id = @id AND wamid IS NULL;

@@ -1,0 +1,1 @@
+DELETE FROM webhook_inbox WHERE id = @id;

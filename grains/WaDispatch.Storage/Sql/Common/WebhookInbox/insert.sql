@@ -1,0 +1,1 @@
+INSERT INTO webhook_inbox (received_at, body) VALUES (@received_at, @body) RETURNING id;

@@ -1,0 +1,201 @@
+using System.Globalization;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Serialization;
+using WaDispatch.Grains.Messages;
+
+namespace WaDispatch.Silo.Api;
+
+/// <summary>
+/// Sending: the Cloud API-compatible route (<c>POST /{version}/{phone_number_id}/messages</c>, the caller
+/// waits for Meta's answer) and WaDispatch's queued routes (<c>/v1/messages</c>: 202 once durable).
+/// </summary>
+internal static class MessagesApi
+{
+    /// <summary>The request header carrying the caller's idempotency key.</summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>The most messages in one batch request.</summary>
+    public const int MaxBatch = 1000;
+
+    private const int MaxIdempotencyKeyLength = 255;
+
+    private static readonly Dictionary<string, string> Expectations = new(StringComparer.Ordinal)
+    {
+        ["phone_number_id"] = "must be a string",
+        ["expires_at"] = "must be an ISO 8601 date and time, e.g. 2026-11-21T18:00:00Z",
+        ["message"] = "must be a Cloud API message object",
+        ["messages"] = $"must be a list of up to {MaxBatch} messages",
+    };
+
+    /// <summary>Maps the sending routes.</summary>
+    public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/{version:regex(^v\\d+\\.\\d+$)}/{phoneNumberId}/messages", SendAsync);
+        routes.MapPost("/v1/messages", AcceptAsync);
+        routes.MapPost("/v1/messages/batch", AcceptBatchAsync);
+        routes.MapGet("/v1/messages/{id}", GetAsync);
+        return routes;
+    }
+
+    /// <summary>Meta's route: Meta's body in, Meta's answer out, paced and checked on the way.</summary>
+    private static async Task<IResult> SendAsync(string phoneNumberId, HttpRequest request, HttpResponse response, MessageService messages, CancellationToken cancellationToken)
+    {
+        if (AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId)
+        {
+            return ApiErrors.InvalidParameter(badId);
+        }
+
+        if (IdempotencyKey(request, "graph") is { Error: { } badKey })
+        {
+            return badKey;
+        }
+
+        var (message, error) = await ApiErrors.ReadBodyAsync(request, CloudApiJsonContext.Wire.SendMessageRequest, Expectations, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var result = await messages.SendAsync(new MessageSubmission(phoneNumberId, message!) { IdempotencyKey = IdempotencyKey(request, "graph").Key }, cancellationToken);
+        if (result.MessageId is { } id)
+        {
+            response.Headers["X-WaDispatch-Message-Id"] = id;
+        }
+
+        if (result.Response is { } sent)
+        {
+            return Results.Json(sent, CloudApiJsonContext.Wire.SendMessageResponse);
+        }
+
+        var refusal = result.Error ?? CloudApiError.Create(ErrorCodes.SomethingWentWrong, "Something went wrong", "The message was not sent.");
+        if (result.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Results.Json(new CloudApiErrorResponse { Error = refusal }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: StatusOf(refusal.Code));
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpRequest request, MessageService messages, CancellationToken cancellationToken)
+    {
+        var (key, badKey) = IdempotencyKey(request, "v1");
+        if (badKey is not null)
+        {
+            return badKey;
+        }
+
+        var (body, error) = await ApiErrors.ReadBodyAsync(request, MessagesJsonContext.Default.MessageBody, Expectations, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (Check(body!, string.Empty) is { } invalid)
+        {
+            return ApiErrors.InvalidParameter(invalid);
+        }
+
+        var result = await messages.AcceptAsync(Submission(body!, key), cancellationToken);
+        if (result.Error is { } refused)
+        {
+            return Results.Json(new CloudApiErrorResponse { Error = refused }, MessagesJsonContext.Default.CloudApiErrorResponse, statusCode: StatusOf(refused.Code));
+        }
+
+        return Results.Json(result.Message, MessagesJsonContext.Default.MessageView, statusCode: result.Replayed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> AcceptBatchAsync(HttpRequest request, MessageService messages, CancellationToken cancellationToken)
+    {
+        var (key, badKey) = IdempotencyKey(request, "v1");
+        if (badKey is not null)
+        {
+            return badKey;
+        }
+
+        var (body, error) = await ApiErrors.ReadBodyAsync(request, MessagesJsonContext.Default.BatchBody, Expectations, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body!.Messages is not { Count: > 0 } items)
+        {
+            return ApiErrors.InvalidParameter($"messages is required: a list of 1 to {MaxBatch} messages.");
+        }
+
+        if (items.Count > MaxBatch)
+        {
+            return ApiErrors.InvalidParameter($"messages holds {items.Count} messages; the limit is {MaxBatch} per request.");
+        }
+
+        // Every item is accepted on its own (and durably together, by group commit); one bad item refuses only itself.
+        var answers = await Task.WhenAll(items.Select(async (item, index) =>
+        {
+            var prefix = $"messages[{index}].";
+            if (item is null)
+            {
+                return new BatchItem { Index = index, Error = Invalid($"messages[{index}] must be a message object.") };
+            }
+
+            if (Check(item, prefix) is { } invalid)
+            {
+                return new BatchItem { Index = index, Error = Invalid(invalid) };
+            }
+
+            var result = await messages.AcceptAsync(Submission(item, key is null ? null : $"{key}#{index}"), cancellationToken);
+            return result.Error is { } refused
+                ? new BatchItem { Index = index, Error = refused with { ErrorData = refused.ErrorData is { } data ? data with { Details = prefix + data.Details } : null } }
+                : new BatchItem { Index = index, Message = result.Message, Replayed = result.Replayed ? true : null };
+        }));
+        var accepted = answers.Count(a => a.Error is null);
+        return Results.Json(new BatchAnswer(accepted, answers.Length - accepted, answers), MessagesJsonContext.Default.BatchAnswer, statusCode: accepted > 0 ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> GetAsync(string id, MessageService messages, CancellationToken cancellationToken)
+    {
+        if (id.Length is 0 or > 64)
+        {
+            return ApiErrors.InvalidParameter($"The message id is {id.Length} characters long; ids are 32.");
+        }
+
+        return await messages.GetAsync(id, cancellationToken) is { } message
+            ? Results.Json(message, MessagesJsonContext.Default.MessageView)
+            : Results.Json(new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.InvalidParameter, "Unknown message", $"No message has id {id}.") }, MessagesJsonContext.Default.CloudApiErrorResponse, statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static MessageSubmission Submission(MessageBody body, string? key) =>
+        new(body.PhoneNumberId!, body.Message!) { IdempotencyKey = key, ExpiresAt = body.ExpiresAt };
+
+    private static string? Check(MessageBody body, string prefix) =>
+        AdminIds.Check(body.PhoneNumberId, prefix + "phone_number_id")
+        ?? (body.Message is null ? $"{prefix}message is required: the Cloud API message body." : null);
+
+    /// <summary>The caller's key scoped to <paramref name="scope"/>, or why the header is unusable.</summary>
+    private static (string? Key, IResult? Error) IdempotencyKey(HttpRequest request, string scope)
+    {
+        var values = request.Headers[IdempotencyHeader];
+        if (values.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var key = values.ToString();
+        return values.Count > 1 || key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)
+            ? (null, ApiErrors.InvalidParameter($"{IdempotencyHeader} must be one value of 1 to {MaxIdempotencyKeyLength} printable characters."))
+            : ($"{scope}:{key}", null);
+    }
+
+    /// <summary>
+    /// The HTTP status for a refusal. Callers decide on the code (as with Meta); the status follows HTTP's
+    /// meaning: throttles 429 with Retry-After, WaDispatch unavailable 503, upstream failures 502, the rest 400.
+    /// </summary>
+    private static int StatusOf(int code) => code switch
+    {
+        ErrorCodes.RateLimitHit or ErrorCodes.PairRateLimitHit or ErrorCodes.MessagingLimitReached or ErrorCodes.ApiTooManyCalls or ErrorCodes.RateLimitIssues => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.TransportFailure or ErrorCodes.TransportRejected => StatusCodes.Status502BadGateway,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    private static CloudApiError Invalid(string details) => CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", details);
+}

@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Serialization;
+using WaDispatch.CloudApi.Validation;
+using WaDispatch.CloudApi.Webhooks;
+using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Lanes;
+using WaDispatch.Grains.Messages;
+using WaDispatch.Grains.Recipients;
+using WaDispatch.Grains.Templates;
+using WaDispatch.Runtime;
+using WaDispatch.Storage;
+using WaDispatch.Storage.Messages;
+using WaDispatch.Storage.Webhooks;
+
+namespace WaDispatch.Silo.Webhooks;
+
+/// <summary>
+/// Meta's webhook deliveries, from the durable inbox to the grains and the message ledger. A delivery is
+/// stored (group commit) before Meta gets its 200, processed by a few workers in any order, and deleted
+/// once processed; what a crash leaves in the inbox is processed at the next start. Every update is
+/// idempotent and ordered by the events' own times, so retries, duplicates and reordering are harmless.
+/// </summary>
+internal sealed partial class WebhookProcessor : IHostedService, IDisposable
+{
+    /// <summary>What Meta's automatic throughput upgrade gives a number today.</summary>
+    private const int UpgradedThroughputMps = 1000;
+
+    private const int Workers = 16;
+    private const int RecoveryPage = 500;
+
+    /// <summary>
+    /// A status can outrun the ledger's record of its <c>wamid</c> (both follow Meta's answer): it is tried
+    /// again after these delays, then dropped as a message WaDispatch did not send.
+    /// </summary>
+    private static readonly TimeSpan[] StatusRetries = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+
+    private readonly WebhookInboxStore _inbox;
+    private readonly MessageLedger _ledger;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookProcessor> _logger;
+    private readonly GroupCommit<WebhookDelivery, long> _stored;
+    private readonly GroupCommit<long, bool> _deleted;
+    private readonly Channel<StoredWebhook> _queue = Channel.CreateUnbounded<StoredWebhook>();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _drained = Drained();
+    private int _pending;
+    private Task[] _workers = [];
+
+    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, IGrainFactory grains, TimeProvider time, ILogger<WebhookProcessor> logger)
+    {
+        _inbox = inbox;
+        _ledger = ledger;
+        _grains = grains;
+        _time = time;
+        _logger = logger;
+        _stored = new GroupCommit<WebhookDelivery, long>(deliveries => inbox.AddAsync(deliveries));
+        _deleted = new GroupCommit<long, bool>(async ids =>
+        {
+            await inbox.DeleteAsync(ids).ConfigureAwait(false);
+            return new bool[ids.Count];
+        });
+        _drained.SetResult();
+    }
+
+    /// <summary>Stores <paramref name="body"/> durably and queues it; completes once it is stored.</summary>
+    public async Task StoreAsync(byte[] body)
+    {
+        var delivery = new WebhookDelivery(_time.GetUtcNow(), body);
+        var id = await _stored.Add(delivery).ConfigureAwait(false);
+        Enqueue(new StoredWebhook(id, delivery));
+    }
+
+    /// <summary>Completes when every delivery queued so far has been processed (status retries aside).</summary>
+    public Task DrainAsync()
+    {
+        lock (_lock)
+        {
+            return _drained.Task;
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the server listens: whatever the last run stored but did not finish goes first.
+        var after = 0L;
+        while (true)
+        {
+            var page = await _inbox.ReadAsync(after, RecoveryPage, cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var stored in page)
+            {
+                Enqueue(stored);
+            }
+
+            after = page[^1].Id;
+            WebhookLog.Recovered(_logger, page.Count);
+        }
+
+        _workers = [.. Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync, CancellationToken.None))];
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stored deliveries not yet processed stay in the inbox for the next start.
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_workers).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private void Enqueue(StoredWebhook stored)
+    {
+        lock (_lock)
+        {
+            if (_pending++ == 0)
+            {
+                _drained = Drained();
+            }
+        }
+
+        if (!_queue.Writer.TryWrite(stored))
+        {
+            Done();
+        }
+    }
+
+    private void Done()
+    {
+        TaskCompletionSource? drained = null;
+        lock (_lock)
+        {
+            if (--_pending == 0)
+            {
+                drained = _drained;
+            }
+        }
+
+        drained?.TrySetResult();
+    }
+
+    private async Task WorkAsync()
+    {
+        try
+        {
+            await foreach (var stored in _queue.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await ProcessAsync(stored.Delivery.Body).ConfigureAwait(false);
+                    _ = _deleted.Add(stored.Id).ContinueWith(t => WebhookLog.NotDeleted(_logger, t.Exception!, stored.Id), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Left in the inbox: the next start tries it again.
+                    WebhookLog.ProcessingFailed(_logger, ex, stored.Id);
+                }
+                finally
+                {
+                    Done();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Applies one delivery; a change Meta shaped unexpectedly is skipped and the others still count.</summary>
+    internal async Task ProcessAsync(byte[] body)
+    {
+        WebhookPayload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(body, CloudApiJsonContext.Wire.WebhookPayload);
+        }
+        catch (JsonException ex)
+        {
+            WebhookLog.ChangeSkipped(_logger, null, ex.Message);
+            return;
+        }
+
+        foreach (var (entry, change) in payload?.Entry?.Where(e => e is not null).SelectMany(e => (e.Changes ?? []).Select(c => (e, c))) ?? [])
+        {
+            try
+            {
+                switch (change?.Field)
+                {
+                    case WebhookFields.MessageTemplateStatusUpdate when change.ReadMessageTemplateStatusUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, Event.Length: > 0 } update
+                        && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at && TemplateStatusOf(update.Event) is { } status:
+                        await _grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, status, at).ConfigureAwait(false);
+                        break;
+                    case WebhookFields.PhoneNumberQualityUpdate when change.ReadPhoneNumberQualityUpdate() is { DisplayPhoneNumber: { Length: > 0 } display } update:
+                        await QualityUpdateAsync(display, update).ConfigureAwait(false);
+                        break;
+                    case WebhookFields.TemplateCategoryUpdate when change.ReadTemplateCategoryUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, NewCategory.Length: > 0 } update
+                        && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
+                        await _grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyCategoryAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.NewCategory, at).ConfigureAwait(false);
+                        break;
+                    case WebhookFields.Messages when change.ReadMessages() is { Metadata.PhoneNumberId: { Length: > 0 } number } value:
+                        await MessagesAsync(number, value).ConfigureAwait(false);
+                        break;
+                    case WebhookFields.UserPreferences when change.ReadUserPreferences() is { Metadata.PhoneNumberId: { Length: > 0 } number } value:
+                        await PreferencesAsync(number, value).ConfigureAwait(false);
+                        break;
+                }
+            }
+            catch (JsonException ex)
+            {
+                // One change Meta shaped unexpectedly must not make Meta retry the whole delivery for a week.
+                WebhookLog.ChangeSkipped(_logger, change?.Field, ex.Message);
+            }
+        }
+    }
+
+    private async Task MessagesAsync(string phoneNumberId, MessagesValue value)
+    {
+        if (value.Messages is { Count: > 0 } messages)
+        {
+            var lane = _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+            await lane.RecordInboundAsync(messages.Count).ConfigureAwait(false);
+            var keywords = await _grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).GetKeywordPolicyAsync().ConfigureAwait(false);
+            foreach (var message in messages.Where(m => m is not null))
+            {
+                if (message is { Id: { } id } && WaId(message.From) is { } from && Time(message.Timestamp) is { } sentAt)
+                {
+                    var recipient = _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, from));
+                    await recipient.RecordInboundAsync(new UserMessage(id, sentAt, message.Text?.Body), keywords).ConfigureAwait(false);
+                }
+            }
+        }
+
+        foreach (var status in (value.Statuses ?? []).Where(s => s is not null))
+        {
+            if (Time(status.Timestamp) is not { } at)
+            {
+                continue;
+            }
+
+            var error = status.Errors is [{ } first, ..]
+                ? CloudApiError.Create(first.Code, first.Title ?? first.Message ?? "Failed", first.ErrorData?.Details ?? first.Message ?? string.Empty)
+                : null;
+            if (status is { Status: "failed" } && error is not null && WaId(status.RecipientId) is { } waId)
+            {
+                await _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordOutcomeAsync(error.Code, at).ConfigureAwait(false);
+            }
+
+            if (status is { Id: { Length: > 0 } wamid, Status: MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Read or MessageStatuses.Failed })
+            {
+                if (await _ledger.ReportedAsync(wamid, status.Status, at, error).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
+                {
+                    _ = RetryStatusAsync(wamid, status.Status, at, error);
+                }
+            }
+        }
+    }
+
+    private async Task RetryStatusAsync(string wamid, string status, DateTimeOffset at, CloudApiError? error)
+    {
+        try
+        {
+            foreach (var delay in StatusRetries)
+            {
+                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+                if (await _ledger.ReportedAsync(wamid, status, at, error).ConfigureAwait(false) != LedgerWriteOutcome.NotFound)
+                {
+                    return;
+                }
+            }
+
+            WebhookLog.StatusForUnknownMessage(_logger, wamid, status);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            WebhookLog.StatusNotRecorded(_logger, ex, wamid, status);
+        }
+    }
+
+    /// <summary>
+    /// A throughput upgrade raises the number's lane to 1,000 mps; a new messaging limit becomes its
+    /// business's tier. The number is found by its display number, as configured with the lane.
+    /// </summary>
+    private async Task QualityUpdateAsync(string displayPhoneNumber, PhoneNumberQualityUpdateValue update)
+    {
+        if (PhoneNumbers.Digits(displayPhoneNumber) is not { Length: > 0 } digits
+            || await _grains.GetGrain<IPhoneNumberDirectoryGrain>(digits).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
+        {
+            return;
+        }
+
+        var lane = _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+        if (string.Equals(update.Event, "THROUGHPUT_UPGRADE", StringComparison.OrdinalIgnoreCase))
+        {
+            await lane.SetThroughputAsync(UpgradedThroughputMps).ConfigureAwait(false);
+        }
+
+        if (MessagingLimitTiers.TryParse(update.CurrentLimit, out var tier))
+        {
+            await _grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PreferencesAsync(string phoneNumberId, UserPreferencesValue value)
+    {
+        foreach (var preference in (value.UserPreferences ?? []).Where(p => p is not null))
+        {
+            if (preference is { Category: "marketing_messages", Value: "stop" or "resume" } && WaId(preference.WaId) is { } waId && Time(preference.Timestamp) is { } at)
+            {
+                await _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordMarketingPreferenceAsync(preference.Value == "stop", at).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The status a template event leaves: <c>REINSTATED</c> is approved again; <c>FLAGGED</c> warns of a
+    /// coming pause and changes nothing yet; other events name the status.
+    /// </summary>
+    private static string? TemplateStatusOf(string templateEvent) => templateEvent.ToUpperInvariant() switch
+    {
+        "REINSTATED" => "APPROVED",
+        "FLAGGED" => null,
+        var other => other,
+    };
+
+    /// <summary>A user's WhatsApp id as the dispatcher keys recipients (digits only), or null when it is not one.</summary>
+    private static string? WaId(string? raw) => raw is not null && PhoneNumbers.Digits(raw) is { Length: >= 5 and <= 20 } digits ? digits : null;
+
+    /// <summary>Meta's timestamps are Unix seconds as strings.</summary>
+    private static DateTimeOffset? Time(string? unixSeconds) =>
+        long.TryParse(unixSeconds, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < 253402300799
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
+    private static TaskCompletionSource Drained() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

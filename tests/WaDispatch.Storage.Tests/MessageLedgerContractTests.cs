@@ -1,0 +1,179 @@
+using WaDispatch.Storage.Messages;
+using WaDispatch.Storage.Webhooks;
+using WaDispatch.Testing;
+using Xunit;
+
+namespace WaDispatch.Storage.Tests;
+
+/// <summary>The message ledger and webhook inbox on every storage vendor: forward-only statuses, idempotency keys, recovery reads.</summary>
+public abstract class MessageLedgerContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private StorageDatabase? _database;
+
+    private MessageLedgerStore Ledger { get; set; } = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Task<StorageOptions> CreateOptionsAsync();
+
+    protected abstract Task DropAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = StorageDatabase.Create(await CreateOptionsAsync());
+        await new SchemaMigrator(_database, new ManualTimeProvider()).MigrateAsync(Ct);
+        Ledger = new MessageLedgerStore(_database);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        await DropAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKey_AcceptsOneMessage_UntilItIsGivenBack()
+    {
+        var outcomes = await Ledger.WriteAsync([Accept("m1", key: "k"), Accept("m2", key: "k"), Accept("m1")], Ct);
+        var first = await Ledger.ReadByIdempotencyKeyAsync("k", Ct);
+
+        Assert.Equal([LedgerWriteOutcome.Applied, LedgerWriteOutcome.Unchanged, LedgerWriteOutcome.Unchanged], outcomes);
+        Assert.Equal(("m1", "accepted"), (first!.Id, first.Status));
+        Assert.Null(await Ledger.ReadAsync("m2", Ct));
+
+        // A message that ended without reaching Meta gives its key back; one that was sent never does.
+        var released = await Ledger.WriteAsync(
+        [
+            new AdvanceWrite("m1", null, "expired", 5, 1, T0, 130429, """{"code":130429}""") { ReleaseIdempotencyKey = true },
+            Accept("m3", key: "k"),
+        ], Ct);
+        Assert.Equal([LedgerWriteOutcome.Applied, LedgerWriteOutcome.Applied], released);
+        Assert.Equal("m3", (await Ledger.ReadByIdempotencyKeyAsync("k", Ct))!.Id);
+        Assert.Equal(("expired", """{"code":130429}"""), ((await Ledger.ReadAsync("m1", Ct))!.Status, (await Ledger.ReadAsync("m1", Ct))!.Error));
+    }
+
+    [Fact]
+    public async Task Statuses_OnlyMoveForward_AndHistoryHoldsEachOnce()
+    {
+        await Ledger.WriteAsync([Accept("m1")], Ct);
+
+        var outcomes = await Ledger.WriteAsync(
+        [
+            new AdvanceWrite("m1", null, "sending", 1, 0, T0.AddSeconds(1)),
+            new AdvanceWrite(null, "wamid.A", "delivered", 3, 2, T0.AddSeconds(3)), // before the ledger knows the wamid
+            new AdvanceWrite("m1", "wamid.A", "sent", 2, 1, T0.AddSeconds(2)),
+            new AdvanceWrite(null, "wamid.A", "delivered", 3, 2, T0.AddSeconds(3)),
+            new AdvanceWrite(null, "wamid.A", "read", 4, 3, T0.AddSeconds(4)),
+            new AdvanceWrite(null, "wamid.A", "delivered", 3, 2, T0.AddSeconds(3)), // Meta's retry, late
+            new AdvanceWrite(null, "wamid.A", "failed", 5, 2, T0.AddSeconds(5), 131026), // after delivery: not a failure of this message
+        ], Ct);
+        var message = await Ledger.ReadAsync("m1", Ct);
+        var history = await Ledger.ReadEventsAsync("m1", Ct);
+
+        Assert.Equal(
+            [LedgerWriteOutcome.Applied, LedgerWriteOutcome.NotFound, LedgerWriteOutcome.Applied, LedgerWriteOutcome.Applied, LedgerWriteOutcome.Applied, LedgerWriteOutcome.Unchanged, LedgerWriteOutcome.Unchanged],
+            outcomes);
+        Assert.Equal(("read", "wamid.A"), (message!.Status, message.Wamid));
+        Assert.Equal(["accepted", "sending", "sent", "delivered", "read", "failed"], history.Select(e => e.Status));
+        Assert.Equal(T0.AddSeconds(3), history.Single(e => e.Status == "delivered").At);
+    }
+
+    [Fact]
+    public async Task AFailureAfterSent_IsRecordedWithItsError()
+    {
+        await Ledger.WriteAsync([Accept("m1"), new AdvanceWrite("m1", "wamid.B", "sent", 2, 1, T0)], Ct);
+
+        var outcome = await Ledger.WriteAsync([new AdvanceWrite(null, "wamid.B", "failed", 5, 2, T0.AddSeconds(1), 131026, """{"code":131026}""")], Ct);
+        var message = await Ledger.ReadAsync("m1", Ct);
+
+        Assert.Equal([LedgerWriteOutcome.Applied], outcome);
+        Assert.Equal(("failed", """{"code":131026}"""), (message!.Status, message.Error));
+        Assert.Equal(131026, (await Ledger.ReadEventsAsync("m1", Ct)).Single(e => e.Status == "failed").ErrorCode);
+    }
+
+    [Fact]
+    public async Task OpenMessages_AreReadInPages_AndADeferredOneWaitsWithItsRetryTime()
+    {
+        await Ledger.WriteAsync([Accept("a"), Accept("b"), Accept("c"), Accept("d"), Accept("z")], Ct);
+        await Ledger.WriteAsync(
+        [
+            new AdvanceWrite("a", "wamid.a", "sent", 2, 1, T0),
+            new AdvanceWrite("b", null, "sending", 1, 0, T0),
+            new DeferWrite("c", T0.AddMinutes(5), T0, "deferred", -10, """{"code":-10}"""),
+            new DeferWrite("a", T0.AddMinutes(5), T0, "deferred"), // already sent: cannot be deferred
+        ], Ct);
+
+        var first = await Ledger.ReadOpenAsync(string.Empty, "y", 2, Ct);
+        var second = await Ledger.ReadOpenAsync(first[^1].Id, "y", 2, Ct);
+
+        Assert.Equal(["b", "c"], first.Select(m => m.Id));
+        Assert.Equal(["d"], second.Select(m => m.Id));
+        Assert.Equal(("accepted", T0.AddMinutes(5)), (first[1].Status, first[1].RetryAt));
+        Assert.Equal(-10, (await Ledger.ReadEventsAsync("c", Ct)).Single(e => e.Status == "deferred").ErrorCode);
+        Assert.Equal("sent", (await Ledger.ReadAsync("a", Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task TheWebhookInbox_KeepsDeliveriesByteForByte_UntilDeleted()
+    {
+        var inbox = new WebhookInboxStore(_database!);
+        byte[] one = [1, 2, 3, 0, 255];
+        byte[] two = "{\"object\":\"whatsapp_business_account\"}"u8.ToArray();
+
+        var ids = await inbox.AddAsync([new WebhookDelivery(T0, one), new WebhookDelivery(T0.AddSeconds(1), two)], Ct);
+        await inbox.DeleteAsync([ids[0]], Ct);
+        var left = await inbox.ReadAsync(0, 10, Ct);
+
+        Assert.True(ids[1] > ids[0]);
+        Assert.Equal((ids[1], T0.AddSeconds(1)), (left.Single().Id, left.Single().Delivery.ReceivedAt));
+        Assert.Equal(two, left.Single().Delivery.Body);
+    }
+
+    private static AcceptWrite Accept(string id, string? key = null) =>
+        new(new LedgerMessage(id, key, "106540352242922", "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0));
+}
+
+/// <summary>The ledger contract on a SQLite file.</summary>
+public sealed class SqliteMessageLedgerTests : MessageLedgerContractTests
+{
+    private readonly TempSqliteFile _file = new();
+
+    protected override Task<StorageOptions> CreateOptionsAsync() => Task.FromResult(new StorageOptions().UseSqlite(_file.ConnectionString));
+
+    protected override Task DropAsync()
+    {
+        _file.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The ledger contract on a real PostgreSQL server, in a fresh database per test.</summary>
+public sealed class PostgresMessageLedgerTests : MessageLedgerContractTests
+{
+    private string? _connectionString;
+
+    protected override async Task<StorageOptions> CreateOptionsAsync()
+    {
+        if (TestPostgres.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        _connectionString = await TestPostgres.CreateDatabaseAsync();
+        return new StorageOptions().UsePostgres(_connectionString);
+    }
+
+    protected override async Task DropAsync()
+    {
+        if (_connectionString is not null)
+        {
+            await TestPostgres.DropDatabaseAsync(_connectionString);
+        }
+    }
+}
