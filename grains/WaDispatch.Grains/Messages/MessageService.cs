@@ -41,6 +41,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private readonly ILogger<MessageService> _logger;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, Task<DirectSendResult>> _direct = new(StringComparer.Ordinal);
     private string _recoverBefore = string.Empty;
     private Task _recovery = Task.CompletedTask;
@@ -130,8 +131,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
             return null;
         }
 
+        // In the order a message lives them: Meta's times have whole seconds and may sort before WaDispatch's own.
         var events = await _ledger.Store.ReadEventsAsync(id, cancellationToken).ConfigureAwait(false);
-        return View(record) with { History = events.ConvertAll(e => new MessageEvent(e.Status, e.At, e.ErrorCode)) };
+        return View(record) with
+        {
+            History = [.. events.OrderBy(e => MessageStatuses.Order(e.Status)).ThenBy(e => e.At).Select(e => new MessageEvent(e.Status, e.At, e.ErrorCode))],
+        };
     }
 
     /// <inheritdoc />
@@ -147,6 +152,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Messages waiting for a slot or a retry time stay accepted in the ledger: the next start takes them up.
+        if (_disposed)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -161,6 +171,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // A host stopped after its container was disposed calls StopAsync late: it finds nothing to do.
+        _disposed = true;
         _stopping.Dispose();
         _slots.Dispose();
     }
@@ -341,6 +353,13 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
     private async Task<DirectSendResult> RequeueAsync(LedgerMessage record, SendMessageRequest message, string reason, CloudApiError error)
     {
+        if (_stopping.IsCancellationRequested)
+        {
+            // Shutting down: it waits, accepted, for the next start, which takes it up at once.
+            await RecordAsync(record.Id, _ledger.DeferAsync(record.Id, _time.GetUtcNow(), _time.GetUtcNow(), reason, error)).ConfigureAwait(false);
+            return new DirectSendResult(record.Id, null, error);
+        }
+
         var retryAt = _time.GetUtcNow() + _options.CurrentValue.RequeueDelay;
         if (retryAt >= record.ExpiresAt)
         {

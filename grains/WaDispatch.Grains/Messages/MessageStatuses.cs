@@ -43,6 +43,18 @@ public static class MessageStatuses
     internal const int ReadRank = 4;
     internal const int EndRank = 5;
 
+    /// <summary>Where <paramref name="status"/> comes in a message's life, for ordering its history.</summary>
+    public static int Order(string status) => status switch
+    {
+        Accepted => 0,
+        Deferred or Requeued => 1,
+        Sending => 2,
+        Sent => 3,
+        Delivered => 4,
+        Read => 5,
+        _ => 6,
+    };
+
     /// <summary>True for a status after which nothing more is sent: sent, delivered, read, failed, expired, skipped.</summary>
     public static bool IsDone(string status) => status is not (Accepted or Sending);
 }

@@ -46,6 +46,7 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
     private readonly GroupCommit<long, bool> _deleted;
     private readonly Channel<StoredWebhook> _queue = Channel.CreateUnbounded<StoredWebhook>();
     private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _disposed;
     private readonly Lock _lock = new();
     private TaskCompletionSource _drained = Drained();
     private int _pending;
@@ -112,11 +113,21 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
     {
         // Stored deliveries not yet processed stay in the inbox for the next start.
         _queue.Writer.TryComplete();
+        if (_disposed)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        // A host stopped after its container was disposed calls StopAsync late: it finds nothing to do.
+        _disposed = true;
+        _stopping.Dispose();
+    }
 
     private void Enqueue(StoredWebhook stored)
     {

@@ -1,0 +1,299 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using WaDispatch.Grains.Messages;
+using WaDispatch.Silo.Api;
+using WaDispatch.Simulator;
+using WaDispatch.Storage;
+using WaDispatch.Storage.Messages;
+using WaDispatch.Testing;
+using Xunit;
+
+namespace WaDispatch.Silo.Tests;
+
+/// <summary>
+/// The sending routes on a real silo with the simulator as Meta, each on Kestrel: queued messages are
+/// durable, sent once and followed by their status webhooks; the Cloud API-compatible route answers as
+/// Meta does and turns a permit wait beyond its limit into 130429; restarts lose nothing and double nothing.
+/// </summary>
+public sealed class MessagesEndToEndTests : IAsyncLifetime
+{
+    private const string Number = "106540352242922";
+    private readonly TempSqliteFile _file = new();
+    private KestrelApp _simulator = null!;
+    private WebApplication _silo = null!;
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private CloudApiSimulator Meta => _simulator.Services.GetRequiredService<CloudApiSimulator>();
+
+    public async ValueTask InitializeAsync()
+    {
+        _simulator = await SimulatorServer.StartAsync(o =>
+        {
+            o.AppSecret = "e2e-secret";
+            o.SentDelay = TimeSpan.FromMilliseconds(10);
+            o.DeliveredDelay = TimeSpan.FromMilliseconds(20);
+        });
+        await StartSiloAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopSiloAsync();
+        await _simulator.DisposeAsync();
+        _file.Dispose();
+    }
+
+    [Fact]
+    public async Task AQueuedMessage_IsAcceptedDurably_SentOnce_AndFollowedToDelivered()
+    {
+        var response = await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550101") }, Ct);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var id = accepted.GetProperty("id").GetString()!;
+
+        var delivered = await UntilStatusAsync(id, "delivered", "read");
+        var entry = Assert.Single(Meta.Ledger(Number), e => e.WaId == "16505550101");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("accepted", accepted.GetProperty("status").GetString());
+        Assert.Equal(entry.Id, delivered.GetProperty("wamid").GetString());
+        Assert.Equal(["accepted", "sending", "sent", "delivered"], History(delivered).Take(4));
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKey_ReplaysTheFirstAnswer_SendsOnce_AndRefusesADifferentRequest()
+    {
+        var first = await PostAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550102") }, "order-7");
+        var again = await PostAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550102") }, "order-7");
+        var other = await PostAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550103") }, "order-7");
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        await UntilStatusAsync(id, "sent", "delivered", "read");
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.OK, HttpStatusCode.BadRequest), (first.StatusCode, again.StatusCode, other.StatusCode));
+        Assert.Equal(id, (await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString());
+        Assert.Contains("Idempotency-Key was already used", await other.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Single(Meta.Ledger(Number), e => e.WaId == "16505550102");
+        Assert.DoesNotContain(Meta.Ledger(Number), e => e.WaId == "16505550103");
+    }
+
+    [Fact]
+    public async Task ABatch_AcceptsEachItemOnItsOwn_AndNamesTheOneThatIsWrong()
+    {
+        var response = await _client.PostAsJsonAsync(
+            "v1/messages/batch",
+            new { messages = new object[] { new { phone_number_id = Number, message = Template("16505550111") }, new { phone_number_id = Number, message = Template("not-a-number") }, new { phone_number_id = Number, message = Template("16505550113") } } },
+            Ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var results = answer.GetProperty("results").EnumerateArray().ToList();
+        foreach (var ok in new[] { results[0], results[2] })
+        {
+            await UntilStatusAsync(ok.GetProperty("message").GetProperty("id").GetString()!, "sent", "delivered", "read");
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal((2, 1), (answer.GetProperty("accepted").GetInt32(), answer.GetProperty("refused").GetInt32()));
+        Assert.Equal(100, results[1].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.StartsWith("messages[1].", results[1].GetProperty("error").GetProperty("error_data").GetProperty("details").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, Meta.Ledger(Number).Count(e => e.WaId is "16505550111" or "16505550113"));
+    }
+
+    [Fact]
+    public async Task BadRequests_GetCloudApiShapedErrors_NamingTheFieldAndTheLimit()
+    {
+        var tooMany = new { messages = Enumerable.Range(0, MessagesApi.MaxBatch + 1).Select(_ => new { phone_number_id = Number, message = Template("16505550120") }).ToArray() };
+        var cases = new (HttpResponseMessage Response, HttpStatusCode Status, string Detail)[]
+        {
+            (await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number }, Ct), HttpStatusCode.BadRequest, "message is required"),
+            (await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, expires_at = "2020-01-01T00:00:00Z", message = Template("16505550120") }, Ct), HttpStatusCode.BadRequest, "expires_at (2020-01-01T00:00:00Z) is not in the future"),
+            (await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, expires_at = "tomorrow", message = Template("16505550120") }, Ct), HttpStatusCode.BadRequest, "expires_at must be an ISO 8601"),
+            (await _client.PostAsJsonAsync("v1/messages/batch", tooMany, Ct), HttpStatusCode.BadRequest, "the limit is 1000 per request"),
+            (await _client.PostAsync(new Uri($"v21.0/{Number}/messages", UriKind.Relative), new StringContent("""{"messaging_product":"whatsapp","to":"16505550120","type":"text","text":{"body":""" + "\"" + new string('x', 4097) + "\"}}", Encoding.UTF8, "application/json"), Ct), HttpStatusCode.BadRequest, "4096"),
+            (await _client.PostAsync(new Uri($"v21.0/{Number}/messages", UriKind.Relative), new StringContent("""{"to": """, Encoding.UTF8, "application/json"), Ct), HttpStatusCode.BadRequest, "not valid JSON"),
+            (await PostAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550120") }, new string('k', 256)), HttpStatusCode.BadRequest, "Idempotency-Key must be one value of 1 to 255"),
+            (await _client.GetAsync(new Uri("v1/messages/0000", UriKind.Relative), Ct), HttpStatusCode.NotFound, "No message has id 0000"),
+        };
+
+        foreach (var (response, status, detail) in cases)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal(status, response.StatusCode);
+            Assert.Contains(detail, body.GetProperty("error").GetProperty("error_data").GetProperty("details").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(Meta.Ledger(Number), e => e.WaId == "16505550120");
+    }
+
+    [Fact]
+    public async Task TheCloudApiRoute_ReturnsMetasAnswer_AndBeyondThePermitWait_Answers130429WithRetryAfter()
+    {
+        await StopSiloAsync();
+        await StartSiloAsync("--Messages:MaxPermitWait", "00:00:00.300");
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 1 }, Ct)).EnsureSuccessStatusCode();
+
+        // A 1-mps lane grants one permit now; four more would each need up to another second.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => PostAsync($"v21.0/{Number}/messages", Template($"1650555013{i}"), $"permit-{i}")));
+        var sent = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+        var throttled = Enumerable.Range(0, 5).Where(i => responses[i].StatusCode == HttpStatusCode.TooManyRequests).ToList();
+
+        Assert.Equal(5, sent.Count + throttled.Count);
+        Assert.InRange(sent.Count, 1, 2);
+        foreach (var response in sent)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            var wamid = body.GetProperty("messages")[0].GetProperty("id").GetString();
+            Assert.Contains(Meta.Ledger(Number), e => e.Id == wamid);
+        }
+
+        foreach (var i in throttled)
+        {
+            var error = (await responses[i].Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error");
+            Assert.Equal(130429, error.GetProperty("code").GetInt32());
+            Assert.True(responses[i].Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(sent.Count, Meta.Ledger(Number).Count);
+
+        // A throttled request never reached Meta, so its key is free: the same request, retried, is sent once.
+        var again = throttled[0];
+        HttpResponseMessage retried;
+        do
+        {
+            await Task.Delay(responses[again].Headers.RetryAfter!.Delta!.Value, Ct);
+            retried = await PostAsync($"v21.0/{Number}/messages", Template($"1650555013{again}"), $"permit-{again}");
+        }
+        while (retried.StatusCode == HttpStatusCode.TooManyRequests);
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Single(Meta.Ledger(Number), e => e.WaId == $"1650555013{again}");
+    }
+
+    [Fact]
+    public async Task AfterACrash_AcceptedMessagesAreSent_AndOnesCaughtSendingAreNeverSentAgain()
+    {
+        await StopSiloAsync();
+
+        // What a crash leaves: one message accepted and never taken, one marked sending whose fate is unknown.
+        var database = StorageDatabase.Create(new StorageOptions().UseSqlite(_file.ConnectionString));
+        await using (database)
+        {
+            var ledger = new MessageLedgerStore(database);
+            var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await ledger.WriteAsync(
+            [
+                Crashed("0190000000007000800000000000000a", "16505550141", at),
+                Crashed("0190000000007000800000000000000b", "16505550142", at),
+                new AdvanceWrite("0190000000007000800000000000000b", null, MessageStatuses.Sending, 1, 0, at),
+            ], Ct);
+        }
+
+        await StartSiloAsync();
+        await _silo.Services.GetRequiredService<MessageService>().Recovery;
+        var resent = await UntilStatusAsync("0190000000007000800000000000000a", "sent", "delivered", "read");
+        var unknown = await GetAsync("0190000000007000800000000000000b");
+
+        Assert.Single(Meta.Ledger(Number), e => e.WaId == "16505550141");
+        Assert.Equal("failed", unknown.GetProperty("status").GetString());
+        Assert.Equal(-1, unknown.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.DoesNotContain(Meta.Ledger(Number), e => e.WaId == "16505550142");
+        Assert.NotNull(resent.GetProperty("wamid").GetString());
+    }
+
+    [Fact]
+    public async Task ARestartDuringABacklog_LosesNothing_AndSendsNothingTwice()
+    {
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 20 }, Ct)).EnsureSuccessStatusCode();
+        var recipients = Enumerable.Range(0, 200).Select(i => $"1650556{i:D4}").ToList();
+        var response = await _client.PostAsJsonAsync("v1/messages/batch", new { messages = recipients.Select(r => new { phone_number_id = Number, message = Template(r) }) }, Ct);
+        var ids = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("message").GetProperty("id").GetString()!).ToList();
+        await Eventually.UntilAsync(() => Meta.Ledger(Number).Count >= 20);
+
+        await StopSiloAsync();
+        var sentBeforeRestart = Meta.Ledger(Number).Count;
+        await StartSiloAsync();
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 1000 }, Ct)).EnsureSuccessStatusCode();
+        var finals = new List<JsonElement>();
+        foreach (var id in ids)
+        {
+            finals.Add(await UntilStatusAsync(id, "sent", "delivered", "read", "failed"));
+        }
+
+        var perRecipient = Meta.Ledger(Number).GroupBy(e => e.WaId).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(sentBeforeRestart < recipients.Count, "the restart came before the backlog was done");
+        Assert.All(perRecipient.Values, count => Assert.Equal(1, count));
+        for (var i = 0; i < ids.Count; i++)
+        {
+            // Sent ones are in Meta's ledger once; a failed one may only be one caught sending (outcome unknown).
+            if (finals[i].GetProperty("status").GetString() == "failed")
+            {
+                Assert.Equal(-1, finals[i].GetProperty("error").GetProperty("code").GetInt32());
+            }
+            else
+            {
+                Assert.Equal(1, perRecipient.GetValueOrDefault(recipients[i]));
+            }
+        }
+
+        Assert.True(finals.Count(f => f.GetProperty("status").GetString() != "failed") >= recipients.Count - 20, "almost all were sent");
+    }
+
+    private async Task StartSiloAsync(params string[] settings)
+    {
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, ["--Webhooks:AppSecret", "e2e-secret", .. settings]);
+        TestSilo.SendWebhooksTo(_simulator, _silo);
+        _client = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
+    }
+
+    private async Task StopSiloAsync()
+    {
+        _client.Dispose();
+        await _silo.StopAsync(Ct);
+        await _silo.DisposeAsync();
+    }
+
+    private async Task<HttpResponseMessage> PostAsync<T>(string path, T body, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add(MessagesApi.IdempotencyHeader, idempotencyKey);
+        return await _client.SendAsync(request, Ct);
+    }
+
+    private async Task<JsonElement> GetAsync(string id) =>
+        await _client.GetFromJsonAsync<JsonElement>($"v1/messages/{id}", Ct);
+
+    private async Task<JsonElement> UntilStatusAsync(string id, params string[] statuses)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var message = await GetAsync(id);
+            if (statuses.Contains(message.GetProperty("status").GetString()))
+            {
+                return message;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"message {id} is still {message.GetProperty("status")}, not {string.Join(" or ", statuses)}");
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    private static IEnumerable<string?> History(JsonElement message) =>
+        message.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("status").GetString());
+
+    private static object Template(string to) => new
+    {
+        messaging_product = "whatsapp",
+        to,
+        type = "template",
+        template = new { name = "welcome", language = new { code = "en_US" }, components = new[] { new { type = "body", parameters = new[] { new { type = "text", text = "Ada" } } } } },
+    };
+
+    private static AcceptWrite Crashed(string id, string to, DateTimeOffset at) => new(new LedgerMessage(
+        id, null, Number, to, null, "async",
+        JsonSerializer.Serialize(Template(to)),
+        MessageStatuses.Accepted, null, null, null, at, at.AddHours(1), at));
+}
