@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
@@ -14,4 +15,7 @@ namespace WaDispatch.Grains;
 [JsonSerializable(typeof(RecipientState))]
 [JsonSerializable(typeof(TemplateCatalogState))]
 [JsonSerializable(typeof(TemplateRegistryState))]
+[JsonSerializable(typeof(CampaignState))]
+[JsonSerializable(typeof(CampaignRegistryState))]
+[JsonSerializable(typeof(CampaignKeyState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

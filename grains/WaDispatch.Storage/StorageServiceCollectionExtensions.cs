@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using WaDispatch.Runtime.Persistence;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Budgets;
+using WaDispatch.Storage.Campaigns;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Storage.Webhooks;
 
@@ -41,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<MessagingBudgetStore>();
         services.AddSingleton<MessageLedgerStore>();
         services.AddSingleton<WebhookInboxStore>();
+        services.AddSingleton<CampaignStore>();
         services.AddSingleton<IHostedService, SchemaMigrationService>();
         return services;
     }

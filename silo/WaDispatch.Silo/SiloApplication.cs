@@ -7,6 +7,7 @@ using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.Api;
+using WaDispatch.Silo.FrontDoor;
 using WaDispatch.Silo.Webhooks;
 using WaDispatch.Simulator;
 using WaDispatch.Storage;
@@ -53,14 +54,19 @@ public static class SiloApplication
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
         builder.Services.AddCloudApiSimulator();
         builder.Services.AddHealthChecks();
+        builder.Services.AddFrontDoor();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxRequestBytes), new ApiOptions().MaxRequestBytes));
 
         var app = builder.Build();
+        app.UseFrontDoor();
+        app.Lifetime.ApplicationStarted.Register(() => LogStartup(app));
         app.MapHealthChecks("/healthz");
         app.MapPhoneNumbersApi();
         app.MapBusinessesApi();
         app.MapWebhooksApi();
         app.MapTemplatesApi();
         app.MapMessagesApi();
+        app.MapCampaignsApi();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.
@@ -68,6 +74,32 @@ public static class SiloApplication
         }
 
         return app;
+    }
+
+    /// <summary>Says at start-up what a newcomer must know: whether anything reaches WhatsApp, and whether the API is open.</summary>
+    private static void LogStartup(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloApplication).FullName!);
+        var upstream = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CloudApiOptions>>().Value.BaseAddress;
+        if (upstream is not null && upstream.AbsolutePath.TrimEnd('/').EndsWith(SimulatorPath, StringComparison.Ordinal) && app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
+        {
+            FrontDoorLog.Simulated(logger, upstream);
+        }
+        else if (upstream is not null)
+        {
+            FrontDoorLog.Upstream(logger, upstream);
+        }
+
+        var keys = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.Keys;
+        if (keys.Count == 0)
+        {
+            FrontDoorLog.NoApiKeys(logger);
+        }
+        else
+        {
+            var names = string.Join(", ", keys.Keys.Order(StringComparer.Ordinal));
+            FrontDoorLog.ApiKeys(logger, names);
+        }
     }
 
     private static bool HasListenSettings(ConfigurationManager configuration) =>

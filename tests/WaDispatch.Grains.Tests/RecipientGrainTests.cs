@@ -1,5 +1,6 @@
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime;
@@ -294,8 +295,9 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     {
         var runtime = (GrainRuntime)_host.Grains;
 
-        // Other grains live longer (the template registry, which the sync service reads at start-up).
+        // Other grains live longer (the template and campaign registries, which services read at start-up).
         await _host.Grains.GetGrain<ITemplateRegistryGrain>(ITemplateRegistryGrain.Key).ListAsync();
+        await _host.Grains.GetGrain<ICampaignRegistryGrain>(ICampaignRegistryGrain.Key).ListAsync();
         var others = runtime.ActivationCount;
         for (var i = 0; i < 200; i++)
         {

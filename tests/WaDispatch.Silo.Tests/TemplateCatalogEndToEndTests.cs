@@ -14,6 +14,7 @@ using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
+using WaDispatch.Silo.Webhooks;
 using WaDispatch.Simulator;
 using WaDispatch.Simulator.State;
 using WaDispatch.Testing;
@@ -148,6 +149,9 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
         request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));
         using var response = await _http.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // Stored and answered; processed after the answer, like Meta's deliveries.
+        await _silo.Services.GetRequiredService<WebhookProcessor>().DrainAsync();
     }
 
     private static DispatchRequest Send(string template, SendOrigin origin, params string[] body) => new(

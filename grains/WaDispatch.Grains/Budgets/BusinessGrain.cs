@@ -67,9 +67,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
         {
             // After a tier was lowered more may be counted than fit: the first of them to free give no room.
             var retryAt = budget.FreeTimes()[budget.Used - capacity];
-            return ValueTask.FromResult(charge.Origin == SendOrigin.Campaign
-                ? new BudgetDecision(BudgetVerdict.Deferred, retryAt)
-                : new BudgetDecision(BudgetVerdict.Rejected, retryAt, LimitReached(charge.PhoneNumberId, budget.Used, retryAt)));
+            return ValueTask.FromResult(new BudgetDecision(charge.Origin == SendOrigin.Campaign ? BudgetVerdict.Deferred : BudgetVerdict.Rejected, retryAt, LimitReached(charge.PhoneNumberId, budget.Used, retryAt)));
         }
 
         var entry = new BudgetEntry(GrainKey, charge.PhoneNumberId, charge.WaId, now);

@@ -90,7 +90,7 @@ public sealed partial class MessageDispatcher
             case RecipientVerdict.Skipped:
                 return new DispatchResult(DispatchStatus.Skipped, SkipReason: admission.SkipReason);
             case RecipientVerdict.Deferred:
-                return new DispatchResult(DispatchStatus.Deferred, RetryAt: admission.RetryAt);
+                return new DispatchResult(DispatchStatus.Deferred, Error: admission.Error ?? CloudApiError.Create(ErrorCodes.MarketingCapReached, "Per-user marketing limit", "Meta's per-user marketing limit was reached for this user; the message waits."), RetryAt: admission.RetryAt);
             case RecipientVerdict.Expired:
                 return new DispatchResult(DispatchStatus.Expired, RetryAt: admission.RetryAt);
             case RecipientVerdict.Refused:
@@ -102,7 +102,7 @@ public sealed partial class MessageDispatcher
         if (!budget.MaySend)
         {
             return budget.Verdict == BudgetVerdict.Deferred
-                ? new DispatchResult(DispatchStatus.Deferred, RetryAt: budget.RetryAt)
+                ? new DispatchResult(DispatchStatus.Deferred, Error: budget.Error, RetryAt: budget.RetryAt)
                 : new DispatchResult(DispatchStatus.Refused, Error: budget.Error, RetryAt: budget.RetryAt);
         }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WaDispatch.Grains;
 using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
@@ -17,7 +18,7 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the phone-number lanes, business budgets, recipients and template catalogs with the grain runtime, the
-    /// message ledger and <see cref="MessageService"/>, and their options (sections <c>Lanes</c>, <c>Budgets</c>, <c>Recipients</c>, <c>Templates</c> and <c>Messages</c> when bound by the host). Needs storage and an upstream
+    /// message ledger and <see cref="MessageService"/>, campaigns and <see cref="CampaignRunner"/>, and their options (sections <c>Lanes</c>, <c>Budgets</c>, <c>Recipients</c>, <c>Templates</c> and <c>Messages</c> when bound by the host). Needs storage and an upstream
     /// (<c>AddWaDispatchStorage</c>, <c>AddCloudApiClient</c>).
     /// </summary>
     public static GrainRuntimeBuilder AddWaDispatchGrains(this GrainRuntimeBuilder grains)
@@ -36,6 +37,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<MessageLedger>();
         services.TryAddSingleton<MessageService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageService>(sp => sp.GetRequiredService<MessageService>()));
+        services.TryAddSingleton<CampaignRunner>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CampaignRunner>(sp => sp.GetRequiredService<CampaignRunner>()));
         services.TryAddSingleton<TemplateCatalogSync>();
         services.AddOptions<TemplateOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemplateOptions>, TemplateOptionsValidator>());
@@ -69,6 +72,15 @@ public static class GrainsServiceCollectionExtensions
         grains.AddGrain<ITemplateRegistryGrain, TemplateRegistryGrain>(
             context => new TemplateRegistryGrain(context.GetPersistentState("registry", GrainStateJsonContext.Default.TemplateRegistryState)),
             o => o.Name = "template-registry");
+        grains.AddGrain<ICampaignGrain, CampaignGrain>(
+            context => new CampaignGrain(context.GetPersistentState("campaign", GrainStateJsonContext.Default.CampaignState)),
+            o => o.Name = "campaign");
+        grains.AddGrain<ICampaignRegistryGrain, CampaignRegistryGrain>(
+            context => new CampaignRegistryGrain(context.GetPersistentState("registry", GrainStateJsonContext.Default.CampaignRegistryState)),
+            o => o.Name = "campaign-registry");
+        grains.AddGrain<ICampaignKeyGrain, CampaignKeyGrain>(
+            context => new CampaignKeyGrain(context.GetPersistentState("key", GrainStateJsonContext.Default.CampaignKeyState)),
+            o => o.Name = "campaign-key");
         return grains;
     }
 }

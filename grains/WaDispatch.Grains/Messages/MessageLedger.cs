@@ -38,8 +38,8 @@ public sealed class MessageLedger
         WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at));
 
     /// <summary>Ends a message not sent (failed, expired, skipped); <paramref name="releaseKey"/> when it never reached Meta and its caller may retry.</summary>
-    internal Task<LedgerWriteOutcome> EndAsync(string id, string status, CloudApiError? error, DateTimeOffset at, bool releaseKey = false) =>
-        WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey });
+    internal Task<LedgerWriteOutcome> EndAsync(string id, string status, CloudApiError? error, DateTimeOffset at, bool releaseKey = false, string? reason = null) =>
+        WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey, Reason = reason });
 
     internal Task<LedgerWriteOutcome> DeferAsync(string id, DateTimeOffset retryAt, DateTimeOffset at, string reason, CloudApiError? error) =>
         WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)));

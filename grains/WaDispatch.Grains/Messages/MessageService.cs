@@ -27,11 +27,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>How a message came in: queued (202, sent in the background) or direct (the caller waits for Meta's answer).</summary>
     private const string Queued = "async";
     private const string Direct = "sync";
+    private const string FromCampaign = "campaign";
     private const int MaxPhoneNumberIdLength = 64;
     private const int RecoveryPage = 500;
 
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
+
+    /// <summary>A paused or disabled template pauses its campaign: the campaign's message waits instead of failing.</summary>
+    private static readonly HashSet<int> TemplateHeld = [ErrorCodes.TemplatePaused, ErrorCodes.TemplateDisabled];
 
     private readonly MessageLedger _ledger;
     private readonly MessageDispatcher _dispatcher;
@@ -43,6 +47,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, Task<DirectSendResult>> _direct = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<LedgerWriteOutcome>> _recordingSent = new(StringComparer.Ordinal);
     private string _recoverBefore = string.Empty;
     private Task _recovery = Task.CompletedTask;
 
@@ -122,6 +127,53 @@ public sealed partial class MessageService : IHostedService, IDisposable
             ? new DirectSendResult(first.Id, Response(first.WaId, submission.Message.To!, wamid), null)
             : new DirectSendResult(first.Id, null, MessageLedger.Error(first.Error) ?? CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", $"Message {first.Id} is {first.Status}."));
     }
+
+    /// <summary>
+    /// Sends one campaign message: accepted into the ledger under the key <c>campaign:{id}:{seq}</c>, so that
+    /// a recipient is sent to once however often the campaign is resumed or restarted. Completes when the
+    /// message is done — ended, or durably waiting in the ledger for a limit to pass — with its result; with
+    /// null when the ledger already had it (an earlier run took it; the recovery settles it if open).
+    /// </summary>
+    public async Task<DirectSendResult?> SendCampaignMessageAsync(CampaignMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var now = _time.GetUtcNow();
+        var record = new LedgerMessage(
+            NewId(now),
+            $"campaign:{message.CampaignId}:{message.Seq}",
+            message.PhoneNumberId,
+            PhoneNumbers.Digits(message.Message.To!),
+            message.CampaignId,
+            FromCampaign,
+            JsonSerializer.Serialize(message.Message, CloudApiJsonContext.Wire.SendMessageRequest),
+            MessageStatuses.Accepted,
+            null,
+            null,
+            null,
+            now,
+            message.ExpiresAt,
+            now);
+        if (await _ledger.WriteAsync(new AcceptWrite(record)).ConfigureAwait(false) != LedgerWriteOutcome.Applied)
+        {
+            return null;
+        }
+
+        await _slots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await DispatchAsync(record, message.Message, direct: false, message.Category, message.Priority).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// While the ledger is still recording that Meta accepted the message with <paramref name="wamid"/>: that
+    /// write, so that a status webhook which outran it can wait for it. Null otherwise.
+    /// </summary>
+    public Task? RecordingSent(string wamid) => _recordingSent.TryGetValue(wamid, out var write) ? write : null;
 
     /// <summary>The message with id <paramref name="id"/> and its history, or null.</summary>
     public async Task<MessageView?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -270,7 +322,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <summary>Takes one accepted message through the dispatcher and records how it ended.</summary>
-    private async Task<DirectSendResult> DispatchAsync(LedgerMessage record, SendMessageRequest message, bool direct)
+    private async Task<DirectSendResult> DispatchAsync(LedgerMessage record, SendMessageRequest message, bool direct, MessageCategory? knownCategory = null, SendPriority? priority = null)
     {
         var options = _options.CurrentValue;
         var id = record.Id;
@@ -279,10 +331,13 @@ public sealed partial class MessageService : IHostedService, IDisposable
         var expiresAt = direct && permitDeadline < record.ExpiresAt ? permitDeadline : record.ExpiresAt;
 
         // Until the catalog says otherwise, a template counts as marketing: its opt-outs are honoured.
-        var category = string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal) ? MessageCategory.Marketing : MessageCategory.Service;
-        var request = new DispatchRequest(id, record.PhoneNumberId, message, category, SendOrigin.Direct, expiresAt)
+        var category = knownCategory ?? (string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal) ? MessageCategory.Marketing : MessageCategory.Service);
+        var campaign = record.CampaignId;
+        var request = new DispatchRequest(id, record.PhoneNumberId, message, category, campaign is null ? SendOrigin.Direct : SendOrigin.Campaign, expiresAt)
         {
             Departing = () => DepartingAsync(id),
+            Flow = campaign,
+            Priority = priority,
         };
 
         DispatchResult result;
@@ -303,17 +358,36 @@ public sealed partial class MessageService : IHostedService, IDisposable
         switch (result.Status)
         {
             case DispatchStatus.Sent:
-                await RecordAsync(id, _ledger.SentAsync(id, result.Outcome!.MessageId, result.Outcome.CompletedAt)).ConfigureAwait(false);
+                var wamid = result.Outcome!.MessageId;
+                var sent = _ledger.SentAsync(id, wamid, result.Outcome.CompletedAt);
+                if (wamid is not null)
+                {
+                    _recordingSent[wamid] = sent;
+                }
+
+                await RecordAsync(id, sent).ConfigureAwait(false);
+                if (wamid is not null)
+                {
+                    _recordingSent.TryRemove(wamid, out _);
+                }
+
                 return new DirectSendResult(id, result.Outcome.Response, null);
             case DispatchStatus.Failed:
                 return await EndAsync(record, MessageStatuses.Failed, result.Error, releaseKey: false).ConfigureAwait(false);
             case DispatchStatus.Skipped:
-                return await EndAsync(record, MessageStatuses.Skipped, result.Error, releaseKey: false).ConfigureAwait(false);
+                await RecordAsync(id, _ledger.EndAsync(id, MessageStatuses.Skipped, result.Error, _time.GetUtcNow(), reason: result.SkipReason)).ConfigureAwait(false);
+                return new DirectSendResult(id, null, result.Error);
+            case DispatchStatus.Refused when campaign is not null && TemplateHeld.Contains(result.Error?.Code ?? 0):
+                return await RequeueAsync(record, message, MessageStatuses.Deferred, result.Error!).ConfigureAwait(false);
             case DispatchStatus.Refused or DispatchStatus.Deferred when !direct && result.RetryAt is { } retryAt && retryAt < record.ExpiresAt
                 && (result.Status == DispatchStatus.Deferred || Passing.Contains(result.Error?.Code ?? 0)):
                 await RecordAsync(id, _ledger.DeferAsync(id, retryAt, _time.GetUtcNow(), MessageStatuses.Deferred, result.Error)).ConfigureAwait(false);
                 _ = RunAsync(record, message, retryAt);
                 return new DirectSendResult(id, null, result.Error, retryAt - _time.GetUtcNow());
+            case DispatchStatus.Deferred or DispatchStatus.Refused when !direct && result.RetryAt >= record.ExpiresAt
+                && (result.Status == DispatchStatus.Deferred || Passing.Contains(result.Error?.Code ?? 0)):
+                // It would have to wait past its expiry: it ends now, with what held it back.
+                return await EndAsync(record, MessageStatuses.Expired, result.Error, releaseKey: false).ConfigureAwait(false);
             case DispatchStatus.Refused or DispatchStatus.Deferred:
                 return await EndAsync(record, MessageStatuses.Failed, result.Error, releaseKey: direct, result.RetryAt).ConfigureAwait(false);
             case DispatchStatus.Expired when direct && record.ExpiresAt > permitDeadline:

@@ -29,6 +29,9 @@ public sealed record AdvanceWrite(string? MessageId, string? Wamid, string Statu
 {
     /// <summary>For a message that ends without reaching Meta: frees its idempotency key so that a retry may send it (by id only).</summary>
     public bool ReleaseIdempotencyKey { get; init; }
+
+    /// <summary>For a skip: why (<c>opted_out</c>, <c>undeliverable</c>), counted by campaigns (by id only).</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>

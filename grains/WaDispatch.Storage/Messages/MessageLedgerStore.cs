@@ -137,6 +137,8 @@ public sealed class MessageLedgerStore
             ("from_max", advance.FromMaxRank),
             ("at", advance.At.ToUnixTimeMilliseconds()),
             ("error", advance.Error),
+            ("error_code", advance.ErrorCode),
+            ("reason", advance.Reason),
             ("release_key", advance.ReleaseIdempotencyKey ? 1 : 0)).ConfigureAwait(false);
         var recorded = await Event(statements, id, advance.Status, advance.At, advance.ErrorCode, cancellationToken).ConfigureAwait(false);
         return moved > 0 ? LedgerWriteOutcome.Applied : recorded > 0 || await statements.ExistsAsync("id", id, cancellationToken).ConfigureAwait(false) ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
@@ -152,7 +154,8 @@ public sealed class MessageLedgerStore
             ("rank", advance.Rank),
             ("from_max", advance.FromMaxRank),
             ("at", advance.At.ToUnixTimeMilliseconds()),
-            ("error", advance.Error)).ConfigureAwait(false);
+            ("error", advance.Error),
+            ("error_code", advance.ErrorCode)).ConfigureAwait(false);
         var recorded = await statements.Run(
             "Messages/event_by_wamid.sql",
             cancellationToken,
@@ -171,7 +174,8 @@ public sealed class MessageLedgerStore
             ("id", defer.MessageId),
             ("retry_at", defer.RetryAt.ToUnixTimeMilliseconds()),
             ("at", defer.At.ToUnixTimeMilliseconds()),
-            ("error", defer.Error)).ConfigureAwait(false);
+            ("error", defer.Error),
+            ("error_code", defer.ErrorCode)).ConfigureAwait(false);
         if (moved == 0)
         {
             return await statements.ExistsAsync("id", defer.MessageId, cancellationToken).ConfigureAwait(false) ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;

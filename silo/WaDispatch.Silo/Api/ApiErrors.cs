@@ -9,11 +9,37 @@ internal static class ApiErrors
 {
     /// <summary>400 with code 100 "Invalid parameter" and <paramref name="details"/> naming the field and the limit.</summary>
     public static IResult InvalidParameter(string details) =>
-        Results.Json(new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", details) }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: StatusCodes.Status400BadRequest);
+        Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", details), StatusCodes.Status400BadRequest);
 
     /// <summary>502 carrying the upstream's error as it came, when a call WaDispatch made on the caller's behalf failed.</summary>
-    public static IResult Upstream(CloudApiError error) =>
-        Results.Json(new CloudApiErrorResponse { Error = error }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: StatusCodes.Status502BadGateway);
+    public static IResult Upstream(CloudApiError error) => Error(error, StatusCodes.Status502BadGateway);
+
+    /// <summary>
+    /// <paramref name="error"/> with HTTP <paramref name="status"/>. On WaDispatch's own API (<c>/v1/…</c>) an RFC 7807
+    /// problem (<c>application/problem+json</c>: type, title, status, detail) that also carries the Cloud API error
+    /// under <c>error</c>; elsewhere (the Cloud API-compatible route) exactly Meta's shape, <c>{"error": …}</c>.
+    /// </summary>
+    public static IResult Error(CloudApiError error, int status) => new ErrorResult(error, status);
+
+    private sealed class ErrorResult(CloudApiError error, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (!httpContext.Request.Path.StartsWithSegments("/v1"))
+            {
+                return httpContext.Response.WriteAsJsonAsync(new CloudApiErrorResponse { Error = error }, CloudApiJsonContext.Wire.CloudApiErrorResponse);
+            }
+
+            var problem = new ProblemBody(
+                $"https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes#{error.Code}",
+                error.Message ?? "Error",
+                status,
+                error.Details,
+                error);
+            return httpContext.Response.WriteAsJsonAsync(problem, ProblemJsonContext.Default.ProblemBody, "application/problem+json");
+        }
+    }
 
     /// <summary>
     /// Reads a JSON body, or says precisely what is wrong with it: for a field that does not parse, its
@@ -61,3 +87,18 @@ internal static class ApiErrors
         }
     }
 }
+
+/// <summary>An RFC 7807 problem carrying the Cloud API error too, so that clients of either convention read it.</summary>
+/// <param name="Type">Where the error code is explained.</param>
+/// <param name="Title">The error's title.</param>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Detail">What is wrong, naming the field and the limit.</param>
+/// <param name="Error">The same error, Cloud API-shaped.</param>
+internal sealed record ProblemBody(string Type, string Title, int Status, string Detail, CloudApiError Error);
+
+/// <summary>JSON of <see cref="ProblemBody"/>: RFC 7807's member names, the Cloud API error in snake_case.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ProblemBody))]
+internal sealed partial class ProblemJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

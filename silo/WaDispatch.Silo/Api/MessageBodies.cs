@@ -53,5 +53,4 @@ internal sealed record BatchAnswer(int Accepted, int Refused, IReadOnlyList<Batc
 [JsonSerializable(typeof(BatchBody))]
 [JsonSerializable(typeof(BatchAnswer))]
 [JsonSerializable(typeof(MessageView))]
-[JsonSerializable(typeof(CloudApiErrorResponse))]
 internal sealed partial class MessagesJsonContext : JsonSerializerContext;

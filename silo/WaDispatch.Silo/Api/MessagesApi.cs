@@ -73,7 +73,7 @@ internal static class MessagesApi
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        return Results.Json(new CloudApiErrorResponse { Error = refusal }, CloudApiJsonContext.Wire.CloudApiErrorResponse, statusCode: StatusOf(refusal.Code));
+        return ApiErrors.Error(refusal, StatusOf(refusal.Code));
     }
 
     private static async Task<IResult> AcceptAsync(HttpRequest request, MessageService messages, CancellationToken cancellationToken)
@@ -98,7 +98,7 @@ internal static class MessagesApi
         var result = await messages.AcceptAsync(Submission(body!, key), cancellationToken);
         if (result.Error is { } refused)
         {
-            return Results.Json(new CloudApiErrorResponse { Error = refused }, MessagesJsonContext.Default.CloudApiErrorResponse, statusCode: StatusOf(refused.Code));
+            return ApiErrors.Error(refused, StatusOf(refused.Code));
         }
 
         return Results.Json(result.Message, MessagesJsonContext.Default.MessageView, statusCode: result.Replayed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
@@ -160,7 +160,7 @@ internal static class MessagesApi
 
         return await messages.GetAsync(id, cancellationToken) is { } message
             ? Results.Json(message, MessagesJsonContext.Default.MessageView)
-            : Results.Json(new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.InvalidParameter, "Unknown message", $"No message has id {id}.") }, MessagesJsonContext.Default.CloudApiErrorResponse, statusCode: StatusCodes.Status404NotFound);
+            : ApiErrors.Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Unknown message", $"No message has id {id}."), StatusCodes.Status404NotFound);
     }
 
     private static MessageSubmission Submission(MessageBody body, string? key) =>
@@ -171,7 +171,7 @@ internal static class MessagesApi
         ?? (body.Message is null ? $"{prefix}message is required: the Cloud API message body." : null);
 
     /// <summary>The caller's key scoped to <paramref name="scope"/>, or why the header is unusable.</summary>
-    private static (string? Key, IResult? Error) IdempotencyKey(HttpRequest request, string scope)
+    public static (string? Key, IResult? Error) IdempotencyKey(HttpRequest request, string scope)
     {
         var values = request.Headers[IdempotencyHeader];
         if (values.Count == 0)
@@ -179,10 +179,11 @@ internal static class MessagesApi
             return (null, null);
         }
 
+        // Scoped by API key and route: two callers' keys never meet.
         var key = values.ToString();
         return values.Count > 1 || key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)
             ? (null, ApiErrors.InvalidParameter($"{IdempotencyHeader} must be one value of 1 to {MaxIdempotencyKeyLength} printable characters."))
-            : ($"{scope}:{key}", null);
+            : ($"{FrontDoor.FrontDoor.KeyName(request.HttpContext)}:{scope}:{key}", null);
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using WaDispatch.CloudApi.Serialization;
 using WaDispatch.CloudApi.Validation;
 using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Grains.Budgets;
+using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
@@ -32,14 +33,17 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
     private const int RecoveryPage = 500;
 
     /// <summary>
-    /// A status can outrun the ledger's record of its <c>wamid</c> (both follow Meta's answer): it is tried
-    /// again after these delays, then dropped as a message WaDispatch did not send.
+    /// A status can outrun the ledger's record of its <c>wamid</c> (both follow Meta's answer). When the
+    /// record is being written the status waits for it; otherwise it is tried once more after this delay,
+    /// then dropped as a message WaDispatch did not send.
     /// </summary>
-    private static readonly TimeSpan[] StatusRetries = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+    private static readonly TimeSpan StatusRetry = TimeSpan.FromSeconds(1);
 
     private readonly WebhookInboxStore _inbox;
     private readonly MessageLedger _ledger;
+    private readonly MessageService _messages;
     private readonly IGrainFactory _grains;
+    private readonly CampaignRunner _campaigns;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookProcessor> _logger;
     private readonly GroupCommit<WebhookDelivery, long> _stored;
@@ -52,11 +56,13 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
     private int _pending;
     private Task[] _workers = [];
 
-    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, IGrainFactory grains, TimeProvider time, ILogger<WebhookProcessor> logger)
+    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, MessageService messages, IGrainFactory grains, CampaignRunner campaigns, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
         _inbox = inbox;
         _ledger = ledger;
+        _messages = messages;
         _grains = grains;
+        _campaigns = campaigns;
         _time = time;
         _logger = logger;
         _stored = new GroupCommit<WebhookDelivery, long>(deliveries => inbox.AddAsync(deliveries));
@@ -209,6 +215,12 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
                     case WebhookFields.MessageTemplateStatusUpdate when change.ReadMessageTemplateStatusUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, Event.Length: > 0 } update
                         && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at && TemplateStatusOf(update.Event) is { } status:
                         await _grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, status, at).ConfigureAwait(false);
+                        if (status is "PAUSED" or "DISABLED" or "PENDING_DELETION")
+                        {
+                            // Every campaign on it would fail message by message: pause them, with the reason shown.
+                            await _campaigns.PauseForTemplateAsync(waba, update.MessageTemplateName, update.MessageTemplateLanguage, status).ConfigureAwait(false);
+                        }
+
                         break;
                     case WebhookFields.PhoneNumberQualityUpdate when change.ReadPhoneNumberQualityUpdate() is { DisplayPhoneNumber: { Length: > 0 } display } update:
                         await QualityUpdateAsync(display, update).ConfigureAwait(false);
@@ -279,16 +291,19 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
     {
         try
         {
-            foreach (var delay in StatusRetries)
+            if (_messages.RecordingSent(wamid) is { } recording)
             {
-                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
-                if (await _ledger.ReportedAsync(wamid, status, at, error).ConfigureAwait(false) != LedgerWriteOutcome.NotFound)
-                {
-                    return;
-                }
+                await recording.ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.Delay(StatusRetry, _time, _stopping.Token).ConfigureAwait(false);
             }
 
-            WebhookLog.StatusForUnknownMessage(_logger, wamid, status);
+            if (await _ledger.ReportedAsync(wamid, status, at, error).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
+            {
+                WebhookLog.StatusForUnknownMessage(_logger, wamid, status);
+            }
         }
         catch (OperationCanceledException)
         {

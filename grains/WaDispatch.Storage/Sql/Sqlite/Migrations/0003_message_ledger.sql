@@ -1,6 +1,7 @@
 -- The message ledger: one row per accepted message, its current status and how it got there.
 -- Times are Unix milliseconds. status_rank orders statuses so that updates only move forward:
--- 0 accepted, 1 sending, 2 sent, 3 delivered, 4 read, 5 failed / expired / skipped.
+-- 0 accepted, 1 sending, 2 sent, 3 delivered, 4 read, 5 failed / expired / skipped. error_code and
+-- reason (why a message was skipped) are kept apart from the error's JSON for a campaign's counts.
 CREATE TABLE IF NOT EXISTS messages (
     id              TEXT    NOT NULL PRIMARY KEY,
     idempotency_key TEXT    NULL,
@@ -13,6 +14,8 @@ CREATE TABLE IF NOT EXISTS messages (
     status_rank     INTEGER NOT NULL,
     wamid           TEXT    NULL,
     error           TEXT    NULL,
+    error_code      INTEGER NULL,
+    reason          TEXT    NULL,
     retry_at        INTEGER NULL,
     accepted_at     INTEGER NOT NULL,
     expires_at      INTEGER NOT NULL,
@@ -21,6 +24,7 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency_key ON messages (idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_wamid ON messages (wamid) WHERE wamid IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_open ON messages (id) WHERE status_rank < 2;
+CREATE INDEX IF NOT EXISTS messages_campaign ON messages (campaign_id, status) WHERE campaign_id IS NOT NULL;
 
 -- Every status a message reached, once each, with its time: the history GET /v1/messages/{id} shows.
 CREATE TABLE IF NOT EXISTS message_events (

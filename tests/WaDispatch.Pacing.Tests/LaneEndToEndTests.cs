@@ -3,17 +3,17 @@ using Microsoft.Extensions.DependencyInjection;
 using WaDispatch.CloudApi.Messages;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Runtime;
+using WaDispatch.Silo.Tests;
 using WaDispatch.Testing;
 using Xunit;
 
-namespace WaDispatch.Silo.Tests;
+namespace WaDispatch.Pacing.Tests;
 
 /// <summary>
 /// A real silo on Kestrel pacing one number at 1,000 mps against the simulator in a process of its own,
 /// over real HTTP: the referee counts every arrival in strict sliding seconds, and like Meta it never
-/// pauses when the silo does. It runs alone in this assembly, since its timing is the point.
+/// pauses when the silo does. It has a test assembly of its own, since its timing is the point.
 /// </summary>
-[Collection(nameof(RunsAlone))]
 public sealed class LaneEndToEndTests
 {
     private const string Number = "106540352242922";

@@ -1,0 +1,24 @@
+using System.Text.Json;
+
+namespace WaDispatch.Grains.Campaigns;
+
+/// <summary>A campaign to create (<c>POST /v1/campaigns</c>), its audience given separately.</summary>
+/// <param name="PhoneNumberId">The business number that sends.</param>
+/// <param name="Template">The template object of the send request (name, language, components), with <c>{{key}}</c> placeholders for per-recipient values.</param>
+public sealed record CampaignRequest(string PhoneNumberId, JsonElement Template)
+{
+    /// <summary>MARKETING, UTILITY or AUTHENTICATION, used when the catalog does not know the template; the catalog's word wins.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>When sending may start; default now.</summary>
+    public DateTimeOffset? StartAt { get; init; }
+
+    /// <summary>After this instant nothing more is sent; default 24 h after the start.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary><c>normal</c> (the lane's bulk class, the default) or <c>high</c> (its transactional class, before other campaigns).</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>Passed to Meta with every message and returned in its status webhooks.</summary>
+    public string? BizOpaqueCallbackData { get; init; }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace WaDispatch.Storage.Campaigns;
+
+/// <summary>
+/// The <c>campaign_audience</c> table (a campaign's recipients, in upload order, each once) and the
+/// counts of a campaign's messages in the ledger.
+/// </summary>
+public sealed class CampaignStore
+{
+    private readonly StorageDatabase _database;
+    private readonly string _insertSql;
+    private readonly string _readSql;
+    private readonly string _countsSql;
+
+    /// <summary>Creates the store over <paramref name="database"/>.</summary>
+    public CampaignStore(StorageDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _insertSql = database.Scripts.Get("Campaigns/insert_recipient.sql");
+        _readSql = database.Scripts.Get("Campaigns/read_recipients.sql");
+        _countsSql = database.Scripts.Get("Campaigns/counts.sql");
+    }
+
+    /// <summary>
+    /// Adds <paramref name="rows"/> to the audience of <paramref name="campaignId"/> in one transaction;
+    /// returns the rows added — a recipient already in the audience, or a position already taken, is not.
+    /// </summary>
+    public async Task<List<AudienceRow>> AddAsync(string campaignId, IReadOnlyList<AudienceRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var added = new List<AudienceRow>(rows.Count);
+        if (rows.Count == 0)
+        {
+            return added;
+        }
+
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand(_insertSql, transaction)
+            .With("campaign_id", campaignId)
+            .With("seq", 0)
+            .With("wa_id", string.Empty)
+            .With("params", null);
+        foreach (var row in rows)
+        {
+            command.Parameters["seq"].Value = row.Seq;
+            command.Parameters["wa_id"].Value = row.WaId;
+            command.Parameters["params"].Value = (object?)row.Params ?? DBNull.Value;
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+            {
+                added.Add(row);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return added;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> recipients of <paramref name="campaignId"/> after position <paramref name="afterSeq"/>, in order.</summary>
+    public async Task<List<AudienceRow>> ReadAsync(string campaignId, int afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand(_readSql)
+            .With("campaign_id", campaignId)
+            .With("after_seq", afterSeq)
+            .With("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<AudienceRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new AudienceRow(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The messages of <paramref name="campaignId"/> in the ledger, counted by status, error code, skip reason and waiting.</summary>
+    public async Task<List<CampaignMessageCount>> CountAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand(_countsSql).With("campaign_id", campaignId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new List<CampaignMessageCount>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts.Add(new CampaignMessageCount(
+                reader.GetString(0),
+                Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture),
+                reader.GetString(2),
+                Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture) == 1,
+                Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture)));
+        }
+
+        return counts;
+    }
+}

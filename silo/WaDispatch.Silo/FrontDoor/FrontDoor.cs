@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Errors;
+using WaDispatch.Silo.Api;
+
+namespace WaDispatch.Silo.FrontDoor;
+
+/// <summary>
+/// The front door's guards on the API routes (<c>/v1/…</c> and the Cloud API-compatible route): API keys
+/// compared in constant time, a per-key rate limit (ASP.NET Core's rate limiter, a token bucket per key),
+/// request size limits, and Cloud API-shaped answers for requests that break them or that fail unexpectedly.
+/// Webhooks (signed by Meta), health and the built-in simulator are not API routes.
+/// </summary>
+internal static partial class FrontDoor
+{
+    /// <summary>The <see cref="HttpContext.Items"/> entry holding the caller's key name (<c>local</c> when no keys are configured).</summary>
+    public const string KeyNameItem = "wadispatch.api-key";
+
+    private const string LocalKeyName = "local";
+
+    /// <summary>Registers the options, their validation and the rate limiter.</summary>
+    public static IServiceCollection AddFrontDoor(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiOptions>>((limiter, api) =>
+        {
+            var options = api.Value;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Items[KeyNameItem] is string name
+                    ? RateLimitPartition.GetTokenBucketLimiter(name, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.Burst,
+                        TokensPerPeriod = Math.Max(1, options.RequestsPerSecond / 10),
+                        ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter(string.Empty));
+            limiter.OnRejected = (rejected, _) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var error = CloudApiError.Create(ErrorCodes.ApiTooManyCalls, "Application request limit reached", $"API key '{rejected.HttpContext.Items[KeyNameItem]}' is over its {options.RequestsPerSecond} requests per second (Api:RequestsPerSecond, Api:Burst {options.Burst}).");
+                return new ValueTask(ApiErrors.Error(error, StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext));
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Adds the guards: errors first (so that they shape what the others throw), then keys, then the rate limit.</summary>
+    public static WebApplication UseFrontDoor(this WebApplication app)
+    {
+        app.Use(ErrorsAsync);
+        app.Use(KeysAsync);
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>The caller's key name, for scoping idempotency keys; <c>local</c> when no keys are configured.</summary>
+    public static string KeyName(HttpContext context) => context.Items[KeyNameItem] as string ?? LocalKeyName;
+
+    /// <summary>True for the API routes: <c>/v1/…</c> and <c>/{version}/{phone_number_id}/messages</c>.</summary>
+    public static bool IsApi(PathString path) => path.StartsWithSegments("/v1") || CloudApiRoute().IsMatch(path.Value ?? string.Empty);
+
+    private static async Task KeysAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!IsApi(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var keys = context.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue.Keys;
+        if (keys.Count == 0)
+        {
+            context.Items[KeyNameItem] = LocalKeyName;
+            await next(context);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && Match(header["Bearer ".Length..].Trim(), keys) is { } name)
+        {
+            context.Items[KeyNameItem] = name;
+            await next(context);
+            return;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        var error = CloudApiError.Create(ErrorCodes.AccessTokenExpired, "Invalid OAuth access token", "Authorization: Bearer <API key> is missing or matches no key configured under Api:Keys.");
+        await ApiErrors.Error(error, StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+    }
+
+    /// <summary>The name of the key <paramref name="presented"/> is, compared in constant time against every key.</summary>
+    private static string? Match(string presented, Dictionary<string, string> keys)
+    {
+        Span<byte> given = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> known = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), given);
+        string? match = null;
+        foreach (var (name, key) in keys)
+        {
+            // Hashes have one length whatever the keys' lengths; every key is compared, matched or not.
+            SHA256.HashData(Encoding.UTF8.GetBytes(key), known);
+            if (CryptographicOperations.FixedTimeEquals(given, known))
+            {
+                match = name;
+            }
+        }
+
+        return match;
+    }
+
+    /// <summary>A body over its limit (413), a malformed request, or an unexpected failure: a Cloud API-shaped answer, never an HTML page.</summary>
+    private static async Task ErrorsAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            var details = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The request body is larger than the limit of {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes (Api:MaxRequestBytes; campaign audiences may be uploaded as multipart files of up to {CampaignsApi.MaxUploadBytes} bytes)."
+                : $"The request could not be read: {ex.Message}";
+            await ApiErrors.Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid request", details), ex.StatusCode).ExecuteAsync(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var trace = context.TraceIdentifier;
+            FrontDoorLog.Unexpected(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FrontDoor).FullName!), ex, context.Request.Method, context.Request.Path, trace);
+            var error = CloudApiError.Create(ErrorCodes.ApiUnknown, "An unknown error occurred", $"WaDispatch failed unexpectedly; nothing more is known to the caller. Trace id {trace} is in the silo's log.", trace);
+            await ApiErrors.Error(error, StatusCodes.Status500InternalServerError).ExecuteAsync(context);
+        }
+    }
+
+    [GeneratedRegex(@"^/v\d+\.\d+/[^/]+/messages/?$")]
+    private static partial Regex CloudApiRoute();
+}
