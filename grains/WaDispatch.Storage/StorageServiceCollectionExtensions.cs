@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IGrainStorage, AdoNetGrainStorage>();
         services.AddSingleton<MessagingBudgetStore>();
         services.AddSingleton<MessageLedgerStore>();
+        services.AddSingleton<CallbackOutboxStore>();
         services.AddSingleton<WebhookInboxStore>();
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<IHostedService, SchemaMigrationService>();

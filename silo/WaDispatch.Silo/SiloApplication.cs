@@ -46,6 +46,7 @@ public static class SiloApplication
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
         builder.Services.AddOptions<MessageOptions>().BindConfiguration(MessageOptions.SectionName);
+        builder.Services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.SectionName);
         builder.Services.AddGrainRuntime().AddWaDispatchGrains();
         builder.Services.AddSingleton<WebhookProcessor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
@@ -67,6 +68,7 @@ public static class SiloApplication
         app.MapTemplatesApi();
         app.MapMessagesApi();
         app.MapCampaignsApi();
+        app.MapOpenApiDocument();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.

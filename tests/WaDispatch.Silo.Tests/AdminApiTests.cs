@@ -19,6 +19,7 @@ public sealed class AdminApiTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
+        SiloContentRoot.Pin();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Storage:ConnectionString", _file.ConnectionString)
             .UseSetting("CloudApi:AccessTokens:campaigns", "secret"));

@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WaDispatch.Testing;
 using Xunit;
@@ -120,6 +123,29 @@ public sealed class FrontDoorTests : IAsyncLifetime
         Assert.Contains("Api:Keys:ops is shorter than 16 characters", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("short-secret", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheOpenApiDocument_DescribesExactlyTheRoutesTheSiloServes()
+    {
+        using var client = await StartAsync();
+        var document = await client.GetFromJsonAsync<JsonElement>("openapi.json", Ct);
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => $"{operation.Name.ToUpperInvariant()} {path.Name}"))
+            .Order(StringComparer.Ordinal);
+
+        // Every route the silo maps, except the built-in simulator (Meta's surface, described by Meta).
+        var served = _silo!.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/simulator", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => $"{method} {Normalize(e.RoutePattern.RawText!)}"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
+        Assert.True(served.SequenceEqual(documented), $"served only: {string.Join("; ", served.Except(documented))}; documented only: {string.Join("; ", documented.Except(served))}");
+    }
+
+    /// <summary>A route pattern as OpenAPI writes paths: one leading slash, no trailing one, constraints dropped.</summary>
+    private static string Normalize(string pattern) =>
+        "/" + System.Text.RegularExpressions.Regex.Replace(pattern.Trim('/'), @"\{(\w+):[^}]*\}\}?", "{$1}");
 
     private async Task<HttpClient> StartAsync(params string[] settings)
     {

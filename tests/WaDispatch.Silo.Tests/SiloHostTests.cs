@@ -21,6 +21,7 @@ public sealed class SiloHostTests
     public async Task Healthz_AnswersHealthy_ThroughTheTestServer()
     {
         using var file = new TempSqliteFile();
+        SiloContentRoot.Pin();
         await using var factory = new WebApplicationFactory<Program>()
             .WithWebHostBuilder(b => b.UseSetting("Storage:ConnectionString", file.ConnectionString));
         using var client = factory.CreateClient();
@@ -72,6 +73,7 @@ public sealed class SiloHostTests
     public async Task TheSimulator_CanBeSwitchedOff()
     {
         using var file = new TempSqliteFile();
+        SiloContentRoot.Pin();
         await using var factory = new WebApplicationFactory<Program>()
             .WithWebHostBuilder(b => b.UseSetting("Storage:ConnectionString", file.ConnectionString).UseSetting("Simulator:Enabled", "false"));
         using var client = factory.CreateClient();

@@ -26,6 +26,7 @@ public sealed class WebhooksApiTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
+        SiloContentRoot.Pin();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Storage:ConnectionString", _file.ConnectionString)
             .UseSetting("Webhooks:AppSecret", Secret)
@@ -92,6 +93,21 @@ public sealed class WebhooksApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1000, (await grains.GetGrain<IPhoneNumberGrain>("106540352242922").GetSnapshotAsync()).ThroughputMps);
         Assert.Equal(MessagingLimitTier.Tier10K, (await grains.GetGrain<IBusinessGrain>("biz-9").GetSnapshotAsync()).Tier);
+    }
+
+    [Theory]
+    [InlineData("\"max_daily_conversations_per_business\":\"TIER_10K\"", MessagingLimitTier.Tier10K)]
+    [InlineData("\"max_daily_conversation_per_phone\":100000", MessagingLimitTier.Tier100K)]
+    [InlineData("\"max_daily_conversations_per_business\":\"UNLIMITED\"", MessagingLimitTier.Unlimited)]
+    public async Task ABusinessCapabilityUpdate_SetsTheTierOfTheBusinessBehindTheWaba(string limit, MessagingLimitTier expected)
+    {
+        (await _client.PutAsJsonAsync("v1/phone-numbers/106540352242922", new { business_id = "biz-cap", waba_id = "waba-7" }, Ct)).EnsureSuccessStatusCode();
+        var body = $$$"""{"object":"whatsapp_business_account","entry":[{"id":"waba-7","time":1767225600,"changes":[{"field":"business_capability_update","value":{{{{limit}}}}}]}]}""";
+
+        var response = await PostAsync(body, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, (await _factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IBusinessGrain>("biz-cap").GetSnapshotAsync()).Tier);
     }
 
     private async Task<HttpResponseMessage> PostAsync(string body, string signature)

@@ -120,6 +120,31 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACallbackIsQueued_WithEachChangeThatApplies_OnlyForMessagesWithACallbackUrl()
+    {
+        var outbox = new CallbackOutboxStore(_database!);
+        var until = T0.AddDays(1);
+        await Ledger.WriteAsync([Accept("m1", callbackUrl: "https://example.com/hook"), Accept("m2")], Ct);
+
+        await Ledger.WriteAsync(
+        [
+            new AdvanceWrite("m1", "wamid.1", "sent", 2, 1, T0) { CallbackUntil = until },
+            new AdvanceWrite("m2", "wamid.2", "sent", 2, 1, T0) { CallbackUntil = until },
+            new AdvanceWrite(null, "wamid.1", "delivered", 3, 2, T0.AddSeconds(1)) { CallbackUntil = until },
+            new AdvanceWrite(null, "wamid.1", "delivered", 3, 2, T0.AddSeconds(1)) { CallbackUntil = until }, // a duplicate
+            new AdvanceWrite(null, "wamid.1", "sent", 2, 1, T0) { CallbackUntil = until }, // late
+        ], Ct);
+        var due = await outbox.ReadDueAsync(T0.AddMinutes(1), 10, Ct);
+        await outbox.RescheduleAsync(due[0].Id, 1, T0.AddHours(1), Ct);
+        await outbox.DeleteAsync(due[1].Id, Ct);
+
+        Assert.Equal([("m1", "sent", "https://example.com/hook"), ("m1", "delivered", "https://example.com/hook")], due.Select(d => (d.MessageId, d.Status, d.Url)));
+        Assert.Equal(("wamid.1", until), (due[1].Wamid, due[1].ExpiresAt));
+        Assert.Empty(await outbox.ReadDueAsync(T0.AddMinutes(2), 10, Ct));
+        Assert.Equal(1, (await outbox.ReadDueAsync(T0.AddHours(2), 10, Ct)).Single().Attempts);
+    }
+
+    [Fact]
     public async Task TheWebhookInbox_KeepsDeliveriesByteForByte_UntilDeleted()
     {
         var inbox = new WebhookInboxStore(_database!);
@@ -135,8 +160,8 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
         Assert.Equal(two, left.Single().Delivery.Body);
     }
 
-    private static AcceptWrite Accept(string id, string? key = null) =>
-        new(new LedgerMessage(id, key, "106540352242922", "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0));
+    private static AcceptWrite Accept(string id, string? key = null, string? callbackUrl = null) =>
+        new(new LedgerMessage(id, key, "106540352242922", "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0, callbackUrl));
 }
 
 /// <summary>The ledger contract on a SQLite file.</summary>

@@ -53,7 +53,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.StatusCode(500);
         }
 
-        await _received.Writer.WriteAsync(new ReceivedWebhook(body.ToArray(), context.Request.Headers["X-Hub-Signature-256"].ToString()));
+        // Meta signs with X-Hub-Signature-256; WaDispatch's own callbacks with X-WaDispatch-Signature-256.
+        var signature = context.Request.Headers.TryGetValue("X-Hub-Signature-256", out var hub) ? hub.ToString() : context.Request.Headers["X-WaDispatch-Signature-256"].ToString();
+        await _received.Writer.WriteAsync(new ReceivedWebhook(body.ToArray(), signature));
         return Results.Ok();
     }
 }

@@ -117,6 +117,7 @@ public sealed class CampaignGrain : Grain, ICampaignGrain
         Category = State.Category,
         HighPriority = State.HighPriority,
         BizOpaqueCallbackData = State.BizOpaqueCallbackData,
+        CallbackUrl = State.CallbackUrl,
         StartAt = State.StartAt,
         ExpiresAt = State.ExpiresAt,
         CreatedAt = State.CreatedAt,

@@ -21,4 +21,7 @@ public sealed record CampaignRequest(string PhoneNumberId, JsonElement Template)
 
     /// <summary>Passed to Meta with every message and returned in its status webhooks.</summary>
     public string? BizOpaqueCallbackData { get; init; }
+
+    /// <summary>Where the status changes of the campaign's messages are posted (signed), if anywhere.</summary>
+    public string? CallbackUrl { get; init; }
 }

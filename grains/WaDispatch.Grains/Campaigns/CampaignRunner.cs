@@ -44,6 +44,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
     private readonly CampaignStore _store;
     private readonly MessageService _messages;
     private readonly IOptionsMonitor<MessageOptions> _options;
+    private readonly IOptionsMonitor<CallbackOptions> _callbacks;
     private readonly TimeProvider _time;
     private readonly ILogger<CampaignRunner> _logger;
     private readonly ConcurrentDictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
@@ -51,8 +52,9 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
     private volatile bool _disposed;
 
     /// <summary>Creates the runner.</summary>
-    public CampaignRunner(IGrainFactory grains, CampaignStore store, MessageService messages, IOptionsMonitor<MessageOptions> options, TimeProvider time, ILogger<CampaignRunner> logger)
+    public CampaignRunner(IGrainFactory grains, CampaignStore store, MessageService messages, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time, ILogger<CampaignRunner> logger)
     {
+        _callbacks = callbacks;
         _grains = grains;
         _store = store;
         _messages = messages;
@@ -326,6 +328,11 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
             return (null, Invalid($"biz_opaque_callback_data is {callback.Length} characters long; the limit is {MaxCallbackDataLength}."));
         }
 
+        if (CallbackUrls.Check(request.CallbackUrl, "callback_url", _callbacks.CurrentValue) is { } badCallback)
+        {
+            return (null, Invalid(badCallback));
+        }
+
         var now = _time.GetUtcNow();
         var startAt = request.StartAt ?? now;
         var expiresAt = request.ExpiresAt ?? startAt + _options.CurrentValue.DefaultExpiry;
@@ -372,6 +379,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
             Category = category,
             HighPriority = request.Priority == "high",
             BizOpaqueCallbackData = request.BizOpaqueCallbackData,
+            CallbackUrl = request.CallbackUrl,
             StartAt = startAt,
             ExpiresAt = expiresAt,
             Status = CampaignStatus.Scheduled,
@@ -473,8 +481,9 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
                     return;
                 }
 
-                // Deferred messages wait in the ledger, or a recipient could not be handed over: look again shortly.
-                await Task.Delay(CompletionPoll, _time, token).ConfigureAwait(false);
+                // Deferred messages wait in the ledger, or a recipient could not be handed over: look again shortly
+                // (on the system clock: this is polling, not the campaign's time).
+                await Task.Delay(CompletionPoll, TimeProvider.System, token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -560,7 +569,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
                 return;
             }
 
-            var result = await _messages.SendCampaignMessageAsync(new CampaignMessage(id, row.Seq, state.PhoneNumberId, request, category, priority, state.ExpiresAt)).ConfigureAwait(false);
+            var result = await _messages.SendCampaignMessageAsync(new CampaignMessage(id, row.Seq, state.PhoneNumberId, request, category, priority, state.ExpiresAt, state.CallbackUrl)).ConfigureAwait(false);
             feed.Done(row.Seq, sent: result?.Response is not null);
             if (feed.CheckpointDue(CheckpointInterval))
             {

@@ -27,6 +27,9 @@ public sealed class CampaignState
     /// <summary>Passed to Meta with every message and returned in its status webhooks.</summary>
     public string? BizOpaqueCallbackData { get; set; }
 
+    /// <summary>Where the status changes of its messages are posted, if anywhere.</summary>
+    public string? CallbackUrl { get; set; }
+
     /// <summary>When sending may start.</summary>
     public DateTimeOffset StartAt { get; set; }
 

@@ -34,6 +34,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<MessageDispatcher>();
         services.AddOptions<MessageOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageOptions>, MessageOptionsValidator>());
+        services.AddOptions<CallbackOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallbackOptions>, CallbackOptionsValidator>());
+        services.AddHttpClient(CallbackSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CallbackSender>());
         services.TryAddSingleton<MessageLedger>();
         services.TryAddSingleton<MessageService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageService>(sp => sp.GetRequiredService<MessageService>()));

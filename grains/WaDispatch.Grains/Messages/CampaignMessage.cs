@@ -12,4 +12,5 @@ namespace WaDispatch.Grains.Messages;
 /// <param name="Category">The template's category.</param>
 /// <param name="Priority">The lane's priority class.</param>
 /// <param name="ExpiresAt">After this instant it is not sent.</param>
-public sealed record CampaignMessage(string CampaignId, int Seq, string PhoneNumberId, SendMessageRequest Message, MessageCategory Category, SendPriority Priority, DateTimeOffset ExpiresAt);
+/// <param name="CallbackUrl">Where its status changes are posted, if anywhere.</param>
+public sealed record CampaignMessage(string CampaignId, int Seq, string PhoneNumberId, SendMessageRequest Message, MessageCategory Category, SendPriority Priority, DateTimeOffset ExpiresAt, string? CallbackUrl = null);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Serialization;
 using WaDispatch.Storage;
@@ -13,12 +14,14 @@ namespace WaDispatch.Grains.Messages;
 public sealed class MessageLedger
 {
     private readonly MessageLedgerStore _store;
+    private readonly IOptionsMonitor<CallbackOptions> _callbacks;
     private readonly GroupCommit<LedgerWrite, LedgerWriteOutcome> _writes;
 
-    /// <summary>Creates the ledger over <paramref name="store"/>.</summary>
-    public MessageLedger(MessageLedgerStore store)
+    /// <summary>Creates the ledger over <paramref name="store"/>; status changes of messages with a callback URL queue callbacks kept for <see cref="CallbackOptions.RetryFor"/>.</summary>
+    public MessageLedger(MessageLedgerStore store, IOptionsMonitor<CallbackOptions> callbacks)
     {
         _store = store;
+        _callbacks = callbacks;
         _writes = new GroupCommit<LedgerWrite, LedgerWriteOutcome>(writes => store.WriteAsync(writes));
     }
 
@@ -35,14 +38,14 @@ public sealed class MessageLedger
         WriteAsync(new AdvanceWrite(id, null, MessageStatuses.Sending, MessageStatuses.SendingRank, MessageStatuses.AcceptedRank, at));
 
     internal Task<LedgerWriteOutcome> SentAsync(string id, string? wamid, DateTimeOffset at) =>
-        WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at));
+        WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at) { CallbackUntil = CallbackUntil(at) });
 
     /// <summary>Ends a message not sent (failed, expired, skipped); <paramref name="releaseKey"/> when it never reached Meta and its caller may retry.</summary>
     internal Task<LedgerWriteOutcome> EndAsync(string id, string status, CloudApiError? error, DateTimeOffset at, bool releaseKey = false, string? reason = null) =>
-        WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey, Reason = reason });
+        WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey, Reason = reason, CallbackUntil = CallbackUntil(at) });
 
     internal Task<LedgerWriteOutcome> DeferAsync(string id, DateTimeOffset retryAt, DateTimeOffset at, string reason, CloudApiError? error) =>
-        WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)));
+        WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) });
 
     /// <summary>
     /// A status Meta reported by webhook for <paramref name="wamid"/>: moves the message forward only
@@ -59,8 +62,11 @@ public sealed class MessageLedger
             MessageStatuses.Failed => (MessageStatuses.EndRank, MessageStatuses.SentRank),
             _ => throw new ArgumentException($"Meta reports sent, delivered, read or failed, not '{status}'.", nameof(status)),
         };
-        return WriteAsync(new AdvanceWrite(null, wamid, status, rank, fromMax, at, error?.Code, Json(error)));
+        return WriteAsync(new AdvanceWrite(null, wamid, status, rank, fromMax, at, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) });
     }
+
+    /// <summary>Until when a callback about a change at <paramref name="at"/> is retried.</summary>
+    private DateTimeOffset CallbackUntil(DateTimeOffset at) => at + _callbacks.CurrentValue.RetryFor;
 
     internal static string? Json(CloudApiError? error) => error is null ? null : JsonSerializer.Serialize(error, CloudApiJsonContext.Wire.CloudApiError);
 

@@ -41,6 +41,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private readonly MessageDispatcher _dispatcher;
     private readonly IGrainFactory _grains;
     private readonly IOptionsMonitor<MessageOptions> _options;
+    private readonly IOptionsMonitor<CallbackOptions> _callbacks;
     private readonly TimeProvider _time;
     private readonly ILogger<MessageService> _logger;
     private readonly SemaphoreSlim _slots;
@@ -52,8 +53,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private Task _recovery = Task.CompletedTask;
 
     /// <summary>Creates the service.</summary>
-    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, TimeProvider time, ILogger<MessageService> logger)
+    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time, ILogger<MessageService> logger)
     {
+        _callbacks = callbacks;
         _ledger = ledger;
         _dispatcher = dispatcher;
         _grains = grains;
@@ -152,7 +154,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
             null,
             now,
             message.ExpiresAt,
-            now);
+            now,
+            message.CallbackUrl);
         if (await _ledger.WriteAsync(new AcceptWrite(record)).ConfigureAwait(false) != LedgerWriteOutcome.Applied)
         {
             return null;
@@ -241,6 +244,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
             return (null, invalid);
         }
 
+        if (CallbackUrls.Check(submission.CallbackUrl, "callback_url", _callbacks.CurrentValue) is { } badCallback)
+        {
+            return (null, Invalid(badCallback));
+        }
+
         var options = _options.CurrentValue;
         var now = _time.GetUtcNow();
         var expiresAt = submission.ExpiresAt ?? now + options.DefaultExpiry;
@@ -269,7 +277,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
             null,
             now,
             expiresAt,
-            now);
+            now,
+            submission.CallbackUrl);
         return (record, null);
     }
 
@@ -283,7 +292,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             return (null, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "The message could not be accepted; nothing was sent. Retry the request."));
         }
 
-        if (!string.Equals(first.Request, record.Request, StringComparison.Ordinal) || !string.Equals(first.PhoneNumberId, record.PhoneNumberId, StringComparison.Ordinal) || !string.Equals(first.Mode, record.Mode, StringComparison.Ordinal))
+        if (!string.Equals(first.Request, record.Request, StringComparison.Ordinal) || !string.Equals(first.PhoneNumberId, record.PhoneNumberId, StringComparison.Ordinal) || !string.Equals(first.Mode, record.Mode, StringComparison.Ordinal) || !string.Equals(first.CallbackUrl, record.CallbackUrl, StringComparison.Ordinal))
         {
             return (null, Invalid($"The Idempotency-Key was already used for a different request (message {first.Id}); use a new key for a new message."));
         }

@@ -15,4 +15,7 @@ public sealed record MessageSubmission(string PhoneNumberId, SendMessageRequest 
 
     /// <summary>After this instant it is not sent; default now + <see cref="MessageOptions.DefaultExpiry"/>.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Where the message's status changes are posted (signed), if anywhere; see <see cref="CallbackOptions"/>.</summary>
+    public string? CallbackUrl { get; init; }
 }

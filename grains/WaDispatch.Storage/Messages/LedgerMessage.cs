@@ -15,6 +15,7 @@ namespace WaDispatch.Storage.Messages;
 /// <param name="AcceptedAt">When it was accepted.</param>
 /// <param name="ExpiresAt">After this instant it is not sent.</param>
 /// <param name="UpdatedAt">When its status last changed.</param>
+/// <param name="CallbackUrl">Where its status changes are posted, if anywhere.</param>
 public sealed record LedgerMessage(
     string Id,
     string? IdempotencyKey,
@@ -29,4 +30,5 @@ public sealed record LedgerMessage(
     DateTimeOffset? RetryAt,
     DateTimeOffset AcceptedAt,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? CallbackUrl = null);

@@ -32,6 +32,9 @@ public sealed record AdvanceWrite(string? MessageId, string? Wamid, string Statu
 
     /// <summary>For a skip: why (<c>opted_out</c>, <c>undeliverable</c>), counted by campaigns (by id only).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>When set and the change applies, a status callback is queued (for a message with a callback URL), kept until this instant.</summary>
+    public DateTimeOffset? CallbackUntil { get; init; }
 }
 
 /// <summary>
@@ -44,4 +47,8 @@ public sealed record AdvanceWrite(string? MessageId, string? Wamid, string Statu
 /// <param name="Reason">The history entry, e.g. <c>deferred</c>.</param>
 /// <param name="ErrorCode">The error that held it back, if any.</param>
 /// <param name="Error">That error as JSON.</param>
-public sealed record DeferWrite(string MessageId, DateTimeOffset RetryAt, DateTimeOffset At, string Reason, int? ErrorCode = null, string? Error = null) : LedgerWrite;
+public sealed record DeferWrite(string MessageId, DateTimeOffset RetryAt, DateTimeOffset At, string Reason, int? ErrorCode = null, string? Error = null) : LedgerWrite
+{
+    /// <summary>When set and the change applies, a status callback is queued (for a message with a callback URL), kept until this instant.</summary>
+    public DateTimeOffset? CallbackUntil { get; init; }
+}

@@ -111,7 +111,8 @@ public sealed class MessageLedgerStore
             ("mode", message.Mode),
             ("request", message.Request),
             ("accepted_at", message.AcceptedAt.ToUnixTimeMilliseconds()),
-            ("expires_at", message.ExpiresAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            ("expires_at", message.ExpiresAt.ToUnixTimeMilliseconds()),
+            ("callback_url", message.CallbackUrl)).ConfigureAwait(false);
         if (inserted == 0)
         {
             return LedgerWriteOutcome.Unchanged;
@@ -141,6 +142,11 @@ public sealed class MessageLedgerStore
             ("reason", advance.Reason),
             ("release_key", advance.ReleaseIdempotencyKey ? 1 : 0)).ConfigureAwait(false);
         var recorded = await Event(statements, id, advance.Status, advance.At, advance.ErrorCode, cancellationToken).ConfigureAwait(false);
+        if (moved > 0 && advance.CallbackUntil is { } until)
+        {
+            await Callback(statements, "Callbacks/enqueue_by_id.sql", ("id", id), advance.Status, advance.At, advance.ErrorCode, until, cancellationToken).ConfigureAwait(false);
+        }
+
         return moved > 0 ? LedgerWriteOutcome.Applied : recorded > 0 || await statements.ExistsAsync("id", id, cancellationToken).ConfigureAwait(false) ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
     }
 
@@ -163,6 +169,11 @@ public sealed class MessageLedgerStore
             ("status", advance.Status),
             ("at", advance.At.ToUnixTimeMilliseconds()),
             ("error_code", advance.ErrorCode)).ConfigureAwait(false);
+        if (moved > 0 && advance.CallbackUntil is { } until)
+        {
+            await Callback(statements, "Callbacks/enqueue_by_wamid.sql", ("wamid", wamid), advance.Status, advance.At, advance.ErrorCode, until, cancellationToken).ConfigureAwait(false);
+        }
+
         return moved > 0 ? LedgerWriteOutcome.Applied : recorded > 0 || await statements.ExistsAsync("wamid", wamid, cancellationToken).ConfigureAwait(false) ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
     }
 
@@ -182,8 +193,16 @@ public sealed class MessageLedgerStore
         }
 
         await Event(statements, defer.MessageId, defer.Reason, defer.At, defer.ErrorCode, cancellationToken).ConfigureAwait(false);
+        if (defer.CallbackUntil is { } until)
+        {
+            await Callback(statements, "Callbacks/enqueue_by_id.sql", ("id", defer.MessageId), defer.Reason, defer.At, defer.ErrorCode, until, cancellationToken).ConfigureAwait(false);
+        }
+
         return LedgerWriteOutcome.Applied;
     }
+
+    private static Task<int> Callback(Statements statements, string script, (string Name, object? Value) message, string status, DateTimeOffset at, int? errorCode, DateTimeOffset until, CancellationToken cancellationToken) =>
+        statements.Run(script, cancellationToken, message, ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode), ("now", at.ToUnixTimeMilliseconds()), ("expires_at", until.ToUnixTimeMilliseconds()));
 
     private static Task<int> Event(Statements statements, string id, string status, DateTimeOffset at, int? errorCode, CancellationToken cancellationToken) =>
         statements.Run("Messages/event.sql", cancellationToken, ("id", id), ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode));
@@ -202,7 +221,8 @@ public sealed class MessageLedgerStore
         reader.IsDBNull(10) ? null : Time(reader.GetInt64(10)),
         Time(reader.GetInt64(11)),
         Time(reader.GetInt64(12)),
-        Time(reader.GetInt64(13)));
+        Time(reader.GetInt64(13)),
+        reader.IsDBNull(14) ? null : reader.GetString(14));
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 

@@ -29,6 +29,7 @@ internal static class CampaignsApi
         ["expires_at"] = "must be an ISO 8601 date and time, e.g. 2026-11-22T18:00:00Z",
         ["priority"] = "must be normal or high",
         ["biz_opaque_callback_data"] = "must be a string",
+        ["callback_url"] = "must be a string: an absolute http or https URL",
     };
 
     /// <summary>Maps the campaign routes.</summary>
@@ -153,6 +154,7 @@ internal static class CampaignsApi
             ExpiresAt = body.ExpiresAt,
             Priority = body.Priority,
             BizOpaqueCallbackData = body.BizOpaqueCallbackData,
+            CallbackUrl = body.CallbackUrl,
         };
         var (campaign, replayed, error) = await runner.CreateAsync(request, audience, key, cancellationToken);
         return error is not null
@@ -217,6 +219,9 @@ internal sealed record CampaignBody
 
     /// <summary>Passed to Meta with every message.</summary>
     public string? BizOpaqueCallbackData { get; init; }
+
+    /// <summary>Where the status changes of the campaign's messages are posted, signed; optional.</summary>
+    public string? CallbackUrl { get; init; }
 
     /// <summary>An inline audience: a list of <c>{"to": …, key: value, …}</c>.</summary>
     public JsonElement? Audience { get; init; }

@@ -16,6 +16,9 @@ internal sealed record MessageBody
 
     /// <summary>Meta's request body, exactly as for <c>POST /{version}/{phone_number_id}/messages</c>.</summary>
     public SendMessageRequest? Message { get; init; }
+
+    /// <summary>Where the message's status changes are posted, signed; optional.</summary>
+    public string? CallbackUrl { get; init; }
 }
 
 /// <summary>The body of <c>POST /v1/messages/batch</c>.</summary>

@@ -25,6 +25,7 @@ internal static class MessagesApi
         ["expires_at"] = "must be an ISO 8601 date and time, e.g. 2026-11-21T18:00:00Z",
         ["message"] = "must be a Cloud API message object",
         ["messages"] = $"must be a list of up to {MaxBatch} messages",
+        ["callback_url"] = "must be a string: an absolute http or https URL",
     };
 
     /// <summary>Maps the sending routes.</summary>
@@ -164,7 +165,7 @@ internal static class MessagesApi
     }
 
     private static MessageSubmission Submission(MessageBody body, string? key) =>
-        new(body.PhoneNumberId!, body.Message!) { IdempotencyKey = key, ExpiresAt = body.ExpiresAt };
+        new(body.PhoneNumberId!, body.Message!) { IdempotencyKey = key, ExpiresAt = body.ExpiresAt, CallbackUrl = body.CallbackUrl };
 
     private static string? Check(MessageBody body, string prefix) =>
         AdminIds.Check(body.PhoneNumberId, prefix + "phone_number_id")

@@ -51,6 +51,9 @@ internal static class PhoneNumbersApi
         if (configuration!.WabaId is { } wabaId)
         {
             await templates.TrackAsync(wabaId);
+
+            // business_capability_update names only the WABA: one of its numbers leads to the business.
+            await grains.GetGrain<IPhoneNumberDirectoryGrain>(WabaDirectoryKey(wabaId)).SetAsync(phoneNumberId);
         }
 
         if (configuration.DisplayPhoneNumber is { } display && PhoneNumbers.Digits(display) is { Length: > 0 } digits)
@@ -61,6 +64,9 @@ internal static class PhoneNumbersApi
 
         return Results.Json(snapshot, AdminJsonContext.Default.LaneSnapshot);
     }
+
+    /// <summary>The directory entry that leads from a WABA to one of its numbers.</summary>
+    public static string WabaDirectoryKey(string wabaId) => "waba:" + wabaId;
 
     private static async Task<IResult> GetAsync(string phoneNumberId, IGrainFactory grains) =>
         AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId

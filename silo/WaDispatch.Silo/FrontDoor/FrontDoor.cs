@@ -63,6 +63,16 @@ internal static partial class FrontDoor
         return app;
     }
 
+    /// <summary>Serves the OpenAPI document of the front door at <c>GET /openapi.json</c> (written by hand: most routes read their bodies themselves, so a generated one would say little).</summary>
+    public static IEndpointRouteBuilder MapOpenApiDocument(this IEndpointRouteBuilder routes)
+    {
+        using var stream = typeof(FrontDoor).Assembly.GetManifestResourceStream("openapi.json")!;
+        using var reader = new StreamReader(stream);
+        var document = Encoding.UTF8.GetBytes(reader.ReadToEnd());
+        routes.MapGet("/openapi.json", () => Results.Bytes(document, "application/json"));
+        return routes;
+    }
+
     /// <summary>The caller's key name, for scoping idempotency keys; <c>local</c> when no keys are configured.</summary>
     public static string KeyName(HttpContext context) => context.Items[KeyNameItem] as string ?? LocalKeyName;
 

@@ -229,6 +229,9 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
                         && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
                         await _grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyCategoryAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.NewCategory, at).ConfigureAwait(false);
                         break;
+                    case WebhookFields.BusinessCapabilityUpdate when change.ReadBusinessCapabilityUpdate() is { } update && entry.Id is { Length: > 0 } waba:
+                        await CapabilityUpdateAsync(waba, update).ConfigureAwait(false);
+                        break;
                     case WebhookFields.Messages when change.ReadMessages() is { Metadata.PhoneNumberId: { Length: > 0 } number } value:
                         await MessagesAsync(number, value).ConfigureAwait(false);
                         break;
@@ -337,6 +340,34 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
             await _grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A new messaging limit for the business behind <paramref name="wabaId"/>, found through a number configured with that WABA.</summary>
+    private async Task CapabilityUpdateAsync(string wabaId, BusinessCapabilityUpdateValue update)
+    {
+        if (TierOf(update.MaxDailyConversationsPerBusiness ?? update.MaxDailyConversationPerPhone) is not { } tier
+            || await _grains.GetGrain<IPhoneNumberDirectoryGrain>(Api.PhoneNumbersApi.WabaDirectoryKey(wabaId)).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
+        {
+            return;
+        }
+
+        var route = await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
+        await _grains.GetGrain<IBusinessGrain>(route.BusinessId).SetTierAsync(tier).ConfigureAwait(false);
+    }
+
+    /// <summary>A limit as Meta states it: a tier name (<c>TIER_2K</c>), a number of recipients, or unlimited (<c>-1</c>).</summary>
+    private static MessagingLimitTier? TierOf(string? limit) =>
+        MessagingLimitTiers.TryParse(limit, out var named) ? named
+        : limit?.Trim().ToUpperInvariant() switch
+        {
+            "50" => MessagingLimitTier.Tier50,
+            "250" => MessagingLimitTier.Tier250,
+            "1000" => MessagingLimitTier.Tier1K,
+            "2000" => MessagingLimitTier.Tier2K,
+            "10000" => MessagingLimitTier.Tier10K,
+            "100000" => MessagingLimitTier.Tier100K,
+            "-1" or "UNLIMITED" => MessagingLimitTier.Unlimited,
+            _ => null,
+        };
 
     private async Task PreferencesAsync(string phoneNumberId, UserPreferencesValue value)
     {

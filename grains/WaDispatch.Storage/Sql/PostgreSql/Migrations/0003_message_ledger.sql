@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS messages (
     error           text     NULL,
     error_code      integer  NULL,
     reason          text     NULL,
+    callback_url    text     NULL,
     retry_at        bigint   NULL,
     accepted_at     bigint   NOT NULL,
     expires_at      bigint   NOT NULL,

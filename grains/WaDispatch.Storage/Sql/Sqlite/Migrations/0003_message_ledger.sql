@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS messages (
     error           TEXT    NULL,
     error_code      INTEGER NULL,
     reason          TEXT    NULL,
+    callback_url    TEXT    NULL,
     retry_at        INTEGER NULL,
     accepted_at     INTEGER NOT NULL,
     expires_at      INTEGER NOT NULL,

@@ -1,0 +1,1 @@
+DELETE FROM callback_outbox WHERE id = @id;
