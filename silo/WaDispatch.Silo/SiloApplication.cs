@@ -8,7 +8,7 @@ using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.Api;
 using WaDispatch.Silo.FrontDoor;
-using WaDispatch.Silo.Webhooks;
+using WaDispatch.Grains.Webhooks;
 using WaDispatch.Simulator;
 using WaDispatch.Storage;
 
@@ -48,8 +48,6 @@ public static class SiloApplication
         builder.Services.AddOptions<MessageOptions>().BindConfiguration(MessageOptions.SectionName);
         builder.Services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.SectionName);
         builder.Services.AddGrainRuntime().AddWaDispatchGrains();
-        builder.Services.AddSingleton<WebhookProcessor>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
         builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
         builder.Services.AddCloudApiClient();
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
@@ -64,10 +62,11 @@ public static class SiloApplication
         app.MapHealthChecks("/healthz");
         app.MapPhoneNumbersApi();
         app.MapBusinessesApi();
-        app.MapWebhooksApi();
+        app.MapWhatsAppWebhooks();
         app.MapTemplatesApi();
         app.MapMessagesApi();
         app.MapCampaignsApi();
+        app.MapEventsApi();
         app.MapOpenApiDocument();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {

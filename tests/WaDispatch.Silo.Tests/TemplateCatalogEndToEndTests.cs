@@ -14,7 +14,7 @@ using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
-using WaDispatch.Silo.Webhooks;
+using WaDispatch.Grains.Webhooks;
 using WaDispatch.Simulator;
 using WaDispatch.Simulator.State;
 using WaDispatch.Testing;

@@ -8,7 +8,7 @@ using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Runtime;
-using WaDispatch.Silo.Webhooks;
+using WaDispatch.Grains.Webhooks;
 using WaDispatch.Testing;
 using Xunit;
 

@@ -9,6 +9,7 @@ using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
+using WaDispatch.Grains.Webhooks;
 using WaDispatch.Runtime.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -38,11 +39,15 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallbackOptions>, CallbackOptionsValidator>());
         services.AddHttpClient(CallbackSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CallbackSender>());
+        services.TryAddSingleton<MessageEvents>();
         services.TryAddSingleton<MessageLedger>();
         services.TryAddSingleton<MessageService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageService>(sp => sp.GetRequiredService<MessageService>()));
         services.TryAddSingleton<CampaignRunner>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CampaignRunner>(sp => sp.GetRequiredService<CampaignRunner>()));
+        services.AddOptions<WebhookOptions>();
+        services.TryAddSingleton<WebhookProcessor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookProcessor>(sp => sp.GetRequiredService<WebhookProcessor>()));
         services.TryAddSingleton<TemplateCatalogSync>();
         services.AddOptions<TemplateOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemplateOptions>, TemplateOptionsValidator>());

@@ -15,13 +15,18 @@ public sealed class MessageLedger
 {
     private readonly MessageLedgerStore _store;
     private readonly IOptionsMonitor<CallbackOptions> _callbacks;
+    private readonly MessageEvents _events;
     private readonly GroupCommit<LedgerWrite, LedgerWriteOutcome> _writes;
 
     /// <summary>Creates the ledger over <paramref name="store"/>; status changes of messages with a callback URL queue callbacks kept for <see cref="CallbackOptions.RetryFor"/>.</summary>
-    public MessageLedger(MessageLedgerStore store, IOptionsMonitor<CallbackOptions> callbacks)
+    /// <param name="store">The tables.</param>
+    /// <param name="callbacks">Callback settings.</param>
+    /// <param name="events">Where applied status changes are told to live listeners.</param>
+    public MessageLedger(MessageLedgerStore store, IOptionsMonitor<CallbackOptions> callbacks, MessageEvents events)
     {
         _store = store;
         _callbacks = callbacks;
+        _events = events;
         _writes = new GroupCommit<LedgerWrite, LedgerWriteOutcome>(writes => store.WriteAsync(writes));
     }
 
@@ -38,14 +43,14 @@ public sealed class MessageLedger
         WriteAsync(new AdvanceWrite(id, null, MessageStatuses.Sending, MessageStatuses.SendingRank, MessageStatuses.AcceptedRank, at));
 
     internal Task<LedgerWriteOutcome> SentAsync(string id, string? wamid, DateTimeOffset at) =>
-        WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at) { CallbackUntil = CallbackUntil(at) });
+        Told(WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at) { CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, MessageStatuses.Sent, at) { Wamid = wamid });
 
     /// <summary>Ends a message not sent (failed, expired, skipped); <paramref name="releaseKey"/> when it never reached Meta and its caller may retry.</summary>
     internal Task<LedgerWriteOutcome> EndAsync(string id, string status, CloudApiError? error, DateTimeOffset at, bool releaseKey = false, string? reason = null) =>
-        WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey, Reason = reason, CallbackUntil = CallbackUntil(at) });
+        Told(WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey, Reason = reason, CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, status, at, error?.Code));
 
     internal Task<LedgerWriteOutcome> DeferAsync(string id, DateTimeOffset retryAt, DateTimeOffset at, string reason, CloudApiError? error) =>
-        WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) });
+        Told(WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, reason, at, error?.Code));
 
     /// <summary>
     /// A status Meta reported by webhook for <paramref name="wamid"/>: moves the message forward only
@@ -62,7 +67,31 @@ public sealed class MessageLedger
             MessageStatuses.Failed => (MessageStatuses.EndRank, MessageStatuses.SentRank),
             _ => throw new ArgumentException($"Meta reports sent, delivered, read or failed, not '{status}'.", nameof(status)),
         };
-        return WriteAsync(new AdvanceWrite(null, wamid, status, rank, fromMax, at, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) });
+        return ToldByWamidAsync(WriteAsync(new AdvanceWrite(null, wamid, status, rank, fromMax, at, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) }), wamid, status, at, error?.Code);
+    }
+
+    /// <summary>Tells live listeners of <paramref name="change"/> once <paramref name="write"/> has applied it.</summary>
+    private async Task<LedgerWriteOutcome> Told(Task<LedgerWriteOutcome> write, MessageStatusEvent change)
+    {
+        var outcome = await write.ConfigureAwait(false);
+        if (outcome == LedgerWriteOutcome.Applied && _events.HasListeners)
+        {
+            _events.Publish(change);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>As <see cref="Told"/>, for a change found by <c>wamid</c>: the message id is read only while someone listens.</summary>
+    private async Task<LedgerWriteOutcome> ToldByWamidAsync(Task<LedgerWriteOutcome> write, string wamid, string status, DateTimeOffset at, int? errorCode)
+    {
+        var outcome = await write.ConfigureAwait(false);
+        if (outcome == LedgerWriteOutcome.Applied && _events.HasListeners && await _store.ReadByWamidAsync(wamid).ConfigureAwait(false) is { } message)
+        {
+            _events.Publish(new MessageStatusEvent(message.Id, status, at, errorCode) { Wamid = wamid, CampaignId = message.CampaignId });
+        }
+
+        return outcome;
     }
 
     /// <summary>Until when a callback about a change at <paramref name="at"/> is retried.</summary>

@@ -57,6 +57,15 @@ public sealed class MessageLedgerStore
     public Task<LedgerMessage?> ReadByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
         ReadOneAsync("Messages/read_by_key.sql", "idempotency_key", idempotencyKey, cancellationToken);
 
+    /// <summary>The id and campaign of the message Meta calls <paramref name="wamid"/>, or null.</summary>
+    public async Task<(string Id, string? CampaignId)?> ReadByWamidAsync(string wamid, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand(_sql.Get("Messages/by_wamid.sql")).With("wamid", wamid);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
+    }
+
     /// <summary>The statuses message <paramref name="id"/> reached, in time order.</summary>
     public async Task<List<LedgerEvent>> ReadEventsAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -187,17 +187,7 @@ internal static class MessagesApi
             : ($"{FrontDoor.FrontDoor.KeyName(request.HttpContext)}:{scope}:{key}", null);
     }
 
-    /// <summary>
-    /// The HTTP status for a refusal. Callers decide on the code (as with Meta); the status follows HTTP's
-    /// meaning: throttles 429 with Retry-After, WaDispatch unavailable 503, upstream failures 502, the rest 400.
-    /// </summary>
-    private static int StatusOf(int code) => code switch
-    {
-        ErrorCodes.RateLimitHit or ErrorCodes.PairRateLimitHit or ErrorCodes.MessagingLimitReached or ErrorCodes.ApiTooManyCalls or ErrorCodes.RateLimitIssues => StatusCodes.Status429TooManyRequests,
-        ErrorCodes.ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
-        ErrorCodes.TransportFailure or ErrorCodes.TransportRejected => StatusCodes.Status502BadGateway,
-        _ => StatusCodes.Status400BadRequest,
-    };
+    private static int StatusOf(int code) => RefusalStatus.Of(code);
 
     private static CloudApiError Invalid(string details) => CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", details);
 }

@@ -53,7 +53,7 @@ internal static class PhoneNumbersApi
             await templates.TrackAsync(wabaId);
 
             // business_capability_update names only the WABA: one of its numbers leads to the business.
-            await grains.GetGrain<IPhoneNumberDirectoryGrain>(WabaDirectoryKey(wabaId)).SetAsync(phoneNumberId);
+            await grains.GetGrain<IPhoneNumberDirectoryGrain>(IPhoneNumberDirectoryGrain.WabaKey(wabaId)).SetAsync(phoneNumberId);
         }
 
         if (configuration.DisplayPhoneNumber is { } display && PhoneNumbers.Digits(display) is { Length: > 0 } digits)
@@ -64,9 +64,6 @@ internal static class PhoneNumbersApi
 
         return Results.Json(snapshot, AdminJsonContext.Default.LaneSnapshot);
     }
-
-    /// <summary>The directory entry that leads from a WABA to one of its numbers.</summary>
-    public static string WabaDirectoryKey(string wabaId) => "waba:" + wabaId;
 
     private static async Task<IResult> GetAsync(string phoneNumberId, IGrainFactory grains) =>
         AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId

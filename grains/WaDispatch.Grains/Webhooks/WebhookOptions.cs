@@ -1,4 +1,4 @@
-namespace WaDispatch.Silo.Api;
+namespace WaDispatch.Grains.Webhooks;
 
 /// <summary>Settings of the webhook receiver (configuration section <c>Webhooks</c>).</summary>
 public sealed class WebhookOptions

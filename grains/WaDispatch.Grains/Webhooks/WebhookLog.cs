@@ -1,4 +1,6 @@
-namespace WaDispatch.Silo.Webhooks;
+using Microsoft.Extensions.Logging;
+
+namespace WaDispatch.Grains.Webhooks;
 
 /// <summary>The webhook receiver's log events; ids 3000–3099 are reserved for it.</summary>
 internal static partial class WebhookLog

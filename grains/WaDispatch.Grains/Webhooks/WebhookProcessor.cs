@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Serialization;
 using WaDispatch.CloudApi.Validation;
@@ -16,7 +18,7 @@ using WaDispatch.Storage;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Storage.Webhooks;
 
-namespace WaDispatch.Silo.Webhooks;
+namespace WaDispatch.Grains.Webhooks;
 
 /// <summary>
 /// Meta's webhook deliveries, from the durable inbox to the grains and the message ledger. A delivery is
@@ -24,7 +26,7 @@ namespace WaDispatch.Silo.Webhooks;
 /// once processed; what a crash leaves in the inbox is processed at the next start. Every update is
 /// idempotent and ordered by the events' own times, so retries, duplicates and reordering are harmless.
 /// </summary>
-internal sealed partial class WebhookProcessor : IHostedService, IDisposable
+public sealed partial class WebhookProcessor : IHostedService, IDisposable
 {
     /// <summary>What Meta's automatic throughput upgrade gives a number today.</summary>
     private const int UpgradedThroughputMps = 1000;
@@ -56,6 +58,7 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
     private int _pending;
     private Task[] _workers = [];
 
+    /// <summary>Creates the processor.</summary>
     public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, MessageService messages, IGrainFactory grains, CampaignRunner campaigns, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
         _inbox = inbox;
@@ -91,6 +94,7 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
         }
     }
 
+    /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Before the server listens: whatever the last run stored but did not finish goes first.
@@ -115,6 +119,7 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
         _workers = [.. Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync, CancellationToken.None))];
     }
 
+    /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Stored deliveries not yet processed stay in the inbox for the next start.
@@ -128,6 +133,7 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
         await Task.WhenAll(_workers).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         // A host stopped after its container was disposed calls StopAsync late: it finds nothing to do.
@@ -345,7 +351,7 @@ internal sealed partial class WebhookProcessor : IHostedService, IDisposable
     private async Task CapabilityUpdateAsync(string wabaId, BusinessCapabilityUpdateValue update)
     {
         if (TierOf(update.MaxDailyConversationsPerBusiness ?? update.MaxDailyConversationPerPhone) is not { } tier
-            || await _grains.GetGrain<IPhoneNumberDirectoryGrain>(Api.PhoneNumbersApi.WabaDirectoryKey(wabaId)).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
+            || await _grains.GetGrain<IPhoneNumberDirectoryGrain>(IPhoneNumberDirectoryGrain.WabaKey(wabaId)).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
         {
             return;
         }

@@ -1,0 +1,1 @@
+SELECT id, campaign_id FROM messages WHERE wamid = @wamid;
