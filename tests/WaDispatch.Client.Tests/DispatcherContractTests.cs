@@ -54,6 +54,9 @@ public abstract class DispatcherContractTests : IAsyncLifetime
     /// <summary>Sets a number's tier (an operator's act, outside <see cref="IWaDispatcher"/>).</summary>
     protected abstract Task SetThroughputAsync(string phoneNumberId, int messagesPerSecond);
 
+    /// <summary>Sets a business's messaging-limit tier, e.g. <c>TIER_50</c> (an operator's act).</summary>
+    protected abstract Task SetMessagingLimitAsync(string businessId, string tier);
+
     protected abstract ValueTask StopAsync();
 
     [Fact]
@@ -103,6 +106,25 @@ public abstract class DispatcherContractTests : IAsyncLifetime
         Assert.Equal(RejectionReason.RateLimited, limited!.Reason);
         Assert.True(limited.RetryAfter >= TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(Meta.Ledger(Number), e => e.WaId == "16505550311");
+    }
+
+    [Fact]
+    public async Task ASpentMessagingLimit_IsAResult_SayingWhenCapacityReturns()
+    {
+        // An unconfigured number is its own business; TIER_50 lets 50 new recipients a day go.
+        await SetMessagingLimitAsync(Number, "TIER_50");
+        var results = new List<SendResult>();
+        for (var i = 0; i < 51; i++)
+        {
+            results.Add(await Dispatcher.SendAsync(Number, WaTemplate.Create("hello_world", "en_US").To($"+1650557{i:D4}"), cancellationToken: Ct));
+        }
+
+        var business = await Dispatcher.GetBusinessAsync(Number, Ct);
+        Assert.All(results.Take(50), r => Assert.True(r.IsSent, r.Rejection?.Details));
+        Assert.Equal((RejectionReason.BudgetSpent, -10), (results[50].Rejection?.Reason, results[50].Rejection?.Code));
+        Assert.InRange(results[50].Rejection!.RetryAfter!.Value, TimeSpan.FromHours(23), TimeSpan.FromHours(24));
+        Assert.Equal("TIER_50", business.Tier);
+        Assert.Equal(50, Meta.Ledger(Number).Count);
     }
 
     [Fact]

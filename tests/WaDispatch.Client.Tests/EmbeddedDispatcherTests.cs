@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Webhooks;
 using WaDispatch.Runtime;
 using WaDispatch.Testing;
+using Xunit;
 
 namespace WaDispatch.Client.Tests;
 
@@ -34,6 +36,12 @@ public sealed class EmbeddedDispatcherTests : DispatcherContractTests
 
     protected override async Task SetThroughputAsync(string phoneNumberId, int messagesPerSecond) =>
         await _app!.Services.GetRequiredService<IGrainFactory>().GetGrain<IPhoneNumberGrain>(phoneNumberId).SetThroughputAsync(messagesPerSecond);
+
+    protected override async Task SetMessagingLimitAsync(string businessId, string tier)
+    {
+        Assert.True(MessagingLimitTiers.TryParse(tier, out var parsed));
+        await _app!.Services.GetRequiredService<IGrainFactory>().GetGrain<IBusinessGrain>(businessId).SetTierAsync(parsed);
+    }
 
     protected override async ValueTask StopAsync()
     {

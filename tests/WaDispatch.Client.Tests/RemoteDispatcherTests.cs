@@ -27,6 +27,9 @@ public sealed class RemoteDispatcherTests : DispatcherContractTests
     protected override async Task SetThroughputAsync(string phoneNumberId, int messagesPerSecond) =>
         (await _admin!.PutAsJsonAsync($"v1/phone-numbers/{phoneNumberId}", new { throughput_mps = messagesPerSecond }, Ct)).EnsureSuccessStatusCode();
 
+    protected override async Task SetMessagingLimitAsync(string businessId, string tier) =>
+        (await _admin!.PutAsJsonAsync($"v1/businesses/{businessId}", new { messaging_limit_tier = tier }, Ct)).EnsureSuccessStatusCode();
+
     protected override async ValueTask StopAsync()
     {
         _admin?.Dispose();
