@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
 namespace WaDispatch.Storage;
 
 /// <summary>
@@ -10,6 +13,7 @@ public sealed class GroupCommit<TItem, TResult>
 {
     private readonly Func<IReadOnlyList<TItem>, Task<TResult[]>> _write;
     private readonly int _maxGroup;
+    private readonly KeyValuePair<string, object?> _name;
     private readonly Lock _lock = new();
     private List<(TItem Item, TaskCompletionSource<TResult> Done)> _pending = [];
     private Task _writing = Task.CompletedTask;
@@ -17,12 +21,15 @@ public sealed class GroupCommit<TItem, TResult>
 
     /// <summary>Creates a group commit over <paramref name="write"/>, which writes a group in one transaction and returns one result per item, in order.</summary>
     /// <param name="write">Writes one group.</param>
+    /// <param name="name">What it writes, for its metrics (e.g. <c>ledger</c>).</param>
     /// <param name="maxGroup">The most items in one transaction.</param>
-    public GroupCommit(Func<IReadOnlyList<TItem>, Task<TResult[]>> write, int maxGroup = 2000)
+    public GroupCommit(Func<IReadOnlyList<TItem>, Task<TResult[]>> write, string name, int maxGroup = 2000)
     {
         ArgumentNullException.ThrowIfNull(write);
+        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxGroup, 1);
         _write = write;
+        _name = new KeyValuePair<string, object?>("store", name);
         _maxGroup = maxGroup;
     }
 
@@ -78,7 +85,10 @@ public sealed class GroupCommit<TItem, TResult>
 
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 var results = await _write(group.ConvertAll(g => g.Item)).ConfigureAwait(false);
+                StorageMetrics.GroupSize.Record(group.Count, _name);
+                StorageMetrics.GroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _name);
                 for (var i = 0; i < group.Count; i++)
                 {
                     group[i].Done.SetResult(results[i]);
@@ -93,4 +103,19 @@ public sealed class GroupCommit<TItem, TResult>
             }
         }
     }
+}
+
+/// <summary>Storage's instruments, on the <see cref="MeterName"/> meter: group-commit sizes and durations by store.</summary>
+public static class StorageMetrics
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "WaDispatch.Storage";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Items per group commit.</summary>
+    internal static readonly Histogram<int> GroupSize = Meter.CreateHistogram<int>("wadispatch.storage.group.size", "{item}", "Items written per group commit, by store.");
+
+    /// <summary>How long a group commit's transaction took.</summary>
+    internal static readonly Histogram<double> GroupDuration = Meter.CreateHistogram<double>("wadispatch.storage.group.duration", "s", "Duration of a group commit's transaction, by store.");
 }

@@ -16,6 +16,23 @@ public sealed class SchemaMigrator
         _timeProvider = timeProvider;
     }
 
+    /// <summary>The migrations not yet applied; opening the connection proves the database reachable.</summary>
+    public async Task<IReadOnlyList<Migration>> PendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var read = connection.CreateCommand(_database.Scripts.Get("applied_migrations.sql"));
+        var applied = new HashSet<int>();
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return [.. _database.Scripts.Migrations.Where(m => !applied.Contains(m.Id))];
+    }
+
     /// <summary>Applies pending migrations.</summary>
     /// <returns>The migrations applied by this call.</returns>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken = default)

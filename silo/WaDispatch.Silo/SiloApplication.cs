@@ -8,6 +8,7 @@ using WaDispatch.Grains.Templates;
 using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.Api;
 using WaDispatch.Silo.FrontDoor;
+using WaDispatch.Silo.Operations;
 using WaDispatch.Grains.Webhooks;
 using WaDispatch.Simulator;
 using WaDispatch.Storage;
@@ -24,7 +25,9 @@ public static class SiloApplication
     public const string SimulatorPath = "/simulator";
 
     /// <summary>Creates the silo application from command-line <paramref name="args"/>.</summary>
-    public static WebApplication Create(string[] args)
+    /// <param name="args">Command-line arguments (settings as <c>--Section:Setting value</c>).</param>
+    /// <param name="configure">Last changes to the builder before the silo is built (tests add log capture with it).</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // Settings come from next to the silo's binaries (appsettings.json), wherever it is started from;
         // relative paths such as the SQLite file's stay relative to the working directory.
@@ -52,14 +55,17 @@ public static class SiloApplication
         builder.Services.AddCloudApiClient();
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
         builder.Services.AddCloudApiSimulator();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddReadiness();
         builder.Services.AddFrontDoor();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxRequestBytes), new ApiOptions().MaxRequestBytes));
+
+        builder.Services.AddDrain();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseFrontDoor();
         app.Lifetime.ApplicationStarted.Register(() => LogStartup(app));
-        app.MapHealthChecks("/healthz");
+        app.MapHealth();
         app.MapPhoneNumbersApi();
         app.MapBusinessesApi();
         app.MapWhatsAppWebhooks();

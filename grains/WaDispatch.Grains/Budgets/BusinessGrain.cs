@@ -24,14 +24,17 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     private List<BudgetEntry> _entries = [];
 
     /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public BusinessGrain(IPersistentState<BusinessSettings> settings, MessagingBudgetStore store, IOptions<BudgetOptions> options)
+    public BusinessGrain(IPersistentState<BusinessSettings> settings, MessagingBudgetStore store, IOptions<BudgetOptions> options, DispatchMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
         _settings = settings;
         _store = store;
         _writer = new BudgetWriter(store);
         _defaultTier = MessagingLimitTiers.Parse(options.Value.DefaultTier, "Budgets:DefaultTier");
     }
+
+    private readonly DispatchMetrics _metrics;
 
     private MessagingLimitTier Tier => _settings.State.Tier ?? _defaultTier;
 
@@ -72,6 +75,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
 
         var entry = new BudgetEntry(GrainKey, charge.PhoneNumberId, charge.WaId, now);
         _entries.Add(entry);
+        _metrics.Budget(GrainKey, budget.Used);
         var committed = _writer.Record(entry);
         return ValueTask.FromResult(new BudgetDecision(count == BudgetCount.Counted ? BudgetVerdict.Charged : BudgetVerdict.Free) { Committed = committed });
     }

@@ -45,6 +45,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
     private readonly MessageService _messages;
     private readonly IOptionsMonitor<MessageOptions> _options;
     private readonly IOptionsMonitor<CallbackOptions> _callbacks;
+    private readonly DispatchMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<CampaignRunner> _logger;
     private readonly ConcurrentDictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
@@ -52,8 +53,9 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
     private volatile bool _disposed;
 
     /// <summary>Creates the runner.</summary>
-    public CampaignRunner(IGrainFactory grains, CampaignStore store, MessageService messages, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time, ILogger<CampaignRunner> logger)
+    public CampaignRunner(IGrainFactory grains, CampaignStore store, MessageService messages, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, DispatchMetrics metrics, TimeProvider time, ILogger<CampaignRunner> logger)
     {
+        _metrics = metrics;
         _callbacks = callbacks;
         _grains = grains;
         _store = store;
@@ -571,6 +573,10 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
 
             var result = await _messages.SendCampaignMessageAsync(new CampaignMessage(id, row.Seq, state.PhoneNumberId, request, category, priority, state.ExpiresAt, state.CallbackUrl)).ConfigureAwait(false);
             feed.Done(row.Seq, sent: result?.Response is not null);
+            if (result is not null)
+            {
+                _metrics.CampaignSend(id, result.Response is not null);
+            }
             if (feed.CheckpointDue(CheckpointInterval))
             {
                 await _grains.GetGrain<ICampaignGrain>(id).CheckpointAsync(feed.Checkpoint).ConfigureAwait(false);

@@ -22,13 +22,17 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     private readonly LaneOptions _options;
     private readonly ILogger<PhoneNumberGrain> _logger;
     private OutboundLane _lane = null!;
+    private static readonly TimeSpan GaugeInterval = TimeSpan.FromMilliseconds(250);
+    private readonly DispatchMetrics _metrics;
+    private long _gaugesAt;
     private LanePump _pump = null!;
     private TaskCompletionSource? _signal;
 
     /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public PhoneNumberGrain(IPersistentState<LaneSettings> settings, ICloudApi upstream, IOptions<LaneOptions> options, ILogger<PhoneNumberGrain> logger)
+    public PhoneNumberGrain(IPersistentState<LaneSettings> settings, ICloudApi upstream, IOptions<LaneOptions> options, DispatchMetrics metrics, ILogger<PhoneNumberGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
         _settings = settings;
         _upstream = upstream;
         _options = options.Value;
@@ -54,6 +58,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pump.Stop();
+        _metrics.LaneGone(GrainKey);
         _lane.AbandonWaiting();
         _lane.Dispose();
         Pulse();
@@ -135,6 +140,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         _lane.RecordInbound(count);
+        _metrics.Inbound(GrainKey, count);
         return ValueTask.CompletedTask;
     }
 
@@ -157,6 +163,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
 
         var sends = new List<OutboundSend>();
         var next = _lane.Take(TakeBatch, sends);
+        PublishGauges();
         return ValueTask.FromResult(new LaneBatch(sends, next, signal.Task, _settings.State.TokenReference));
     }
 
@@ -165,6 +172,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     {
         var wasStopped = _lane.StopReason;
         _lane.Complete(send, result);
+        _metrics.Answer(GrainKey, result.Error?.Code ?? 0);
         Pulse();
         if (_lane.StopReason is { } reason && wasStopped is null)
         {
@@ -185,6 +193,21 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     }
 
     private LaneSnapshot Snapshot() => _lane.Snapshot(GrainKey, _settings.State);
+
+    /// <summary>Publishes the lane's gauges from this turn, at most four times a second (the pump's turns are many more).</summary>
+    private void PublishGauges()
+    {
+        var now = TimeProvider.GetTimestamp();
+        if (TimeProvider.GetElapsedTime(_gaugesAt, now) < GaugeInterval && _gaugesAt != 0)
+        {
+            return;
+        }
+
+        _gaugesAt = now;
+        var snapshot = Snapshot();
+        var queued = snapshot.Queued;
+        _metrics.Lane(GrainKey, queued.Reply + queued.Transactional + queued.Bulk + queued.Held, snapshot.InFlight, snapshot.PacedMps, snapshot.Status.ToString().ToLowerInvariant());
+    }
 
     private void Pulse()
     {

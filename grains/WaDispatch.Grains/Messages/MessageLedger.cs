@@ -16,18 +16,21 @@ public sealed class MessageLedger
     private readonly MessageLedgerStore _store;
     private readonly IOptionsMonitor<CallbackOptions> _callbacks;
     private readonly MessageEvents _events;
+    private readonly DispatchMetrics _metrics;
     private readonly GroupCommit<LedgerWrite, LedgerWriteOutcome> _writes;
 
     /// <summary>Creates the ledger over <paramref name="store"/>; status changes of messages with a callback URL queue callbacks kept for <see cref="CallbackOptions.RetryFor"/>.</summary>
     /// <param name="store">The tables.</param>
     /// <param name="callbacks">Callback settings.</param>
     /// <param name="events">Where applied status changes are told to live listeners.</param>
-    public MessageLedger(MessageLedgerStore store, IOptionsMonitor<CallbackOptions> callbacks, MessageEvents events)
+    /// <param name="metrics">Counts the applied changes by status.</param>
+    public MessageLedger(MessageLedgerStore store, IOptionsMonitor<CallbackOptions> callbacks, MessageEvents events, DispatchMetrics metrics)
     {
+        _metrics = metrics;
         _store = store;
         _callbacks = callbacks;
         _events = events;
-        _writes = new GroupCommit<LedgerWrite, LedgerWriteOutcome>(writes => store.WriteAsync(writes));
+        _writes = new GroupCommit<LedgerWrite, LedgerWriteOutcome>(writes => store.WriteAsync(writes), "ledger");
     }
 
     /// <summary>The store, for reads.</summary>
@@ -74,9 +77,13 @@ public sealed class MessageLedger
     private async Task<LedgerWriteOutcome> Told(Task<LedgerWriteOutcome> write, MessageStatusEvent change)
     {
         var outcome = await write.ConfigureAwait(false);
-        if (outcome == LedgerWriteOutcome.Applied && _events.HasListeners)
+        if (outcome == LedgerWriteOutcome.Applied)
         {
-            _events.Publish(change);
+            _metrics.Status(change.Status);
+            if (_events.HasListeners)
+            {
+                _events.Publish(change);
+            }
         }
 
         return outcome;
@@ -86,6 +93,11 @@ public sealed class MessageLedger
     private async Task<LedgerWriteOutcome> ToldByWamidAsync(Task<LedgerWriteOutcome> write, string wamid, string status, DateTimeOffset at, int? errorCode)
     {
         var outcome = await write.ConfigureAwait(false);
+        if (outcome == LedgerWriteOutcome.Applied)
+        {
+            _metrics.Status(status);
+        }
+
         if (outcome == LedgerWriteOutcome.Applied && _events.HasListeners && await _store.ReadByWamidAsync(wamid).ConfigureAwait(false) is { } message)
         {
             _events.Publish(new MessageStatusEvent(message.Id, status, at, errorCode) { Wamid = wamid, CampaignId = message.CampaignId });

@@ -46,6 +46,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private readonly MessageService _messages;
     private readonly IGrainFactory _grains;
     private readonly CampaignRunner _campaigns;
+    private readonly DispatchMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookProcessor> _logger;
     private readonly GroupCommit<WebhookDelivery, long> _stored;
@@ -59,8 +60,9 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private Task[] _workers = [];
 
     /// <summary>Creates the processor.</summary>
-    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, MessageService messages, IGrainFactory grains, CampaignRunner campaigns, TimeProvider time, ILogger<WebhookProcessor> logger)
+    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, MessageService messages, IGrainFactory grains, CampaignRunner campaigns, DispatchMetrics metrics, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
+        _metrics = metrics;
         _inbox = inbox;
         _ledger = ledger;
         _messages = messages;
@@ -68,12 +70,12 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         _campaigns = campaigns;
         _time = time;
         _logger = logger;
-        _stored = new GroupCommit<WebhookDelivery, long>(deliveries => inbox.AddAsync(deliveries));
+        _stored = new GroupCommit<WebhookDelivery, long>(deliveries => inbox.AddAsync(deliveries), "webhook_inbox");
         _deleted = new GroupCommit<long, bool>(async ids =>
         {
             await inbox.DeleteAsync(ids).ConfigureAwait(false);
             return new bool[ids.Count];
-        });
+        }, "webhook_inbox_delete");
         _drained.SetResult();
     }
 
@@ -82,6 +84,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     {
         var delivery = new WebhookDelivery(_time.GetUtcNow(), body);
         var id = await _stored.Add(delivery).ConfigureAwait(false);
+        _metrics.WebhookReceived();
         Enqueue(new StoredWebhook(id, delivery));
     }
 
@@ -180,6 +183,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
                 try
                 {
                     await ProcessAsync(stored.Delivery.Body).ConfigureAwait(false);
+                    _metrics.WebhookProcessed(_time.GetUtcNow() - stored.Delivery.ReceivedAt);
                     _ = _deleted.Add(stored.Id).ContinueWith(t => WebhookLog.NotDeleted(_logger, t.Exception!, stored.Id), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

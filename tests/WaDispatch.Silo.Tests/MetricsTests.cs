@@ -1,0 +1,88 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using WaDispatch.Testing;
+using Xunit;
+
+namespace WaDispatch.Silo.Tests;
+
+/// <summary><c>/metrics</c> on a real silo that has sent, received webhooks and run a campaign: valid Prometheus text with the listed series.</summary>
+public sealed partial class MetricsTests : IAsyncLifetime
+{
+    private const string Number = "106540352242922";
+    private readonly TempSqliteFile _file = new();
+    private KestrelApp _simulator = null!;
+    private WebApplication _silo = null!;
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _simulator = await SimulatorServer.StartAsync(o =>
+        {
+            o.AppSecret = "metrics-secret";
+            o.SentDelay = TimeSpan.FromMilliseconds(10);
+            o.DeliveredDelay = TimeSpan.FromMilliseconds(20);
+        });
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, "--Webhooks:AppSecret", "metrics-secret");
+        TestSilo.SendWebhooksTo(_simulator, _silo);
+        _client = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _silo.StopAsync(Ct);
+        await _silo.DisposeAsync();
+        await _simulator.DisposeAsync();
+        _file.Dispose();
+    }
+
+    [Fact]
+    public async Task Metrics_AreValidPrometheusText_WithLaneBudgetMessageCampaignWebhookGrainAndStorageSeries()
+    {
+        var template = new { name = "hello_world", language = new { code = "en_US" } };
+        (await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = new { messaging_product = "whatsapp", to = "16505550501", type = "template", template } }, Ct)).EnsureSuccessStatusCode();
+        (await _client.PostAsJsonAsync("v1/campaigns", new { phone_number_id = Number, category = "UTILITY", template, audience = new[] { new { to = "+16505550502" } } }, Ct)).EnsureSuccessStatusCode();
+
+        string text;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(100, Ct);
+            text = await _client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct);
+        }
+        while (!(text.Contains("wadispatch_webhooks_lag_seconds_count", StringComparison.Ordinal) && text.Contains("status=\"delivered\"", StringComparison.Ordinal) && text.Contains("wadispatch_campaign_sends_total{", StringComparison.Ordinal)) && DateTime.UtcNow < deadline);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(text);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.Matches(Line(), line));
+        var families = lines.Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToList();
+        Assert.Equal(families.Count, families.Distinct().Count());
+        Assert.Contains($"wadispatch_lane_upstream_answers_total{{code=\"0\",phone_number_id=\"{Number}\"}} ", text, StringComparison.Ordinal);
+        foreach (var series in new[]
+        {
+            $"wadispatch_lane_queued{{phone_number_id=\"{Number}\"}}",
+            $"wadispatch_lane_in_flight{{phone_number_id=\"{Number}\"}}",
+            $"wadispatch_lane_paced_rate{{phone_number_id=\"{Number}\"}}",
+            $"wadispatch_lane_state{{phone_number_id=\"{Number}\",state=\"running\"}} 1",
+            $"wadispatch_budget_used{{business_id=\"{Number}\"}} 2",
+            "wadispatch_messages_status_total{status=\"sent\"}",
+            "wadispatch_messages_status_total{status=\"delivered\"}",
+            "wadispatch_campaign_sends_total{",
+            "wadispatch_webhooks_received_total ",
+            "wadispatch_webhooks_lag_seconds_bucket{le=\"+Inf\"}",
+            "wadispatch_grain_activations{",
+            "wadispatch_storage_group_size_bucket{store=\"ledger\",le=\"1\"}",
+            "wadispatch_storage_group_duration_seconds_sum{store=\"ledger\"}",
+        })
+        {
+            Assert.Contains(series, text, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>One line of the text exposition format: a HELP or TYPE comment, or a sample.</summary>
+    [GeneratedRegex("""^(# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")*\})? (-?[0-9.eE+-]+|[+-]Inf|NaN))$""")]
+    private static partial Regex Line();
+}
