@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace WaDispatch.Silo.Tests;
+
+/// <summary>The silo as a process of its own (<c>dotnet exec WaDispatch.Silo.dll</c>), to be stopped by a real signal.</summary>
+internal sealed partial class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SiloProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    /// <summary>Where it listens.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Starts the silo with command-line <paramref name="settings"/> on a free loopback port.</summary>
+    public static async Task<SiloProcess> StartAsync(params string[] settings)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "WaDispatch.Silo.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["exec", silo, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", .. settings])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (ListeningOn().Match(line) is { Success: true } match)
+            {
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                return new SiloProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+            }
+        }
+
+        throw new InvalidOperationException($"The silo exited before listening: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    /// <summary>Sends SIGTERM, as an orchestrator does, and waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
+}
