@@ -19,7 +19,7 @@ public sealed class SchemaMigrator
     /// <summary>The migrations not yet applied; opening the connection proves the database reachable.</summary>
     public async Task<IReadOnlyList<Migration>> PendingAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var read = connection.CreateCommand(_database.Scripts.Get("applied_migrations.sql"));
         var applied = new HashSet<int>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -38,7 +38,7 @@ public sealed class SchemaMigrator
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         var scripts = _database.Scripts;
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var prepare = connection.CreateCommand(scripts.Get("prepare.sql")))
         {
             await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -50,6 +50,25 @@ public sealed class StorageDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a connection. For SQLite it also sets <c>synchronous = NORMAL</c>: in WAL mode a commit then writes the
+    /// log without waiting for the disk, which keeps every commit durable across a crash of the process (not
+    /// across a power cut); commits that wait for the disk made the ledger's group commits slow enough under
+    /// load to delay sends. PostgreSQL is the engine for durability against power loss.
+    /// </summary>
+    public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (Provider == StorageProvider.Sqlite)
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return connection;
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

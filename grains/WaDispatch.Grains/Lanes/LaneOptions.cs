@@ -34,4 +34,12 @@ public sealed class LaneOptions
     /// sliding-second cap keeps every second at the paced rate. Default 250 ms.
     /// </summary>
     public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// For a send whose departure is recorded first (the message ledger's <c>sending</c> mark): it leaves this
+    /// long after its permit, not when the record happens to commit. Commit times vary under load; a fixed
+    /// delay keeps the permits' spacing, so sends never bunch at Meta. Default 150 ms; a record slower than
+    /// that leaves at once.
+    /// </summary>
+    public TimeSpan DepartureDelay { get; set; } = TimeSpan.FromMilliseconds(150);
 }

@@ -43,6 +43,11 @@ internal sealed class LaneOptionsValidator : IValidateOptions<LaneOptions>
             failures.Add($"Lanes:MaxCatchUp is {options.MaxCatchUp}; it must be between 0 and 1 second.");
         }
 
+        if (options.DepartureDelay < TimeSpan.Zero || options.DepartureDelay > TimeSpan.FromSeconds(5))
+        {
+            failures.Add($"Lanes:DepartureDelay is {options.DepartureDelay}; it must be between 0 and 5 seconds.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -25,10 +25,12 @@ internal sealed class LanePump
     private readonly ICloudApi _upstream;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly long _departureDelay;
     private volatile bool _stopped;
 
-    public LanePump(string phoneNumberId, GrainReference<IPhoneNumberGrain> lane, ICloudApi upstream, TimeProvider time, ILogger logger)
+    public LanePump(string phoneNumberId, GrainReference<IPhoneNumberGrain> lane, ICloudApi upstream, TimeProvider time, ILogger logger, TimeSpan departureDelay)
     {
+        _departureDelay = (long)(departureDelay.TotalSeconds * time.TimestampFrequency);
         _phoneNumberId = phoneNumberId;
         _lane = lane;
         _upstream = upstream;
@@ -82,6 +84,13 @@ internal sealed class LanePump
             if (send.Departing is { } departing)
             {
                 await departing().ConfigureAwait(false);
+
+                // Leave a fixed time after the permit, whatever the record took: the permits' spacing holds.
+                var remaining = _time.GetElapsedTime(_time.GetTimestamp(), send.TakenAt + _departureDelay);
+                if (remaining > TimeSpan.Zero)
+                {
+                    await Task.Delay(remaining, _time).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)

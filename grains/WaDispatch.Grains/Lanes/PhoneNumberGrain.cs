@@ -49,7 +49,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
             _lane.Stop(reason);
         }
 
-        _pump = new LanePump(GrainKey, GrainFactory.GetGrain<IPhoneNumberGrain>(GrainKey), _upstream, TimeProvider, _logger);
+        _pump = new LanePump(GrainKey, GrainFactory.GetGrain<IPhoneNumberGrain>(GrainKey), _upstream, TimeProvider, _logger, _options.DepartureDelay);
         _pump.Start();
         return Task.CompletedTask;
     }

@@ -26,7 +26,7 @@ public sealed class MessagingBudgetStore
     /// <summary>The entries of <paramref name="businessId"/> counted after <paramref name="since"/>, oldest first.</summary>
     public async Task<List<BudgetEntry>> ReadAsync(string businessId, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_readSql)
             .With("business_id", businessId)
             .With("since", since.ToUnixTimeMilliseconds());
@@ -49,7 +49,7 @@ public sealed class MessagingBudgetStore
             return;
         }
 
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_upsertSql, transaction)
             .With("business_id", string.Empty)
@@ -72,7 +72,7 @@ public sealed class MessagingBudgetStore
     /// <summary>Deletes the entries of <paramref name="businessId"/> counted at or before <paramref name="before"/>; returns how many.</summary>
     public async Task<int> PruneAsync(string businessId, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_pruneSql)
             .With("business_id", businessId)
             .With("before", before.ToUnixTimeMilliseconds());

@@ -36,7 +36,7 @@ public sealed class CampaignStore
             return added;
         }
 
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_insertSql, transaction)
             .With("campaign_id", campaignId)
@@ -61,7 +61,7 @@ public sealed class CampaignStore
     /// <summary>Up to <paramref name="limit"/> recipients of <paramref name="campaignId"/> after position <paramref name="afterSeq"/>, in order.</summary>
     public async Task<List<AudienceRow>> ReadAsync(string campaignId, int afterSeq, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_readSql)
             .With("campaign_id", campaignId)
             .With("after_seq", afterSeq)
@@ -79,7 +79,7 @@ public sealed class CampaignStore
     /// <summary>The messages of <paramref name="campaignId"/> in the ledger, counted by status, error code, skip reason and waiting.</summary>
     public async Task<List<CampaignMessageCount>> CountAsync(string campaignId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_countsSql).With("campaign_id", campaignId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var counts = new List<CampaignMessageCount>();

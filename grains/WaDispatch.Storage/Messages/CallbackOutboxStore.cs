@@ -27,7 +27,7 @@ public sealed class CallbackOutboxStore
     /// <summary>Up to <paramref name="limit"/> callbacks due at <paramref name="now"/>, oldest first, with what their message says now.</summary>
     public async Task<List<DueCallback>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_dueSql).With("now", now.ToUnixTimeMilliseconds()).With("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var due = new List<DueCallback>();
@@ -55,7 +55,7 @@ public sealed class CallbackOutboxStore
     /// <summary>Removes a callback that was delivered or gave up.</summary>
     public async Task DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_deleteSql).With("id", id);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -63,7 +63,7 @@ public sealed class CallbackOutboxStore
     /// <summary>Records a failed attempt and when to try again.</summary>
     public async Task RescheduleAsync(long id, int attempts, DateTimeOffset nextAt, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_rescheduleSql)
             .With("attempts", attempts)
             .With("next_at", nextAt.ToUnixTimeMilliseconds())

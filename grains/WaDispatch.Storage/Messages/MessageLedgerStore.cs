@@ -30,7 +30,7 @@ public sealed class MessageLedgerStore
             return outcomes;
         }
 
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var statements = new Statements(connection, transaction, _sql);
         for (var i = 0; i < writes.Count; i++)
@@ -60,7 +60,7 @@ public sealed class MessageLedgerStore
     /// <summary>The id and campaign of the message Meta calls <paramref name="wamid"/>, or null.</summary>
     public async Task<(string Id, string? CampaignId)?> ReadByWamidAsync(string wamid, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_sql.Get("Messages/by_wamid.sql")).With("wamid", wamid);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
@@ -69,7 +69,7 @@ public sealed class MessageLedgerStore
     /// <summary>The statuses message <paramref name="id"/> reached, in time order.</summary>
     public async Task<List<LedgerEvent>> ReadEventsAsync(string id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_sql.Get("Messages/events.sql")).With("id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var events = new List<LedgerEvent>();
@@ -84,7 +84,7 @@ public sealed class MessageLedgerStore
     /// <summary>Up to <paramref name="limit"/> messages not yet sent (accepted or sending) with ids after <paramref name="afterId"/> and before <paramref name="beforeId"/>, by id.</summary>
     public async Task<List<LedgerMessage>> ReadOpenAsync(string afterId, string beforeId, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_sql.Get("Messages/open.sql"))
             .With("after_id", afterId)
             .With("before_id", beforeId)
@@ -101,7 +101,7 @@ public sealed class MessageLedgerStore
 
     private async Task<LedgerMessage?> ReadOneAsync(string script, string parameter, string value, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_sql.Get(script)).With(parameter, value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;

@@ -31,7 +31,7 @@ public sealed class WebhookInboxStore
             return ids;
         }
 
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_insertSql, transaction).With("received_at", 0L).With("body", Array.Empty<byte>());
         for (var i = 0; i < bodies.Count; i++)
@@ -54,7 +54,7 @@ public sealed class WebhookInboxStore
             return;
         }
 
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_deleteSql, transaction).With("id", 0L);
         foreach (var id in ids)
@@ -69,7 +69,7 @@ public sealed class WebhookInboxStore
     /// <summary>Up to <paramref name="limit"/> stored deliveries with ids after <paramref name="afterId"/>, oldest first.</summary>
     public async Task<List<StoredWebhook>> ReadAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_readSql).With("after_id", afterId).With("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var stored = new List<StoredWebhook>();

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace WaDispatch.Load;
+
+/// <summary>A .NET app of this folder (the silo, the simulator) in a process of its own, so the harness and the referee never share its pauses.</summary>
+internal sealed partial class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private long _peakWorkingSet;
+
+    private ChildProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    /// <summary>Where it listens.</summary>
+    public Uri Address { get; }
+
+    /// <summary>CPU time used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The largest working set sampled by <see cref="Sample"/>.</summary>
+    public long PeakWorkingSet => Interlocked.Read(ref _peakWorkingSet);
+
+    /// <summary>A loopback port free now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <paramref name="dll"/> (next to the harness) listening on <paramref name="port"/>, with <paramref name="arguments"/>.</summary>
+    public static async Task<ChildProcess> StartAsync(string dll, int port, IEnumerable<string> arguments, bool serverGc, bool highPriority)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, dll);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (serverGc)
+        {
+            start.Environment["DOTNET_gcServer"] = "1";
+        }
+
+        var contentRoot = Directory.CreateTempSubdirectory("wadispatch-load-").FullName;
+        foreach (var argument in (string[])["exec", path, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (dll.Contains("Simulator", StringComparison.Ordinal))
+        {
+            // The simulator must not read the silo's appsettings.json that sits in this folder too.
+            start.ArgumentList.Add("--contentRoot");
+            start.ArgumentList.Add(contentRoot);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
+        if (highPriority)
+        {
+            try
+            {
+                process.PriorityClass = ProcessPriorityClass.High;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // Not permitted: normal priority.
+            }
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (ListeningOn().IsMatch(line))
+            {
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                return new ChildProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+            }
+        }
+
+        throw new InvalidOperationException($"{dll} exited before listening: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    /// <summary>Samples the working set (call about once a second).</summary>
+    public void Sample()
+    {
+        _process.Refresh();
+        var current = _process.WorkingSet64;
+        long peak;
+        while (current > (peak = Interlocked.Read(ref _peakWorkingSet)) && Interlocked.CompareExchange(ref _peakWorkingSet, current, peak) != peak)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill!.WaitForExitAsync();
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: http://")]
+    private static partial Regex ListeningOn();
+}

@@ -1,0 +1,54 @@
+namespace WaDispatch.Load;
+
+/// <summary>What one number did, as the referee counted it.</summary>
+/// <param name="PhoneNumberId">The number.</param>
+/// <param name="TierMps">Its tier.</param>
+/// <param name="Planned">Messages given to it.</param>
+/// <param name="Accepted">Messages the referee accepted.</param>
+/// <param name="SteadyMps">Arrivals per second over the steady stretch (after the warm-up, while the backlog lasted).</param>
+/// <param name="FullestSecond">The most arrivals in any sliding second.</param>
+/// <param name="WindowsOverTier">Arrivals that ended a sliding second holding more than the tier.</param>
+/// <param name="RateLimited">130429s the referee answered.</param>
+/// <param name="PerSecond">Arrivals in each whole second from the first.</param>
+public sealed record NumberResult(string PhoneNumberId, int TierMps, int Planned, long Accepted, double SteadyMps, int FullestSecond, int WindowsOverTier, long RateLimited, IReadOnlyList<int> PerSecond)
+{
+    /// <summary>The steady rate as a share of the tier.</summary>
+    public double TierRatio => SteadyMps / TierMps;
+}
+
+/// <summary>A run's results.</summary>
+public sealed record LoadResult
+{
+    /// <summary>The scenario.</summary>
+    public required Scenario Scenario { get; init; }
+
+    /// <summary>When it started.</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>How long from the first submission to the last arrival.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Per number.</summary>
+    public required IReadOnlyList<NumberResult> Numbers { get; init; }
+
+    /// <summary>Messages accepted by the referee per second, over all numbers, from first to last arrival.</summary>
+    public required double ThroughputMps { get; init; }
+
+    /// <summary>Admission latency of the batch requests (1,000 messages each): p50, p90, p99, p99.9, max.</summary>
+    public required IReadOnlyList<(string Label, TimeSpan Value)> Admission { get; init; }
+
+    /// <summary>Front-door refusals by HTTP status and code.</summary>
+    public required IReadOnlyDictionary<string, long> Errors { get; init; }
+
+    /// <summary>The silo's CPU time over the run.</summary>
+    public required TimeSpan SiloCpu { get; init; }
+
+    /// <summary>The silo's largest working set sampled.</summary>
+    public required long SiloPeakWorkingSet { get; init; }
+
+    /// <summary>The silo's garbage collections by generation, from its /metrics.</summary>
+    public required IReadOnlyDictionary<string, double> SiloGcCollections { get; init; }
+
+    /// <summary>The machine.</summary>
+    public required string Machine { get; init; }
+}

@@ -1,0 +1,35 @@
+namespace WaDispatch.Load;
+
+/// <summary>One business number in a run: its tier and how many messages it is given.</summary>
+/// <param name="PhoneNumberId">The number.</param>
+/// <param name="TierMps">Its throughput tier (the silo's and the referee's).</param>
+public sealed record NumberPlan(string PhoneNumberId, int TierMps);
+
+/// <summary>A load scenario: numbers with a backlog for a steady stretch, through the front door's batch route.</summary>
+/// <param name="Name">The scenario's name.</param>
+/// <param name="Numbers">The numbers and their tiers.</param>
+/// <param name="Steady">How long each number is kept busy (its backlog is tier × (steady + warm-up)).</param>
+/// <param name="WarmUp">The first stretch after the first arrival, excluded from the results (ramp-up, cold connections).</param>
+public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, TimeSpan Steady, TimeSpan WarmUp)
+{
+    /// <summary>The tiers of the sustained scenario, four numbers each.</summary>
+    private static readonly int[] SustainedTiers = [80, 250, 350, 500, 1000];
+
+    /// <summary>Whether the referee posts its status webhooks back to the silo (three per message).</summary>
+    public bool Webhooks { get; init; } = true;
+
+    /// <summary>Messages given to <paramref name="number"/>.</summary>
+    public int Backlog(NumberPlan number) => (int)Math.Ceiling(number.TierMps * (Steady + WarmUp).TotalSeconds);
+
+    /// <summary>The requirement's scenario: 20 numbers, four on each of the tiers 80, 250, 350, 500 and 1,000, busy for <paramref name="steady"/>.</summary>
+    public static Scenario Sustained(TimeSpan steady) =>
+        new("sustained", [.. SustainedTiers.SelectMany((tier, t) => Enumerable.Range(0, 4).Select(i => new NumberPlan($"1065403522{t:D2}{i:D3}", tier)))], steady, TimeSpan.FromSeconds(1));
+
+    /// <summary>A short run that proves the harness works: a few numbers for a few seconds.</summary>
+    public static Scenario Smoke(TimeSpan steady) =>
+        new("smoke", [new NumberPlan("106540352290001", 80), new NumberPlan("106540352290002", 250)], steady, TimeSpan.FromSeconds(1));
+
+    /// <summary>One number per tier given on the command line.</summary>
+    public static Scenario Tiers(IEnumerable<int> tiers, TimeSpan steady) =>
+        new("tiers", [.. tiers.Select((tier, i) => new NumberPlan($"1065403522{i:D5}", tier))], steady, TimeSpan.FromSeconds(1));
+}
