@@ -39,6 +39,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
     private const int MaxWindow = 5000;
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CompletionPoll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan FeedRetry = TimeSpan.FromSeconds(5);
 
     private readonly IGrainFactory _grains;
     private readonly CampaignStore _store;
@@ -205,7 +206,9 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         }
 
         Log.Paused(_logger, id, reason);
-        await StopFeedAsync(id).ConfigureAwait(false);
+
+        // Not waiting for the sends already in the lane: a stopped lane may hold them until they expire.
+        await StopFeedAsync(id, wait: false).ConfigureAwait(false);
         return true;
     }
 
@@ -217,7 +220,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
             return false;
         }
 
-        await StopFeedAsync(id).ConfigureAwait(false);
+        await StopFeedAsync(id, wait: true).ConfigureAwait(false);
         StartFeed(id);
         return true;
     }
@@ -230,7 +233,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
             return false;
         }
 
-        await StopFeedAsync(id).ConfigureAwait(false);
+        await StopFeedAsync(id, wait: false).ConfigureAwait(false);
         return true;
     }
 
@@ -419,11 +422,30 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         }
     }
 
-    private async Task StopFeedAsync(string id)
+    /// <summary>Stops the feed of <paramref name="id"/>; waits for what it handed out only when <paramref name="wait"/> (a resume must not start a second feed beside it).</summary>
+    private async Task StopFeedAsync(string id, bool wait)
     {
         if (_feeds.TryGetValue(id, out var feed))
         {
-            await feed.Stop().ConfigureAwait(false);
+            var stopping = feed.Stop();
+            if (wait)
+            {
+                await stopping.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RestartFeedAsync(string id, Feed failed)
+    {
+        try
+        {
+            await failed.Task.ConfigureAwait(false);
+            await Task.Delay(FeedRetry, TimeProvider.System, _stopping.Token).ConfigureAwait(false);
+            StartFeed(id);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the next start resumes it.
         }
     }
 
@@ -493,7 +515,9 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         }
         catch (Exception ex) when (!token.IsCancellationRequested)
         {
+            // A storage or grain hiccup: the campaign is still running, so its feed starts again from the checkpoint.
             Log.FeedFailed(_logger, ex, id);
+            _ = RestartFeedAsync(id, feed);
         }
         finally
         {
@@ -547,11 +571,14 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
-
-        // Everything handed out finishes (or waits durably in the ledger) before the checkpoint is written.
-        for (var i = 0; i < window; i++)
+        finally
         {
-            await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            // Everything handed out finishes (or waits durably in the ledger) before the checkpoint is written,
+            // and before the semaphore its sends release is disposed, whatever ended the pass.
+            for (var i = 0; i < window; i++)
+            {
+                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         return expired;
@@ -800,7 +827,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         [LoggerMessage(EventId = 2403, Level = LogLevel.Information, Message = "Campaign {CampaignId} {Status}")]
         public static partial void Finished(ILogger logger, string campaignId, CampaignStatus status);
 
-        [LoggerMessage(EventId = 2404, Level = LogLevel.Error, Message = "Campaign {CampaignId}: its feed failed; it resumes from its checkpoint at the next start or resume")]
+        [LoggerMessage(EventId = 2404, Level = LogLevel.Error, Message = "Campaign {CampaignId}: its feed failed; it starts again from its checkpoint in a few seconds")]
         public static partial void FeedFailed(ILogger logger, Exception exception, string campaignId);
 
         [LoggerMessage(EventId = 2405, Level = LogLevel.Warning, Message = "Campaign {CampaignId}: recipient {Seq} could not be handed over; the next pass tries again")]

@@ -8,6 +8,7 @@ using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Serialization;
 using WaDispatch.CloudApi.Validation;
+using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
@@ -49,6 +50,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, Task<DirectSendResult>> _direct = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<LedgerWriteOutcome>> _recordingSent = new(StringComparer.Ordinal);
+    private readonly Lock _idLock = new();
+    private UInt128 _lastId;
     private string _recoverBefore = string.Empty;
     private Task _recovery = Task.CompletedTask;
 
@@ -82,9 +85,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
             return new AcceptResult(null, false, refused);
         }
 
-        if (await _ledger.WriteAsync(new AcceptWrite(record!)).WaitAsync(cancellationToken).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
+        // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
+        if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
         {
             _ = RunAsync(record!, submission.Message, notBefore: null);
+            cancellationToken.ThrowIfCancellationRequested();
             return new AcceptResult(View(record!), false, null);
         }
 
@@ -106,7 +111,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             return new DirectSendResult(null, null, refused);
         }
 
-        if (await _ledger.WriteAsync(new AcceptWrite(record!)).WaitAsync(cancellationToken).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
+        if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
         {
             var sending = DispatchAsync(record!, submission.Message, direct: true);
             _direct[record!.Id] = sending;
@@ -318,7 +323,14 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         try
         {
-            await DispatchAsync(record, message, direct: false).ConfigureAwait(false);
+            if (record.CampaignId is null)
+            {
+                await DispatchAsync(record, message, direct: false).ConfigureAwait(false);
+            }
+            else
+            {
+                await DispatchForCampaignAsync(record, message).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -328,6 +340,32 @@ public sealed partial class MessageService : IHostedService, IDisposable
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>
+    /// A campaign message taken up again (after a deferral, a lane's hand-back or a restart) follows its campaign:
+    /// not sent once the campaign is cancelled or over, held while it is paused, and sent with its category and priority.
+    /// </summary>
+    private async Task DispatchForCampaignAsync(LedgerMessage record, SendMessageRequest message)
+    {
+        var campaign = await _grains.GetGrain<ICampaignGrain>(record.CampaignId!).GetAsync().ConfigureAwait(false);
+        switch (campaign)
+        {
+            case null or { Status: CampaignStatus.Cancelled or CampaignStatus.Completed or CampaignStatus.Expired }:
+                await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Skipped, null, _time.GetUtcNow(), reason: "cancelled")).ConfigureAwait(false);
+                return;
+            case { Status: CampaignStatus.Paused }:
+                await RequeueAsync(record, message, MessageStatuses.Deferred, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Campaign paused", $"Campaign {record.CampaignId} is paused: {campaign.PauseReason}")).ConfigureAwait(false);
+                return;
+        }
+
+        var category = campaign.Category.ToUpperInvariant() switch
+        {
+            "UTILITY" => MessageCategory.Utility,
+            "AUTHENTICATION" => MessageCategory.Authentication,
+            _ => MessageCategory.Marketing,
+        };
+        await DispatchAsync(record, message, direct: false, category, campaign.HighPriority ? SendPriority.Transactional : MessageDispatcher.PriorityOf(category)).ConfigureAwait(false);
     }
 
     /// <summary>Takes one accepted message through the dispatcher and records how it ended.</summary>
@@ -342,9 +380,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
         // Until the catalog says otherwise, a template counts as marketing: its opt-outs are honoured.
         var category = knownCategory ?? (string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal) ? MessageCategory.Marketing : MessageCategory.Service);
         var campaign = record.CampaignId;
+        var marked = false;
         var request = new DispatchRequest(id, record.PhoneNumberId, message, category, campaign is null ? SendOrigin.Direct : SendOrigin.Campaign, expiresAt)
         {
-            Departing = () => DepartingAsync(id),
+            Departing = async () => marked = await DepartingAsync(id, marked).ConfigureAwait(false),
             Flow = campaign,
             Priority = priority,
         };
@@ -419,12 +458,20 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
     }
 
-    private async Task DepartingAsync(string id)
+    /// <summary>
+    /// Records that the message is leaving. The first departure of a dispatch must be the one that marks the
+    /// row: a row already marked belongs to another dispatch (or ended), and sending it would send it twice.
+    /// A retry of the same dispatch finds its own mark.
+    /// </summary>
+    private async Task<bool> DepartingAsync(string id, bool alreadyMarked)
     {
-        if (await _ledger.SendingAsync(id, _time.GetUtcNow()).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
+        var outcome = await _ledger.SendingAsync(id, _time.GetUtcNow()).ConfigureAwait(false);
+        return outcome switch
         {
-            throw new InvalidOperationException($"Message {id} is not in the ledger.");
-        }
+            LedgerWriteOutcome.Applied => true,
+            LedgerWriteOutcome.Unchanged when alreadyMarked => true,
+            _ => throw new InvalidOperationException($"Message {id} is not this dispatch's to send ({outcome}): it is not sent."),
+        };
     }
 
     private async Task<DirectSendResult> EndAsync(LedgerMessage record, string status, CloudApiError? error, bool releaseKey, DateTimeOffset? retryAt = null)
@@ -561,7 +608,19 @@ public sealed partial class MessageService : IHostedService, IDisposable
     };
 
     /// <summary>A time-ordered id (UUIDv7, 32 hex digits): ids sort in acceptance order.</summary>
-    private static string NewId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
+    /// <remarks>
+    /// Monotonic within the run, whatever the clock does: each id is above the last one, and so above the
+    /// recovery cut-off taken at start-up, so recovery never takes up a message of this run.
+    /// </remarks>
+    private string NewId(DateTimeOffset now)
+    {
+        var id = UInt128.Parse(Guid.CreateVersion7(now).ToString("N"), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        lock (_idLock)
+        {
+            _lastId = id > _lastId ? id : _lastId + 1;
+            return _lastId.ToString("x32", CultureInfo.InvariantCulture);
+        }
+    }
 
     private static CloudApiError Invalid(string details) => CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", details);
 

@@ -11,7 +11,7 @@ internal static partial class WebhookLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Count} webhook deliveries left by the previous run are processed again")]
     public static partial void Recovered(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Webhook delivery {InboxId} could not be processed; it stays in the inbox for the next start")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Webhook delivery {InboxId} could not be processed; it is tried again shortly, and stays in the inbox for the next start")]
     public static partial void ProcessingFailed(ILogger logger, Exception exception, long inboxId);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Processed webhook delivery {InboxId} could not be deleted from the inbox; the next start processes it again (harmlessly)")]

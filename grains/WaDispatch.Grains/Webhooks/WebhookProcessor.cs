@@ -39,7 +39,10 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     /// record is being written the status waits for it; otherwise it is tried once more after this delay,
     /// then dropped as a message WaDispatch did not send.
     /// </summary>
-    private static readonly TimeSpan StatusRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan[] StatusRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
+    /// <summary>How often a delivery whose processing failed (storage, a grain) is tried again before it is left for the next start.</summary>
+    private static readonly TimeSpan[] DeliveryRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 
     private readonly WebhookInboxStore _inbox;
     private readonly MessageLedger _ledger;
@@ -52,6 +55,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private readonly GroupCommit<WebhookDelivery, long> _stored;
     private readonly GroupCommit<long, bool> _deleted;
     private readonly Channel<StoredWebhook> _queue = Channel.CreateUnbounded<StoredWebhook>();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _attempts = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _disposed;
     private readonly Lock _lock = new();
@@ -184,12 +188,18 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
                 {
                     await ProcessAsync(stored.Delivery.Body).ConfigureAwait(false);
                     _metrics.WebhookProcessed(_time.GetUtcNow() - stored.Delivery.ReceivedAt);
+                    _attempts.TryRemove(stored.Id, out _);
                     _ = _deleted.Add(stored.Id).ContinueWith(t => WebhookLog.NotDeleted(_logger, t.Exception!, stored.Id), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // Left in the inbox: the next start tries it again.
+                    // Still in the inbox: tried again shortly (applying is idempotent), and at the next start if all fail.
                     WebhookLog.ProcessingFailed(_logger, ex, stored.Id);
+                    var attempt = _attempts.AddOrUpdate(stored.Id, 1, static (_, n) => n + 1);
+                    if (attempt <= DeliveryRetries.Length)
+                    {
+                        _ = RetryDeliveryAsync(stored, DeliveryRetries[attempt - 1]);
+                    }
                 }
                 finally
                 {
@@ -199,6 +209,19 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private async Task RetryDeliveryAsync(StoredWebhook stored, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            Enqueue(stored);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the inbox keeps it for the next start.
         }
     }
 
@@ -304,19 +327,24 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     {
         try
         {
-            if (_messages.RecordingSent(wamid) is { } recording)
+            foreach (var delay in StatusRetries)
             {
-                await recording.ConfigureAwait(false);
-            }
-            else
-            {
-                await Task.Delay(StatusRetry, _time, _stopping.Token).ConfigureAwait(false);
+                if (_messages.RecordingSent(wamid) is { } recording)
+                {
+                    await recording.ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+                }
+
+                if (await _ledger.ReportedAsync(wamid, status, at, error).ConfigureAwait(false) != LedgerWriteOutcome.NotFound)
+                {
+                    return;
+                }
             }
 
-            if (await _ledger.ReportedAsync(wamid, status, at, error).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
-            {
-                WebhookLog.StatusForUnknownMessage(_logger, wamid, status);
-            }
+            WebhookLog.StatusForUnknownMessage(_logger, wamid, status);
         }
         catch (OperationCanceledException)
         {
