@@ -49,6 +49,9 @@ public sealed record LoadResult
     /// <summary>The silo's garbage collections by generation, from its /metrics.</summary>
     public required IReadOnlyDictionary<string, double> SiloGcCollections { get; init; }
 
+    /// <summary>The simulator's rate driven directly (no WaDispatch), measured in the same run; null when not measured.</summary>
+    public double? SimulatorAloneMps { get; init; }
+
     /// <summary>The machine.</summary>
     public required string Machine { get; init; }
 }

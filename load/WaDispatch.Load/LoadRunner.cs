@@ -41,6 +41,7 @@ internal sealed class LoadRunner
             "--Budgets:DefaultTier", "TIER_UNLIMITED",
             "--Api:RequestsPerSecond", "1000000",
             "--Api:Burst", "1000000",
+            .. scenario.SiloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
         ], serverGc: true, highPriority: false);
         using var silo1 = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(5) };
         using var referee = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(5) };
@@ -49,6 +50,13 @@ internal sealed class LoadRunner
         {
             (await referee.PutAsJsonAsync($"_sim/phone-numbers/{number.PhoneNumberId}", new { messages_per_second = number.TierMps }, cancellationToken)).EnsureSuccessStatusCode();
             (await silo1.PutAsJsonAsync($"v1/phone-numbers/{number.PhoneNumberId}", new { throughput_mps = number.TierMps }, cancellationToken)).EnsureSuccessStatusCode();
+        }
+
+        double? ceiling = null;
+        if (scenario.CeilingConcurrency is { } concurrency)
+        {
+            _status("measuring the simulator alone");
+            ceiling = await CeilingAsync(referee, concurrency, scenario.Steady, cancellationToken);
         }
 
         var startedAt = DateTimeOffset.UtcNow;
@@ -107,8 +115,38 @@ internal sealed class LoadRunner
             SiloCpu = cpu,
             SiloPeakWorkingSet = silo.PeakWorkingSet,
             SiloGcCollections = GcCollections(metrics),
+            SimulatorAloneMps = ceiling,
             Machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}",
         };
+    }
+
+    /// <summary>
+    /// The referee's own ceiling on this machine: <paramref name="concurrency"/> loops sending Meta-shaped requests
+    /// straight to it for <paramref name="duration"/>, on a number whose tier cannot be reached; accepted sends per second.
+    /// </summary>
+    private static async Task<double> CeilingAsync(HttpClient referee, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        const string number = "106540352299999";
+        (await referee.PutAsJsonAsync($"_sim/phone-numbers/{number}", new { messages_per_second = 1_000_000 }, cancellationToken)).EnsureSuccessStatusCode();
+        var sent = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async loop =>
+        {
+            for (var i = 0; clock.Elapsed < duration; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"v21.0/{number}/messages")
+                {
+                    Content = JsonContent.Create(new { messaging_product = "whatsapp", to = string.Create(CultureInfo.InvariantCulture, $"19{loop:D3}{i:D7}"), type = "template", template = new { name = "hello_world", language = new { code = "en_US" } } }),
+                };
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "simulator-token");
+                using var response = await referee.SendAsync(request, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref sent);
+                }
+            }
+        }));
+        return Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>The numbers' backlogs in batches of 1,000, a few requests at a time, interleaving the numbers.</summary>

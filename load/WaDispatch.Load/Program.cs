@@ -7,7 +7,7 @@ using System.Globalization;
 using Spectre.Console;
 using WaDispatch.Load;
 
-var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value) or smoke (a few seconds)" };
+var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), max-throughput (WaDispatch's ceiling beside the simulator's), tiers (one number per --tiers value) or smoke (a few seconds)" };
 var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy, in seconds", DefaultValueFactory = _ => 60 };
 var tiers = new Option<string>("--tiers") { Description = "For the tiers scenario: comma-separated tiers in mps", DefaultValueFactory = _ => "80,250,350,500,1000" };
 var reports = new Option<DirectoryInfo>("--reports") { Description = "Where the reports go", DefaultValueFactory = _ => new DirectoryInfo("reports") };
@@ -15,10 +15,11 @@ var minTierRatio = new Option<double>("--min-tier-ratio") { Description = "Thres
 var maxOverTier = new Option<int>("--max-windows-over-tier") { Description = "Threshold: sliding seconds over the tier per number", DefaultValueFactory = _ => 0 };
 var maxRateLimited = new Option<long>("--max-rate-limited") { Description = "Threshold: 130429s per number", DefaultValueFactory = _ => 0 };
 var noWebhooks = new Option<bool>("--no-webhooks") { Description = "The referee posts no status webhooks back" };
+var siloSettings = new Option<string[]>("--silo-setting") { Description = "A silo setting as Section:Setting=value (repeatable), e.g. Lanes:MaxInFlight=1024", AllowMultipleArgumentsPerToken = false };
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
 {
-    scenarioArgument, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, noWebhooks,
+    scenarioArgument, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, noWebhooks, siloSettings,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -27,10 +28,15 @@ run.SetAction(async (parse, cancellationToken) =>
     {
         "sustained" => Scenario.Sustained(steady),
         "smoke" => Scenario.Smoke(steady),
+        "max-throughput" => Scenario.MaxThroughput(steady),
         "tiers" => Scenario.Tiers(parse.GetValue(tiers)!.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)), steady),
         var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers or smoke."),
     };
-    scenario = scenario with { Webhooks = !parse.GetValue(noWebhooks) };
+    scenario = scenario with
+    {
+        Webhooks = !parse.GetValue(noWebhooks),
+        SiloSettings = (parse.GetValue(siloSettings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal),
+    };
     var thresholds = new Thresholds(parse.GetValue(minTierRatio), parse.GetValue(maxOverTier), parse.GetValue(maxRateLimited));
 
     LoadResult? result = null;
@@ -48,6 +54,11 @@ run.SetAction(async (parse, cancellationToken) =>
     }
 
     AnsiConsole.Write(table);
+    if (result.SimulatorAloneMps is { } alone)
+    {
+        AnsiConsole.MarkupLine(Markup.Escape($"Simulator alone: {alone:F0} mps; WaDispatch: {result.ThroughputMps:F0} mps ({result.ThroughputMps / alone:P1})."));
+    }
+
     AnsiConsole.MarkupLine(Markup.Escape($"Throughput {result.ThroughputMps:F0} mps; admission p99 {result.Admission[2].Value.TotalMilliseconds:F1} ms; silo {result.SiloCpu.TotalSeconds:F1} s CPU, peak {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB. Reports: {folder.FullName}"));
     foreach (var miss in misses)
     {

@@ -30,7 +30,14 @@ internal static class Reports
             text.Append(CultureInfo.InvariantCulture, $"| {n.PhoneNumberId} | {n.TierMps} | {n.Accepted}/{n.Planned} | {n.SteadyMps:F1} | {n.TierRatio:P1} | {n.FullestSecond} | {n.WindowsOverTier} | {n.RateLimited} |\n");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"\nThroughput {result.ThroughputMps:F0} mps over {result.Elapsed.TotalSeconds:F0} s. Batch admission (1,000 messages per request): ");
+        text.Append(CultureInfo.InvariantCulture, $"\nThroughput {result.ThroughputMps:F0} mps over {result.Elapsed.TotalSeconds:F0} s. ");
+        if (result.SimulatorAloneMps is { } alone)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"The simulator alone, driven directly in the same run: {alone:F0} mps; WaDispatch reached {result.ThroughputMps / alone:P1} of it. ");
+        }
+
+        text.Append("Batch admission (1,000 messages per request): ");
+
         text.Append(string.Join(", ", result.Admission.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Label} {a.Value.TotalMilliseconds:F1} ms"))));
         text.Append(CultureInfo.InvariantCulture, $".\n\nSilo: {result.SiloCpu.TotalSeconds:F1} s CPU, peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB, GC collections {(result.SiloGcCollections.Count == 0 ? "not reported" : string.Join(", ", result.SiloGcCollections.OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Value:0}")))}.\n");
         text.Append(CultureInfo.InvariantCulture, $"Front-door refusals: {(result.Errors.Count == 0 ? "none" : string.Join(", ", result.Errors.Select(e => $"{e.Key}: {e.Value}")))}.\n\n");

@@ -18,8 +18,17 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     /// <summary>Whether the referee posts its status webhooks back to the silo (three per message).</summary>
     public bool Webhooks { get; init; } = true;
 
+    /// <summary>Extra silo settings (<c>Section:Setting</c> → value), e.g. <c>Lanes:MaxInFlight</c>.</summary>
+    public IReadOnlyDictionary<string, string> SiloSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When set, every number gets this many messages instead of its tier's worth (tiers too high to fill).</summary>
+    public int? FixedBacklog { get; init; }
+
+    /// <summary>When set, the simulator is also driven directly with this many concurrent requests, to measure the ceiling without WaDispatch in the same run.</summary>
+    public int? CeilingConcurrency { get; init; }
+
     /// <summary>Messages given to <paramref name="number"/>.</summary>
-    public int Backlog(NumberPlan number) => (int)Math.Ceiling(number.TierMps * (Steady + WarmUp).TotalSeconds);
+    public int Backlog(NumberPlan number) => FixedBacklog ?? (int)Math.Ceiling(number.TierMps * (Steady + WarmUp).TotalSeconds);
 
     /// <summary>The requirement's scenario: 20 numbers, four on each of the tiers 80, 250, 350, 500 and 1,000, busy for <paramref name="steady"/>.</summary>
     public static Scenario Sustained(TimeSpan steady) =>
@@ -28,6 +37,17 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     /// <summary>A short run that proves the harness works: a few numbers for a few seconds.</summary>
     public static Scenario Smoke(TimeSpan steady) =>
         new("smoke", [new NumberPlan("106540352290001", 80), new NumberPlan("106540352290002", 250)], steady, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// WaDispatch's ceiling: ten numbers with tiers it cannot reach (100,000 mps), 2,000 messages each, beside the
+    /// simulator driven directly for <paramref name="steady"/> (its ceiling: one HTTP request per message).
+    /// </summary>
+    public static Scenario MaxThroughput(TimeSpan steady) =>
+        new("max-throughput", [.. Enumerable.Range(0, 10).Select(i => new NumberPlan($"1065403522{80 + i:D5}", 100_000))], steady, TimeSpan.FromSeconds(1))
+        {
+            FixedBacklog = 2000,
+            CeilingConcurrency = 64,
+        };
 
     /// <summary>One number per tier given on the command line.</summary>
     public static Scenario Tiers(IEnumerable<int> tiers, TimeSpan steady) =>
