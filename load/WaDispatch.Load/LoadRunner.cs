@@ -43,13 +43,13 @@ internal sealed class LoadRunner
             "--Api:Burst", "1000000",
             .. scenario.SiloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
         ], serverGc: true, highPriority: false);
-        using var silo1 = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(5) };
+        using var front = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(5) };
         using var referee = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(5) };
 
         foreach (var number in scenario.Numbers)
         {
             (await referee.PutAsJsonAsync($"_sim/phone-numbers/{number.PhoneNumberId}", new { messages_per_second = number.TierMps }, cancellationToken)).EnsureSuccessStatusCode();
-            (await silo1.PutAsJsonAsync($"v1/phone-numbers/{number.PhoneNumberId}", new { throughput_mps = number.TierMps }, cancellationToken)).EnsureSuccessStatusCode();
+            (await front.PutAsJsonAsync($"v1/phone-numbers/{number.PhoneNumberId}", new { throughput_mps = number.TierMps }, cancellationToken)).EnsureSuccessStatusCode();
         }
 
         double? ceiling = null;
@@ -64,7 +64,7 @@ internal sealed class LoadRunner
         var admission = new LatencyHistogram();
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
-        var submitting = SubmitAsync(scenario, silo1, admission, errors, cancellationToken);
+        var submitting = SubmitAsync(scenario, front, admission, errors, cancellationToken);
         var planned = scenario.Numbers.Sum(scenario.Backlog);
         var deadline = TimeSpan.FromSeconds(60) + ((scenario.Steady + scenario.WarmUp) * 3);
         long accepted;
@@ -101,7 +101,7 @@ internal sealed class LoadRunner
             numbers.Add(Measure(scenario, number, stats, arrivals));
         }
 
-        var metrics = await silo1.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
+        var metrics = await front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
         var span = last > first ? (last - first).TotalSeconds : 1;
         return new LoadResult
         {

@@ -211,7 +211,10 @@ public abstract class DispatcherContractTests : IAsyncLifetime
             }
         }, Ct);
         await subscribed.Task;
-        await Task.Delay(200, Ct); // the subscription is registered once its first read starts
+
+        // A barrier, not a pause: once an event of a probe message arrives, the subscription is live.
+        var probe = await Dispatcher.EnqueueAsync(new OutgoingMessage(Number, WaTemplate.Create("hello_world", "en_US").To("+16505550340")), cancellationToken: Ct);
+        await UntilAsync(() => Task.FromResult(Statuses(events, probe.Id)), s => s.Count > 0);
 
         var message = await Dispatcher.EnqueueAsync(new OutgoingMessage(Number, WaTemplate.Create("hello_world", "en_US").To("+16505550341")), cancellationToken: Ct);
         await UntilAsync(() => Task.FromResult(Statuses(events, message.Id)), s => s.Contains("sent") && s.Contains("delivered"));

@@ -57,15 +57,12 @@ public sealed class RemoteRetryTests : IAsyncLifetime
         Assert.Single(Meta.Ledger(Number), e => e.WaId == "16505550401");
         Assert.Equal(sent.Wamid, Meta.Ledger(Number).Single(e => e.WaId == "16505550401").Id);
         // The silo records Meta's answer a moment after the referee logged the arrival.
-        MessageInfo? recorded;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((recorded = await dispatcher.GetMessageAsync(queued.Id, Ct))?.Wamid is null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, Ct);
-        }
-
+        MessageInfo? recorded = null;
+        await Eventually.UntilAsync(async () => (recorded = await dispatcher.GetMessageAsync(queued.Id, Ct))?.Wamid is not null, TimeSpan.FromSeconds(10));
         Assert.Equal(recorded!.Wamid, Meta.Ledger(Number).Single(e => e.WaId == "16505550402").Id);
-        await Task.Delay(500, Ct);
+
+        // Once the lane holds nothing, a second send of the message would have reached the referee.
+        await Eventually.UntilAsync(async () => LaneIsIdle((await dispatcher.GetLaneAsync(Number, Ct)).Raw));
         Assert.Single(Meta.Ledger(Number), e => e.WaId == "16505550402");
     }
 
@@ -99,6 +96,9 @@ public sealed class RemoteRetryTests : IAsyncLifetime
         Assert.Contains("WaDispatchClientOptions.BaseAddress must be an absolute http or https address", failure.Message, StringComparison.Ordinal);
         Assert.Contains("WaDispatchClientOptions.MaxRetries is 50", failure.Message, StringComparison.Ordinal);
     }
+
+    private static bool LaneIsIdle(System.Text.Json.JsonElement lane) =>
+        lane.GetProperty("in_flight").GetInt32() == 0 && lane.GetProperty("queued").EnumerateObject().All(q => q.Value.GetInt32() == 0);
 
     /// <summary>Lets each request reach the silo, then loses its answer, for the first few.</summary>
     private sealed class LoseAnswers(int count) : DelegatingHandler

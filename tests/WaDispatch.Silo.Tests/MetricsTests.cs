@@ -46,14 +46,12 @@ public sealed partial class MetricsTests : IAsyncLifetime
         (await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = new { messaging_product = "whatsapp", to = "16505550501", type = "template", template } }, Ct)).EnsureSuccessStatusCode();
         (await _client.PostAsJsonAsync("v1/campaigns", new { phone_number_id = Number, category = "UTILITY", template, audience = new[] { new { to = "+16505550502" } } }, Ct)).EnsureSuccessStatusCode();
 
-        string text;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        do
+        var text = string.Empty;
+        await Eventually.UntilAsync(async () =>
         {
-            await Task.Delay(100, Ct);
             text = await _client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct);
-        }
-        while (!(text.Contains("wadispatch_webhooks_lag_seconds_count", StringComparison.Ordinal) && text.Contains("status=\"delivered\"", StringComparison.Ordinal) && text.Contains("wadispatch_campaign_sends_total{", StringComparison.Ordinal)) && DateTime.UtcNow < deadline);
+            return text.Contains("wadispatch_webhooks_lag_seconds_count", StringComparison.Ordinal) && text.Contains("status=\"delivered\"", StringComparison.Ordinal) && text.Contains("wadispatch_campaign_sends_total{", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30));
 
         TestContext.Current.TestOutputHelper?.WriteLine(text);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -49,14 +49,8 @@ public sealed class ShutdownTests
         {
             using var client = Client(silo, simulator);
             (await client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 1000 }, Ct)).EnsureSuccessStatusCode();
-            JsonElement campaign;
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            do
-            {
-                await Task.Delay(100, Ct);
-                campaign = await client.GetFromJsonAsync<JsonElement>($"v1/campaigns/{campaignId}", Ct);
-            }
-            while (campaign.GetProperty("status").GetString() != "completed" && DateTime.UtcNow < deadline);
+            var campaign = default(JsonElement);
+            await Eventually.UntilAsync(async () => (campaign = await client.GetFromJsonAsync<JsonElement>($"v1/campaigns/{campaignId}", Ct)).GetProperty("status").GetString() == "completed", TimeSpan.FromSeconds(60));
 
             Assert.Equal(0, exitCode);
             Assert.True(sentBeforeStop < 300, "the SIGTERM came mid-campaign");

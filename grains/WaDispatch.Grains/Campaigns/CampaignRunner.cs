@@ -318,7 +318,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
             return (null, invalid with { ErrorData = invalid.ErrorData is { } data ? data with { Details = "template: " + data.Details } : null });
         }
 
-        if (request.Category is { } given && CategoryOf(given) is null)
+        if (request.Category is { } given && MessageDispatcher.CategoryOf(given) is null)
         {
             return (null, Invalid($"category must be MARKETING, UTILITY or AUTHENTICATION, not '{given}'."));
         }
@@ -539,8 +539,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
     private async Task<bool> PassAsync(string id, CampaignState state, Feed feed, int window, CancellationToken token)
     {
         using var slots = new SemaphoreSlim(window);
-        var category = CategoryOf(state.Category) ?? MessageCategory.Marketing;
-        var priority = state.HighPriority ? SendPriority.Transactional : MessageDispatcher.PriorityOf(category);
+        var (category, priority) = SendClassOf(state);
         var fed = feed.Checkpoint;
         var expired = false;
         try
@@ -701,13 +700,12 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         _ => "lane_" + code.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static MessageCategory? CategoryOf(string category) => category.ToUpperInvariant() switch
+    /// <summary>How a campaign's messages go: their category (MARKETING when unknown) and the lane's priority class.</summary>
+    internal static (MessageCategory Category, SendPriority Priority) SendClassOf(CampaignState state)
     {
-        "MARKETING" => MessageCategory.Marketing,
-        "UTILITY" => MessageCategory.Utility,
-        "AUTHENTICATION" => MessageCategory.Authentication,
-        _ => null,
-    };
+        var category = MessageDispatcher.CategoryOf(state.Category) ?? MessageCategory.Marketing;
+        return (category, state.HighPriority ? SendPriority.Transactional : MessageDispatcher.PriorityOf(category));
+    }
 
     /// <summary>A recipient's number as WhatsApp keys it (digits), or null when it is not a phone number.</summary>
     private static string? WaIdOf(string? to) => to is not null && PhoneNumbers.Digits(to) is { Length: >= 5 and <= 20 } digits && to.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '.') ? digits : null;

@@ -21,4 +21,10 @@ public sealed record DispatchRequest(string Id, string PhoneNumberId, SendMessag
 
     /// <summary>Awaited just before each request leaves for Meta; see <see cref="OutboundSend.Departing"/>.</summary>
     public Func<Task>? Departing { get; init; }
+
+    /// <summary>
+    /// Told of the lane's outcome as soon as it is known, before the recipient's and the budget's bookkeeping:
+    /// the message ledger records Meta's id at once, ahead of the status webhooks that follow it.
+    /// </summary>
+    public Action<SendOutcome>? Answered { get; init; }
 }

@@ -138,6 +138,7 @@ public sealed partial class MessageDispatcher
     private async Task<DispatchResult> FinishAsync(OutboundSend send, DispatchRequest request, string waId, RecipientDecision admission, GrainReference<IRecipientGrain> recipient, GrainReference<IBusinessGrain> business)
     {
         var outcome = await send.Completion.ConfigureAwait(false);
+        request.Answered?.Invoke(outcome);
         try
         {
             switch (outcome.Status)
@@ -172,8 +173,8 @@ public sealed partial class MessageDispatcher
         };
     }
 
-    /// <summary>A catalog category (<c>MARKETING</c>, <c>UTILITY</c>, <c>AUTHENTICATION</c>) as a message category.</summary>
-    private static MessageCategory? CategoryOf(string? category) => category?.ToUpperInvariant() switch
+    /// <summary>A catalog category (<c>MARKETING</c>, <c>UTILITY</c>, <c>AUTHENTICATION</c>, any case) as a message category; null for anything else.</summary>
+    public static MessageCategory? CategoryOf(string? category) => category?.ToUpperInvariant() switch
     {
         "MARKETING" => MessageCategory.Marketing,
         "UTILITY" => MessageCategory.Utility,

@@ -359,13 +359,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 return;
         }
 
-        var category = campaign.Category.ToUpperInvariant() switch
-        {
-            "UTILITY" => MessageCategory.Utility,
-            "AUTHENTICATION" => MessageCategory.Authentication,
-            _ => MessageCategory.Marketing,
-        };
-        await DispatchAsync(record, message, direct: false, category, campaign.HighPriority ? SendPriority.Transactional : MessageDispatcher.PriorityOf(category)).ConfigureAwait(false);
+        var (category, priority) = CampaignRunner.SendClassOf(campaign);
+        await DispatchAsync(record, message, direct: false, category, priority).ConfigureAwait(false);
     }
 
     /// <summary>Takes one accepted message through the dispatcher and records how it ended.</summary>
@@ -381,9 +376,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
         var category = knownCategory ?? (string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal) ? MessageCategory.Marketing : MessageCategory.Service);
         var campaign = record.CampaignId;
         var marked = false;
+        Task<LedgerWriteOutcome>? sentWrite = null;
         var request = new DispatchRequest(id, record.PhoneNumberId, message, category, campaign is null ? SendOrigin.Direct : SendOrigin.Campaign, expiresAt)
         {
             Departing = async () => marked = await DepartingAsync(id, marked).ConfigureAwait(false),
+            Answered = outcome => sentWrite = outcome.Status == SendStatus.Sent ? RecordSent(id, outcome) : null,
             Flow = campaign,
             Priority = priority,
         };
@@ -406,20 +403,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
         switch (result.Status)
         {
             case DispatchStatus.Sent:
-                var wamid = result.Outcome!.MessageId;
-                var sent = _ledger.SentAsync(id, wamid, result.Outcome.CompletedAt);
-                if (wamid is not null)
-                {
-                    _recordingSent[wamid] = sent;
-                }
-
-                await RecordAsync(id, sent).ConfigureAwait(false);
-                if (wamid is not null)
-                {
-                    _recordingSent.TryRemove(wamid, out _);
-                }
-
-                return new DirectSendResult(id, result.Outcome.Response, null);
+                await RecordAsync(id, sentWrite ?? RecordSent(id, result.Outcome!)).ConfigureAwait(false);
+                return new DirectSendResult(id, result.Outcome!.Response, null);
             case DispatchStatus.Failed:
                 return await EndAsync(record, MessageStatuses.Failed, result.Error, releaseKey: false).ConfigureAwait(false);
             case DispatchStatus.Skipped:
@@ -463,6 +448,22 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// row: a row already marked belongs to another dispatch (or ended), and sending it would send it twice.
     /// A retry of the same dispatch finds its own mark.
     /// </summary>
+    /// <summary>
+    /// Starts recording that Meta accepted message <paramref name="id"/>; while the write runs, a status
+    /// webhook for its <c>wamid</c> waits for it (<see cref="RecordingSent"/>).
+    /// </summary>
+    private Task<LedgerWriteOutcome> RecordSent(string id, SendOutcome outcome)
+    {
+        var write = _ledger.SentAsync(id, outcome.MessageId, outcome.CompletedAt);
+        if (outcome.MessageId is { } wamid)
+        {
+            _recordingSent[wamid] = write;
+            _ = write.ContinueWith(_ => _recordingSent.TryRemove(wamid, out Task<LedgerWriteOutcome>? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return write;
+    }
+
     private async Task<bool> DepartingAsync(string id, bool alreadyMarked)
     {
         var outcome = await _ledger.SendingAsync(id, _time.GetUtcNow()).ConfigureAwait(false);
