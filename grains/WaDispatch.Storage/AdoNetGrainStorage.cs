@@ -49,7 +49,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage
     public async Task<long> WriteAsync(GrainStateId id, string payload, long? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = WithId(connection.CreateCommand(expectedVersion is null ? _insertSql : _updateSql), id)
             .With("payload", payload)
             .With("modified_at", _timeProvider.GetUtcNow());
@@ -64,7 +65,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage
     /// <inheritdoc />
     public async Task<long?> ClearAsync(GrainStateId id, long? expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         if (expectedVersion is not { } version)
         {
             // Nothing was ever read: clearing is a no-op unless someone wrote in the meantime.

@@ -38,7 +38,8 @@ public sealed class SchemaMigrator
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         var scripts = _database.Scripts;
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using (var prepare = connection.CreateCommand(scripts.Get("prepare.sql")))
         {
             await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

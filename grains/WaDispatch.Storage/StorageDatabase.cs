@@ -7,11 +7,14 @@ namespace WaDispatch.Storage;
 /// <summary>The root storage object: one <see cref="DbDataSource"/> and the SQL of its vendor.</summary>
 public sealed class StorageDatabase : IAsyncDisposable
 {
+    private readonly SemaphoreSlim? _writeGate;
+
     private StorageDatabase(StorageProvider provider, DbDataSource dataSource)
     {
         Provider = provider;
         DataSource = dataSource;
         Scripts = SqlScripts.For(provider);
+        _writeGate = provider == StorageProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
     }
 
     /// <summary>The database engine.</summary>
@@ -69,6 +72,34 @@ public sealed class StorageDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Opens a connection to write with; dispose the writer when done. SQLite takes one writer at a time, and when
+    /// two connections race for its lock, the driver retries the loser with <c>Thread.Sleep</c> on a thread-pool
+    /// thread, which under load stalls everything else on the pool. So SQLite writers here wait their turn
+    /// asynchronously, one at a time in this process; PostgreSQL writers go straight through.
+    /// </summary>
+    public async ValueTask<StorageWriter> OpenWriterAsync(CancellationToken cancellationToken = default)
+    {
+        if (_writeGate is not null)
+        {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return new StorageWriter(await OpenConnectionAsync(cancellationToken).ConfigureAwait(false), _writeGate);
+        }
+        catch
+        {
+            _writeGate?.Release();
+            throw;
+        }
+    }
+
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync().ConfigureAwait(false);
+        _writeGate?.Dispose();
+    }
 }

@@ -49,7 +49,8 @@ public sealed class MessagingBudgetStore
             return;
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_upsertSql, transaction)
             .With("business_id", string.Empty)
@@ -72,7 +73,8 @@ public sealed class MessagingBudgetStore
     /// <summary>Deletes the entries of <paramref name="businessId"/> counted at or before <paramref name="before"/>; returns how many.</summary>
     public async Task<int> PruneAsync(string businessId, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand(_pruneSql)
             .With("business_id", businessId)
             .With("before", before.ToUnixTimeMilliseconds());

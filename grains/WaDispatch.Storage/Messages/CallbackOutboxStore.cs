@@ -55,7 +55,8 @@ public sealed class CallbackOutboxStore
     /// <summary>Removes a callback that was delivered or gave up.</summary>
     public async Task DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand(_deleteSql).With("id", id);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -63,7 +64,8 @@ public sealed class CallbackOutboxStore
     /// <summary>Records a failed attempt and when to try again.</summary>
     public async Task RescheduleAsync(long id, int attempts, DateTimeOffset nextAt, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand(_rescheduleSql)
             .With("attempts", attempts)
             .With("next_at", nextAt.ToUnixTimeMilliseconds())

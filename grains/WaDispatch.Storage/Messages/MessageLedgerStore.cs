@@ -30,7 +30,8 @@ public sealed class MessageLedgerStore
             return outcomes;
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var statements = new Statements(connection, transaction, _sql);
         for (var i = 0; i < writes.Count; i++)

@@ -31,7 +31,8 @@ public sealed class WebhookInboxStore
             return ids;
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_insertSql, transaction).With("received_at", 0L).With("body", Array.Empty<byte>());
         for (var i = 0; i < bodies.Count; i++)
@@ -54,7 +55,8 @@ public sealed class WebhookInboxStore
             return;
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(_deleteSql, transaction).With("id", 0L);
         foreach (var id in ids)
