@@ -38,9 +38,14 @@ public static class CloudApiServiceCollectionExtensions
                     ConnectTimeout = TimeSpan.FromSeconds(10),
                     EnableMultipleHttp2Connections = true,
                     AutomaticDecompression = DecompressionMethods.All,
+                    AllowAutoRedirect = false,
                 };
             })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+
+            // The factory's per-request logging handlers (a scope and two log calls per request) cost a measurable share
+            // of the send path's CPU at 1,000 mps; GraphCloudApi logs what goes wrong itself.
+            .RemoveAllLoggers();
         return services;
     }
 }

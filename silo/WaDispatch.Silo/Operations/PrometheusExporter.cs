@@ -128,12 +128,15 @@ internal sealed class PrometheusExporter : IDisposable
         return char.IsAsciiDigit(chars[0]) ? "_" + new string(chars) : new string(chars);
     }
 
-    /// <summary>The values of one instrument by label set.</summary>
+    /// <summary>
+    /// The values of one instrument by label set. A measurement finds its label set by its tags, without building
+    /// the label text, which is made once per distinct tag set (this runs on every measurement, on the send path).
+    /// </summary>
     private sealed class Series
     {
         private readonly Lock _lock = new();
-        private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, Histogram> _histograms = new(StringComparer.Ordinal);
+        private readonly Dictionary<KeyValuePair<string, object?>[], Entry> _byTags = new(TagsComparer.Instance);
+        private readonly Dictionary<string, Entry> _byLabels = new(StringComparer.Ordinal);
         private readonly bool _sum;
         private readonly double[]? _bounds;
 
@@ -175,21 +178,27 @@ internal sealed class PrometheusExporter : IDisposable
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
             lock (_lock)
             {
-                if (_bounds is not null)
+                var lookup = _byTags.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
+                if (!lookup.TryGetValue(tags, out var entry))
                 {
-                    if (!_histograms.TryGetValue(labels, out var histogram))
+                    var labels = Labels(tags);
+                    if (!_byLabels.TryGetValue(labels, out entry))
                     {
-                        _histograms[labels] = histogram = new Histogram(labels, _bounds);
+                        _byLabels[labels] = entry = new Entry(labels, _bounds is null ? null : new Histogram(labels, _bounds));
                     }
 
+                    _byTags[tags.ToArray()] = entry;
+                }
+
+                if (entry.Histogram is { } histogram)
+                {
                     histogram.Add(value);
                 }
                 else
                 {
-                    _values[labels] = _sum ? _values.GetValueOrDefault(labels) + value : value;
+                    entry.Value = _sum ? entry.Value + value : value;
                 }
             }
         }
@@ -198,7 +207,8 @@ internal sealed class PrometheusExporter : IDisposable
         {
             lock (_lock)
             {
-                _values.Clear();
+                _byTags.Clear();
+                _byLabels.Clear();
             }
         }
 
@@ -206,7 +216,7 @@ internal sealed class PrometheusExporter : IDisposable
         {
             lock (_lock)
             {
-                return [.. _values.Select(v => (v.Key, v.Value))];
+                return [.. _byLabels.Values.Where(e => e.Histogram is null).Select(e => (e.Labels, e.Value))];
             }
         }
 
@@ -214,7 +224,7 @@ internal sealed class PrometheusExporter : IDisposable
         {
             lock (_lock)
             {
-                return [.. _histograms.Values.Select(h => h.Copy())];
+                return [.. _byLabels.Values.Where(e => e.Histogram is not null).Select(e => e.Histogram!.Copy())];
             }
         }
 
@@ -233,6 +243,60 @@ internal sealed class PrometheusExporter : IDisposable
 
             return "{" + string.Join(",", pairs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{Sanitize(p.Key)}=\"{Escape(Convert.ToString(p.Value, CultureInfo.InvariantCulture), label: true)}\"")) + "}";
         }
+
+        /// <summary>One label set's value or histogram.</summary>
+        private sealed class Entry(string labels, Histogram? histogram)
+        {
+            public string Labels { get; } = labels;
+
+            public Histogram? Histogram { get; } = histogram;
+
+            public double Value { get; set; }
+        }
+    }
+
+    /// <summary>Tag sets equal when they hold the same tags in the same order (one call site's order; another order only makes a second entry for the same labels).</summary>
+    private sealed class TagsComparer :
+        IEqualityComparer<KeyValuePair<string, object?>[]>,
+        IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, KeyValuePair<string, object?>[]>
+    {
+        public static readonly TagsComparer Instance = new();
+
+        public bool Equals(KeyValuePair<string, object?>[]? x, KeyValuePair<string, object?>[]? y) => Equals((ReadOnlySpan<KeyValuePair<string, object?>>)x, y!);
+
+        public int GetHashCode(KeyValuePair<string, object?>[] obj) => GetHashCode((ReadOnlySpan<KeyValuePair<string, object?>>)obj);
+
+        public bool Equals(ReadOnlySpan<KeyValuePair<string, object?>> alternate, KeyValuePair<string, object?>[] other)
+        {
+            if (alternate.Length != other.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < alternate.Length; i++)
+            {
+                if (!string.Equals(alternate[i].Key, other[i].Key, StringComparison.Ordinal) || !object.Equals(alternate[i].Value, other[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(ReadOnlySpan<KeyValuePair<string, object?>> alternate)
+        {
+            var hash = new HashCode();
+            foreach (var tag in alternate)
+            {
+                hash.Add(tag.Key, StringComparer.Ordinal);
+                hash.Add(tag.Value);
+            }
+
+            return hash.ToHashCode();
+        }
+
+        public KeyValuePair<string, object?>[] Create(ReadOnlySpan<KeyValuePair<string, object?>> alternate) => alternate.ToArray();
     }
 
     /// <summary>Cumulative bucket counts of one label set.</summary>
