@@ -36,10 +36,10 @@ public sealed class LaneOptions
     public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// For a send whose departure is recorded first (the message ledger's <c>sending</c> mark): it leaves this
-    /// long after its permit, not when the record happens to commit. Commit times vary under load; a fixed
-    /// delay keeps the permits' spacing, so sends never bunch at Meta. Default 150 ms; a record slower than
-    /// that leaves at once.
+    /// For a send whose departure is recorded first (the message ledger's <c>sending</c> mark): it leaves no sooner
+    /// than this long after its permit. Default zero: it leaves once the record commits. Commit times vary under
+    /// load, but departures keep the pacer's sliding-second cap on their own (the pump's departure window), so a
+    /// fixed delay only adds latency; it stays available to smooth very uneven commits.
     /// </summary>
-    public TimeSpan DepartureDelay { get; set; } = TimeSpan.FromMilliseconds(150);
+    public TimeSpan DepartureDelay { get; set; } = TimeSpan.Zero;
 }

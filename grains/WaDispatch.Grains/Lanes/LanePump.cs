@@ -26,6 +26,7 @@ internal sealed class LanePump
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _departureDelay;
+    private readonly DepartureWindow _departures;
     private volatile bool _stopped;
 
     public LanePump(string phoneNumberId, GrainReference<IPhoneNumberGrain> lane, ICloudApi upstream, TimeProvider time, ILogger logger, TimeSpan departureDelay)
@@ -36,6 +37,7 @@ internal sealed class LanePump
         _upstream = upstream;
         _time = time;
         _logger = logger;
+        _departures = new DepartureWindow(time);
     }
 
     public void Start() => _ = Task.Run(RunAsync);
@@ -55,7 +57,7 @@ internal sealed class LanePump
                 var batch = await _lane.InvokeAsync(static (g, pump) => ((PhoneNumberGrain)g).TakeAsync(pump), this).ConfigureAwait(false);
                 foreach (var send in batch.Sends)
                 {
-                    _ = SendAsync(send, batch.TokenReference);
+                    _ = SendAsync(send, batch.TokenReference, batch.SecondCap);
                 }
 
                 await WaitAsync(batch).ConfigureAwait(false);
@@ -76,7 +78,7 @@ internal sealed class LanePump
         }
     }
 
-    private async Task SendAsync(OutboundSend send, string? tokenReference)
+    private async Task SendAsync(OutboundSend send, string? tokenReference, int secondCap)
     {
         SendResult result;
         try
@@ -91,6 +93,13 @@ internal sealed class LanePump
                 {
                     await Task.Delay(remaining, _time).ConfigureAwait(false);
                 }
+            }
+
+            // Permits are spaced, but a stall of this process between permit and departure (a pause, a busy thread
+            // pool) lets their sends leave together; Meta counts arrivals. So departures keep the pacer's cap too.
+            for (var wait = _departures.Reserve(secondCap); wait > TimeSpan.Zero; wait = _departures.Reserve(secondCap))
+            {
+                await Task.Delay(wait, _time).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

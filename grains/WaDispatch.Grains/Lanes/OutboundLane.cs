@@ -49,6 +49,9 @@ internal sealed class OutboundLane : IDisposable
     private readonly OutboundQueue _queue = new();
     private readonly RateMeter _outbound;
     private readonly RateMeter _inbound;
+
+    // When each granted send recorded in the ledger leaves (its grant plus Lanes:DepartureDelay), in grant order.
+    private readonly Queue<long> _departures = new();
     private readonly Random _jitter;
     private double _latencyTicks;
     private double _throttle = 1;
@@ -92,6 +95,9 @@ internal sealed class OutboundLane : IDisposable
     public LaneStopReason? StopReason { get; private set; }
 
     public int InFlight { get; private set; }
+
+    /// <summary>The most sends any sliding second may hold at this lane's tier (the pacer's cap); the pump holds departures to it too.</summary>
+    public int SecondCap => _limiter.SecondCap;
 
     public int InFlightLimit { get; private set; }
 
@@ -163,7 +169,7 @@ internal sealed class OutboundLane : IDisposable
         Ramp(now);
         while (taken.Count < max)
         {
-            if (InFlight >= Math.Min(InFlightLimit, LatencyBound()))
+            if (Upstream(now) >= Math.Min(InFlightLimit, LatencyBound()))
             {
                 return LaneTake.ForSignal;
             }
@@ -192,6 +198,11 @@ internal sealed class OutboundLane : IDisposable
             send.Attempts++;
             send.TakenBy = this;
             send.TakenAt = now;
+            if (send.Departing is not null)
+            {
+                _departures.Enqueue(now + Ticks(_options.DepartureDelay));
+            }
+
             InFlight++;
             _outbound.Add(now);
             taken.Add(send);
@@ -206,7 +217,8 @@ internal sealed class OutboundLane : IDisposable
         if (ReferenceEquals(send.TakenBy, this))
         {
             InFlight--;
-            var latency = _time.GetTimestamp() - send.TakenAt;
+            // The answer time upstream: a send recorded in the ledger left Lanes:DepartureDelay after its grant.
+            var latency = _time.GetTimestamp() - send.TakenAt - (send.Departing is null ? 0 : Ticks(_options.DepartureDelay));
             _latencyTicks = _latencyTicks == 0 ? latency : (0.9 * _latencyTicks) + (0.1 * latency);
         }
 
@@ -398,6 +410,21 @@ internal sealed class OutboundLane : IDisposable
     /// </summary>
     private int LatencyBound() =>
         (int)Math.Min(int.MaxValue, Math.Ceiling(_limiter.PacedPerSecond * 2 * _latencyTicks / _time.TimestampFrequency) + LatencySlack);
+
+    /// <summary>
+    /// Sends upstream now: in flight, less those granted that are still waiting out Lanes:DepartureDelay. The in-flight
+    /// limits bound requests at Meta; the sends waiting to leave are bounded by the pace itself (the pump keeps their
+    /// departures to the pacer's cap).
+    /// </summary>
+    private int Upstream(long now)
+    {
+        while (_departures.TryPeek(out var at) && at <= now)
+        {
+            _departures.Dequeue();
+        }
+
+        return Math.Max(0, InFlight - _departures.Count);
+    }
 
     private void Ramp(long now)
     {

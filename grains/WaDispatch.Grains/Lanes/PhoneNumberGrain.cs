@@ -158,13 +158,13 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
         {
             // A pump of an earlier activation: it stops rather than take.
             pump.Stop();
-            return ValueTask.FromResult(new LaneBatch([], LaneTake.ForSignal, Task.CompletedTask, null));
+            return ValueTask.FromResult(new LaneBatch([], LaneTake.ForSignal, Task.CompletedTask, null, 1));
         }
 
         var sends = new List<OutboundSend>();
         var next = _lane.Take(TakeBatch, sends);
         PublishGauges();
-        return ValueTask.FromResult(new LaneBatch(sends, next, signal.Task, _settings.State.TokenReference));
+        return ValueTask.FromResult(new LaneBatch(sends, next, signal.Task, _settings.State.TokenReference, _lane.SecondCap));
     }
 
     /// <summary>An upstream answer, brought back as a call.</summary>

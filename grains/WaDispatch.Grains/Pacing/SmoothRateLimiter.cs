@@ -91,6 +91,18 @@ public sealed class SmoothRateLimiter : RateLimiter
         }
     }
 
+    /// <summary>The most permits any sliding second may hold: the paced rate at the full pace, rounded up (at most the tier).</summary>
+    public int SecondCap
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _windowCap;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override TimeSpan? IdleDuration
     {
