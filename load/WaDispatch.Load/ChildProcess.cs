@@ -46,6 +46,10 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     {
         var path = Path.Combine(AppContext.BaseDirectory, dll);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Idle thread-pool workers spin (sched_yield) before they sleep. With the silo, the referee and the harness on
+        // one small machine, that spinning took a third of the silo's CPU at 80 mps and starved the referee into
+        // counting bunched arrivals (130429s). Measured both ways; see docs/load.md.
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         if (serverGc)
         {
             start.Environment["DOTNET_gcServer"] = "1";
