@@ -147,6 +147,11 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             var wamid = body.GetProperty("messages")[0].GetProperty("id").GetString();
             Assert.Contains(Meta.Ledger(Number), e => e.Id == wamid);
+
+            // Meta's share of the answer's time, for callers measuring WaDispatch's own.
+            var timing = Assert.Single(response.Headers.GetValues("Server-Timing"));
+            Assert.StartsWith("upstream;dur=", timing, StringComparison.Ordinal);
+            Assert.InRange(double.Parse(timing["upstream;dur=".Length..], System.Globalization.CultureInfo.InvariantCulture), 0.001, 5_000);
         }
 
         foreach (var i in throttled)

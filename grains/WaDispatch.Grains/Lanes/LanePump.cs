@@ -114,7 +114,9 @@ internal sealed class LanePump
         try
         {
             // Not cancelled on Stop: a send that left must finish, so that its answer is known.
+            var left = _time.GetTimestamp();
             result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
+            send.UpstreamTime = _time.GetElapsedTime(left);
         }
         catch (Exception ex)
         {

@@ -84,6 +84,9 @@ public sealed class OutboundSend
     /// <summary>The last error upstream gave it.</summary>
     internal CloudApiError? LastError { get; set; }
 
+    /// <summary>How long its latest request upstream took, from leaving to Meta's answer.</summary>
+    internal TimeSpan? UpstreamTime { get; set; }
+
     internal bool TryComplete(SendStatus status, SendMessageResponse? response, CloudApiError? error, DateTimeOffset at) =>
-        _completion.TrySetResult(new SendOutcome(status, response, error ?? (status == SendStatus.Sent ? null : LastError), Attempts, at));
+        _completion.TrySetResult(new SendOutcome(status, response, error ?? (status == SendStatus.Sent ? null : LastError), Attempts, at) { UpstreamTime = UpstreamTime });
 }

@@ -13,4 +13,7 @@ public sealed record SendOutcome(SendStatus Status, SendMessageResponse? Respons
 {
     /// <summary>The <c>wamid</c> Meta gave the message, when sent.</summary>
     public string? MessageId => Response?.Messages is [{ } first, ..] ? first.Id : null;
+
+    /// <summary>How long its latest request upstream took, from leaving to Meta's answer (null when it never left).</summary>
+    public TimeSpan? UpstreamTime { get; init; }
 }

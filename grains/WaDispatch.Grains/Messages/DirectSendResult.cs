@@ -8,4 +8,8 @@ namespace WaDispatch.Grains.Messages;
 /// <param name="Response">Meta's response, when sent.</param>
 /// <param name="Error">Why it was not sent (locally or by Meta), Cloud API-shaped.</param>
 /// <param name="RetryAfter">For an error that passes (no permit in time, a limit), how long to wait.</param>
-public sealed record DirectSendResult(string? MessageId, SendMessageResponse? Response, CloudApiError? Error, TimeSpan? RetryAfter = null);
+public sealed record DirectSendResult(string? MessageId, SendMessageResponse? Response, CloudApiError? Error, TimeSpan? RetryAfter = null)
+{
+    /// <summary>How long the request to Meta took, when one went: the rest of the answer's time was WaDispatch's.</summary>
+    public TimeSpan? UpstreamTime { get; init; }
+}

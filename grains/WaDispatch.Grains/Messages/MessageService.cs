@@ -404,7 +404,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         {
             case DispatchStatus.Sent:
                 await RecordAsync(id, sentWrite ?? RecordSent(id, result.Outcome!)).ConfigureAwait(false);
-                return new DirectSendResult(id, result.Outcome!.Response, null);
+                return new DirectSendResult(id, result.Outcome!.Response, null) { UpstreamTime = result.Outcome.UpstreamTime };
             case DispatchStatus.Failed:
                 return await EndAsync(record, MessageStatuses.Failed, result.Error, releaseKey: false).ConfigureAwait(false);
             case DispatchStatus.Skipped:

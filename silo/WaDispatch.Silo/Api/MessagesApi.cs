@@ -63,6 +63,12 @@ internal static class MessagesApi
             response.Headers["X-WaDispatch-Message-Id"] = id;
         }
 
+        if (result.UpstreamTime is { } upstream)
+        {
+            // Which part of the answer's time was Meta's (W3C Server-Timing): the rest was WaDispatch's.
+            response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"upstream;dur={upstream.TotalMilliseconds:0.###}");
+        }
+
         if (result.Response is { } sent)
         {
             return Results.Json(sent, CloudApiJsonContext.Wire.SendMessageResponse);
