@@ -38,6 +38,13 @@ public static class SiloApplication
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        else if (OwnAddress(builder.Configuration) is { } own)
+        {
+            // The zero-configuration upstream is this silo's own simulator: when the silo listens elsewhere than the
+            // default, the simulator's address and its webhooks' target follow, unless they were set otherwise.
+            FollowOwnAddress(builder.Configuration, "CloudApi:BaseAddress", DefaultUrl + SimulatorPath + "/", own + SimulatorPath + "/");
+            FollowOwnAddress(builder.Configuration, "Simulator:WebhookUrl", DefaultUrl + "/webhooks/whatsapp", own + "/webhooks/whatsapp");
+        }
 
         // Storage first: its hosted service migrates the schema before the runtime and server start.
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
@@ -106,6 +113,39 @@ public static class SiloApplication
         {
             var names = string.Join(", ", keys.Keys.Order(StringComparer.Ordinal));
             FrontDoorLog.ApiKeys(logger, names);
+        }
+    }
+
+    /// <summary>
+    /// The silo's own address from <c>--urls</c> (or <c>ASPNETCORE_URLS</c>) or <c>HTTP_PORTS</c>: the first plain-HTTP
+    /// one with a port, any-host forms (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>, <c>[::]</c>) as <c>localhost</c>; null when
+    /// there is none (a port chosen by the system is known only once listening).
+    /// </summary>
+    private static string? OwnAddress(ConfigurationManager configuration)
+    {
+        if (configuration[WebHostDefaults.HttpPortsKey] is { Length: > 0 } ports && int.TryParse(ports.Split(';', ',')[0], System.Globalization.CultureInfo.InvariantCulture, out var port) && port > 0)
+        {
+            return $"http://localhost:{port}";
+        }
+
+        foreach (var url in (configuration[WebHostDefaults.ServerUrlsKey] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var any = url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal);
+            if (Uri.TryCreate(any, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.Port > 0)
+            {
+                return uri.GetLeftPart(UriPartial.Authority);
+            }
+        }
+
+        return null;
+    }
+
+    private static void FollowOwnAddress(ConfigurationManager configuration, string key, string defaultValue, string own)
+    {
+        if (string.Equals(configuration[key], defaultValue, StringComparison.Ordinal))
+        {
+            configuration[key] = own;
         }
     }
 

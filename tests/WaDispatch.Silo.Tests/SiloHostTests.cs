@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +67,47 @@ public sealed class SiloHostTests
 
         Assert.True(result.IsSuccess, result.Error?.Details);
         Assert.Equal(result.MessageId, Assert.Single(app.Services.GetRequiredService<CloudApiSimulator>().Ledger("106540352242922")).Id);
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task OnAnotherPort_TheZeroConfigurationUpstreamAndItsWebhooksFollowTheSilo()
+    {
+        using var file = new TempSqliteFile();
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        await using var app = SiloApplication.Create(["--urls", $"http://127.0.0.1:{port}", "--Storage:ConnectionString", file.ConnectionString, "--Budgets:DefaultTier", "TIER_UNLIMITED"]);
+        await app.StartAsync(Ct);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        using var sent = await client.PostAsJsonAsync("v21.0/106540352242922/messages", new { messaging_product = "whatsapp", to = "16505551234", type = "template", template = new { name = "hello_world", language = new { code = "en_US" } } }, Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, sent.StatusCode);
+        var id = sent.Headers.GetValues("X-WaDispatch-Message-Id").Single();
+        await Eventually.UntilAsync(async () => (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/messages/{id}", Ct)).GetProperty("status").GetString() == "read", TimeSpan.FromSeconds(20));
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task AnUnreachableUpstream_IsWhatTheCloudApiRouteAnswers_NotAThrottle()
+    {
+        using var file = new TempSqliteFile();
+        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Simulator:Enabled", "false",
+            "--CloudApi:BaseAddress", "http://127.0.0.1:1/", "--Messages:MaxPermitWait", "00:00:02"]);
+        await app.StartAsync(Ct);
+        using var client = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
+
+        using var answer = await client.PostAsJsonAsync("v21.0/106540352242922/messages", new { messaging_product = "whatsapp", to = "16505551234", type = "template", template = new { name = "hello_world", language = new { code = "en_US" } } }, Ct);
+
+        var error = (await answer.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("error");
+        Assert.NotEqual(130429, error.GetProperty("code").GetInt32());
+        Assert.True((int)answer.StatusCode >= 500, $"{(int)answer.StatusCode}: {error}");
+        Assert.Contains("connect", error.GetProperty("error_data").GetProperty("details").GetString(), StringComparison.OrdinalIgnoreCase);
         await app.StopAsync(Ct);
     }
 

@@ -423,6 +423,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 return await EndAsync(record, MessageStatuses.Expired, result.Error, releaseKey: false).ConfigureAwait(false);
             case DispatchStatus.Refused or DispatchStatus.Deferred:
                 return await EndAsync(record, MessageStatuses.Failed, result.Error, releaseKey: direct, result.RetryAt).ConfigureAwait(false);
+            case DispatchStatus.Expired when direct && record.ExpiresAt > permitDeadline && result.Error is { Code: not ErrorCodes.RateLimitHit } held:
+                // Not the pace: upstream kept it back (unreachable, failing) until the permit wait ran out. Say that.
+                await RecordAsync(id, _ledger.EndAsync(id, MessageStatuses.Expired, held, _time.GetUtcNow(), releaseKey: true)).ConfigureAwait(false);
+                return new DirectSendResult(id, null, held);
             case DispatchStatus.Expired when direct && record.ExpiresAt > permitDeadline:
                 var retryAfter = await RetryAfterAsync(record.PhoneNumberId).ConfigureAwait(false);
                 var throttled = CloudApiError.Create(
