@@ -183,7 +183,7 @@ public sealed record CampaignInfo
     /// <summary>Not yet ended.</summary>
     public long Pending { get; init; }
 
-    /// <summary>Messages Meta accepted.</summary>
+    /// <summary>Messages Meta accepted and did not fail afterwards (sent, delivered or read now).</summary>
     public long Sent { get; init; }
 
     /// <summary>Messages delivered (or read).</summary>

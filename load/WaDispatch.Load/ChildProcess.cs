@@ -95,6 +95,33 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         throw new InvalidOperationException($"{dll} exited before listening: {await process.StandardError.ReadToEndAsync()}");
     }
 
+    /// <summary>The working set now.</summary>
+    public long WorkingSet
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
+    /// <summary>Samples the working set once a second until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task SampleEverySecondAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Sample();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Samples the working set (call about once a second).</summary>
     public void Sample()
     {

@@ -50,6 +50,10 @@ internal sealed class LatencyHistogram
         return Max;
     }
 
+    /// <summary>p50, p90, p99, p99.9 and the maximum, labelled.</summary>
+    public IReadOnlyList<(string Label, TimeSpan Value)> Summary() =>
+        [("p50", Percentile(50)), ("p90", Percentile(90)), ("p99", Percentile(99)), ("p99.9", Percentile(99.9)), ("max", Max)];
+
     /// <summary>The largest latency recorded.</summary>
     public TimeSpan Max => TimeSpan.FromMicroseconds(Interlocked.Read(ref _maxMicros));
 

@@ -1,65 +1,126 @@
 // The WaDispatch load harness. Examples:
-//   dotnet run -c Release --project load/WaDispatch.Load -- run sustained --seconds 60
+//   dotnet run -c Release --project load/WaDispatch.Load -- run --file load/scenarios/sustained.json
 //   dotnet run -c Release --project load/WaDispatch.Load -- run tiers --tiers 80,250,1000 --seconds 20
-//   dotnet run -c Release --project load/WaDispatch.Load -- run smoke --seconds 3 --min-tier-ratio 0.9
+//   dotnet run -c Release --project load/WaDispatch.Load -- run front-door --seconds 10 --shares 0.1,0.5,1
+//   dotnet run -c Release --project load/WaDispatch.Load -- run campaign --recipients 20000
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using WaDispatch.Load;
 
-var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), max-throughput (WaDispatch's ceiling beside the simulator's), tiers (one number per --tiers value) or smoke (a few seconds)" };
-var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy, in seconds", DefaultValueFactory = _ => 60 };
+var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), smoke (a few seconds)" };
+var file = new Option<FileInfo>("--file") { Description = "A scenario file (JSON): the scenario and any of these options; the command line wins over it" };
+var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy (front-door: each step), in seconds", DefaultValueFactory = _ => 60 };
 var tiers = new Option<string>("--tiers") { Description = "For the tiers scenario: comma-separated tiers in mps", DefaultValueFactory = _ => "80,250,350,500,1000" };
 var reports = new Option<DirectoryInfo>("--reports") { Description = "Where the reports go", DefaultValueFactory = _ => new DirectoryInfo("reports") };
 var minTierRatio = new Option<double>("--min-tier-ratio") { Description = "Threshold: each number's steady rate as a share of its tier", DefaultValueFactory = _ => 0.97 };
 var maxOverTier = new Option<int>("--max-windows-over-tier") { Description = "Threshold: sliding seconds over the tier per number", DefaultValueFactory = _ => 0 };
 var maxRateLimited = new Option<long>("--max-rate-limited") { Description = "Threshold: 130429s per number", DefaultValueFactory = _ => 0 };
+var minCeilingRatio = new Option<double>("--min-ceiling-ratio") { Description = "Threshold (max-throughput): WaDispatch's throughput as a share of the simulator alone", DefaultValueFactory = _ => 0.5 };
 var noWebhooks = new Option<bool>("--no-webhooks") { Description = "The referee posts no status webhooks back" };
 var siloSettings = new Option<string[]>("--silo-setting") { Description = "A silo setting as Section:Setting=value (repeatable), e.g. Lanes:MaxInFlight=1024", AllowMultipleArgumentsPerToken = false };
+var model = new Option<string>("--model") { Description = "front-door: open (requests on a schedule) or closed (constant concurrency)", DefaultValueFactory = _ => "open" };
+var shares = new Option<string>("--shares") { Description = "front-door, open model: step rates as shares of the simulator-alone ceiling measured first", DefaultValueFactory = _ => "0.1,0.25,0.5,0.75,1" };
+var rates = new Option<string?>("--rates") { Description = "front-door, open model: step rates in mps (instead of --shares)" };
+var ramp = new Option<string?>("--ramp") { Description = "front-door, open model: one step ramping from:to mps over --seconds (instead of steps)" };
+var concurrency = new Option<string>("--concurrency") { Description = "front-door, closed model: concurrent callers per step", DefaultValueFactory = _ => "8,32,128" };
+var maxAddedP99 = new Option<double>("--max-added-p99-ms") { Description = "Threshold (front-door): WaDispatch's own p99 in ms, up to --added-up-to of the ceiling", DefaultValueFactory = _ => 5 };
+var addedUpTo = new Option<double>("--added-up-to") { Description = "front-door: the share of the simulator-alone ceiling up to which --max-added-p99-ms is judged", DefaultValueFactory = _ => 0.5 };
+var recipients = new Option<int>("--recipients") { Description = "campaign: audience rows", DefaultValueFactory = _ => 1_000_000 };
+var optedOut = new Option<double>("--opted-out") { Description = "campaign: share of recipients who stopped marketing first", DefaultValueFactory = _ => 0.10 };
+var undeliverable = new Option<double>("--undeliverable") { Description = "campaign: share of recipients Meta fails with 131026", DefaultValueFactory = _ => 0.01 };
+var tier = new Option<int>("--tier") { Description = "campaign: the number's tier in mps", DefaultValueFactory = _ => 1000 };
+var maxWorkingSet = new Option<int>("--max-working-set-mib") { Description = "Threshold (campaign): the silo's peak working set in MiB", DefaultValueFactory = _ => 1024 };
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
 {
-    scenarioArgument, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, noWebhooks, siloSettings,
+    scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings,
+    model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var steady = TimeSpan.FromSeconds(parse.GetValue(seconds));
-    Scenario scenario = parse.GetValue(scenarioArgument) switch
+    var settings = (parse.GetValue(siloSettings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
+    var webhooks = !parse.GetValue(noWebhooks);
+    var folder = parse.GetValue(reports)!;
+    IReadOnlyList<string> misses;
+    switch (parse.GetValue(scenarioArgument))
     {
-        "sustained" => Scenario.Sustained(steady),
-        "smoke" => Scenario.Smoke(steady),
-        "max-throughput" => Scenario.MaxThroughput(steady),
-        "tiers" => Scenario.Tiers(parse.GetValue(tiers)!.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)), steady),
-        var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers or smoke."),
-    };
-    scenario = scenario with
-    {
-        Webhooks = !parse.GetValue(noWebhooks),
-        SiloSettings = (parse.GetValue(siloSettings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal),
-    };
-    var thresholds = new Thresholds(parse.GetValue(minTierRatio), parse.GetValue(maxOverTier), parse.GetValue(maxRateLimited));
+        case "front-door":
+        {
+            var closed = parse.GetValue(model) == "closed";
+            IReadOnlyList<Injection> steps = closed
+                ? [.. Numbers(parse.GetValue(concurrency)!).Select(c => (Injection)new Injection.Closed((int)c, steady))]
+                : parse.GetValue(ramp) is { } fromTo
+                    ? [new Injection.Ramp(Numbers(fromTo.Replace(':', ','))[0], Numbers(fromTo.Replace(':', ','))[1], steady)]
+                    : parse.GetValue(rates) is { } fixedRates
+                        ? [.. Numbers(fixedRates).Select(r => (Injection)new Injection.Constant(r, steady))]
+                        : [new Injection.Constant(1, steady)];
+            var ceilingShares = closed || parse.GetValue(ramp) is not null || parse.GetValue(rates) is not null ? null : Numbers(parse.GetValue(shares)!);
+            var scenario = new FrontDoorScenario(steps, ceilingShares, TimeSpan.FromSeconds(2)) { Webhooks = webhooks, SiloSettings = settings };
+            FrontDoorResult? result = null;
+            await AnsiConsole.Status().StartAsync("starting", async context =>
+                result = await new FrontDoorRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
+            misses = new FrontDoorThresholds(TimeSpan.FromMilliseconds(parse.GetValue(maxAddedP99)), parse.GetValue(addedUpTo)).Misses(result!);
+            var written = Reports.Write(result!, misses, folder);
+            var table = new Table().AddColumns("Step", "Achieved mps", "p50 ms", "p99 ms", "p99.9 ms", "WaDispatch p99 ms", "Errors");
+            foreach (var step in result!.Steps)
+            {
+                table.AddRow(step.Label, $"{step.AchievedMps:F0}", $"{step.Latency[0].Value.TotalMilliseconds:F1}", $"{step.P99.TotalMilliseconds:F1}", $"{step.Latency[3].Value.TotalMilliseconds:F1}", $"{step.AddedP99.TotalMilliseconds:F1}", $"{step.Errors.Values.Sum() + step.Unsent}");
+            }
 
-    LoadResult? result = null;
-    await AnsiConsole.Status().StartAsync("starting", async context =>
-    {
-        result = await new LoadRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken);
-    });
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(Markup.Escape($"Simulator alone: {result.SimulatorAloneMps:F0} mps. {(result.Knee is { } knee ? $"p99 passed 50 ms at {knee.Label}." : "p99 under 50 ms at every step.")} Reports: {written.FullName}"));
+            break;
+        }
 
-    var misses = thresholds.Misses(result!);
-    var folder = Reports.Write(result!, misses, parse.GetValue(reports)!);
-    var table = new Table().AddColumns("Number", "Tier", "Steady mps", "% of tier", "Fullest second", "Over tier", "130429");
-    foreach (var n in result!.Numbers)
-    {
-        table.AddRow(n.PhoneNumberId, $"{n.TierMps}", $"{n.SteadyMps:F1}", $"{n.TierRatio:P1}", $"{n.FullestSecond}", $"{n.WindowsOverTier}", $"{n.RateLimited}");
+        case "campaign" or "campaign-1m":
+        {
+            var scenario = parse.GetValue(scenarioArgument) == "campaign-1m"
+                ? CampaignScenario.Million with { SiloSettings = settings }
+                : new CampaignScenario(parse.GetValue(recipients), parse.GetValue(optedOut), parse.GetValue(undeliverable), parse.GetValue(tier)) { SiloSettings = settings };
+            CampaignResult? result = null;
+            await AnsiConsole.Status().StartAsync("starting", async context =>
+                result = await new CampaignLoad(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
+            misses = new CampaignThresholds(parse.GetValue(maxWorkingSet) * 1024L * 1024).Misses(result!);
+            var written = Reports.Write(result!, misses, folder);
+            AnsiConsole.MarkupLine(Markup.Escape($"Campaign {result!.CampaignId} {result.Status}: sent {result.Final.GetValueOrDefault("sent"):N0} at {result.SteadyMps:F0} mps steady; silo peak {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB. Reports: {written.FullName}"));
+            break;
+        }
+
+        default:
+        {
+            Scenario scenario = parse.GetValue(scenarioArgument) switch
+            {
+                "sustained" => Scenario.Sustained(steady),
+                "smoke" => Scenario.Smoke(steady),
+                "max-throughput" => Scenario.MaxThroughput(steady),
+                "tiers" => Scenario.Tiers(Numbers(parse.GetValue(tiers)!).Select(t => (int)t), steady),
+                var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, front-door, campaign-1m, campaign or smoke."),
+            };
+            scenario = scenario with { Webhooks = webhooks, SiloSettings = settings };
+            LoadResult? result = null;
+            await AnsiConsole.Status().StartAsync("starting", async context =>
+                result = await new LoadRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
+            misses = new Thresholds(parse.GetValue(minTierRatio), parse.GetValue(maxOverTier), parse.GetValue(maxRateLimited), parse.GetValue(minCeilingRatio)).Misses(result!);
+            var written = Reports.Write(result!, misses, folder);
+            var table = new Table().AddColumns("Number", "Tier", "Steady mps", "% of tier", "Fullest second", "Over tier", "130429");
+            foreach (var n in result!.Numbers)
+            {
+                table.AddRow(n.PhoneNumberId, $"{n.TierMps}", $"{n.SteadyMps:F1}", $"{n.TierRatio:P1}", $"{n.FullestSecond}", $"{n.WindowsOverTier}", $"{n.RateLimited}");
+            }
+
+            AnsiConsole.Write(table);
+            if (result.SimulatorAloneMps is { } alone)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape($"Simulator alone: {alone:F0} mps; WaDispatch: {result.ThroughputMps:F0} mps ({result.ThroughputMps / alone:P1})."));
+            }
+
+            AnsiConsole.MarkupLine(Markup.Escape($"Throughput {result.ThroughputMps:F0} mps; admission p99 {result.Admission[2].Value.TotalMilliseconds:F1} ms; silo {result.SiloCpu.TotalSeconds:F1} s CPU, peak {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB. Reports: {written.FullName}"));
+            break;
+        }
     }
 
-    AnsiConsole.Write(table);
-    if (result.SimulatorAloneMps is { } alone)
-    {
-        AnsiConsole.MarkupLine(Markup.Escape($"Simulator alone: {alone:F0} mps; WaDispatch: {result.ThroughputMps:F0} mps ({result.ThroughputMps / alone:P1})."));
-    }
-
-    AnsiConsole.MarkupLine(Markup.Escape($"Throughput {result.ThroughputMps:F0} mps; admission p99 {result.Admission[2].Value.TotalMilliseconds:F1} ms; silo {result.SiloCpu.TotalSeconds:F1} s CPU, peak {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB. Reports: {folder.FullName}"));
     foreach (var miss in misses)
     {
         AnsiConsole.MarkupLine($"[red]{Markup.Escape(miss)}[/]");
@@ -69,4 +130,6 @@ run.SetAction(async (parse, cancellationToken) =>
 });
 
 var root = new RootCommand("WaDispatch load harness: sustained send rates against the simulator as referee.") { run };
-return await root.Parse(args).InvokeAsync();
+return await root.Parse(ScenarioFile.Expand(args)).InvokeAsync();
+
+static double[] Numbers(string list) => [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];

@@ -92,7 +92,11 @@ public sealed class CloudApiSimulator
             return SimulatorReply.Error(code is ErrorCodes.RateLimitHit or ErrorCodes.PairRateLimitHit ? 429 : 400, Rejection(code));
         }
 
-        ScheduleStatuses(phoneNumberId, attempt, verdict.MarketingStopped, options);
+        if (number.StatusWebhooks)
+        {
+            ScheduleStatuses(phoneNumberId, attempt, verdict.MarketingStopped, options);
+        }
+
         var response = new SendMessageResponse
         {
             MessagingProduct = "whatsapp",
@@ -147,6 +151,9 @@ public sealed class CloudApiSimulator
 
     /// <summary>Sets a number's throughput.</summary>
     public void SetMessagesPerSecond(string phoneNumberId, int messagesPerSecond) => Number(phoneNumberId).SetMessagesPerSecond(messagesPerSecond);
+
+    /// <summary>Turns a number's status webhooks on or off.</summary>
+    public void SetStatusWebhooks(string phoneNumberId, bool on) => Number(phoneNumberId).StatusWebhooks = on;
 
     /// <summary>Makes the next <paramref name="count"/> sends of a number fail synchronously.</summary>
     public void ScriptFailure(string phoneNumberId, ScriptedFailure failure, int count) => Number(phoneNumberId).Script(failure, count);

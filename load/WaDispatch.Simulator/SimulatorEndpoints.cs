@@ -172,6 +172,11 @@ public static partial class SimulatorEndpoints
         }
 
         simulator.SetMessagesPerSecond(phoneNumberId, request.MessagesPerSecond.Value);
+        if (request.StatusWebhooks is { } statusWebhooks)
+        {
+            simulator.SetStatusWebhooks(phoneNumberId, statusWebhooks);
+        }
+
         return TypedResults.NoContent();
     }
 

@@ -36,4 +36,56 @@ public sealed class HarnessSmokeTests
         Assert.Equal(scenario.Numbers.Count + 1, File.ReadAllLines(Path.Combine(folder.FullName, "numbers.csv")).Length);
         reports.Delete(recursive: true);
     }
+
+    [Fact]
+    public async Task TheFrontDoorScenario_MeasuresEachStep_AndWaDispatchsShareOfTheAnswerTime()
+    {
+        var scenario = new FrontDoorScenario([new Injection.Constant(40, TimeSpan.FromSeconds(2)), new Injection.Closed(4, TimeSpan.FromSeconds(2))], null, TimeSpan.FromSeconds(1), Numbers: 2)
+        {
+            Webhooks = false,
+            CeilingDuration = TimeSpan.FromSeconds(1),
+            CeilingConcurrency = 4,
+        };
+
+        var result = await new FrontDoorRunner(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
+        var reports = Directory.CreateTempSubdirectory("wadispatch-reports-");
+        var folder = Reports.Write(result, new FrontDoorThresholds(TimeSpan.FromMinutes(1), 1).Misses(result), reports);
+
+        Assert.True(result.SimulatorAloneMps > 0);
+        Assert.Equal(["open 40 mps", "closed 4"], result.Steps.Select(s => s.Label));
+        Assert.All(result.Steps, s => Assert.Empty(s.Errors));
+        Assert.InRange(result.Steps[0].AchievedMps, 30, 41);
+        Assert.All(result.Steps, s => Assert.True(s.Added[0].Value > TimeSpan.Zero && s.Added[0].Value <= s.Latency[0].Value, $"{s.Label}: WaDispatch's p50 {s.Added[0].Value} of {s.Latency[0].Value}"));
+        Assert.NotEmpty(new FrontDoorThresholds(TimeSpan.FromTicks(1), 1).Misses(result));
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(folder.FullName, "report.html")), StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(folder.FullName, "steps.csv")).Length);
+        reports.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task TheCampaignScenario_EndsWithTheExactCounts()
+    {
+        var scenario = new CampaignScenario(Recipients: 300, OptedOutShare: 0.1, UndeliverableShare: 0.01, TierMps: 250);
+
+        var result = await new CampaignLoad(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
+
+        Assert.Equal("completed", result.Status);
+        Assert.Empty(result.CountMismatches);
+        Assert.Equal((30, 3, 267), (result.Final["skipped:opted_out"], result.Final["failed:131026"], result.Final["delivered"]));
+        Assert.Empty(new CampaignThresholds(long.MaxValue).Misses(result));
+        Assert.Single(new CampaignThresholds(1).Misses(result));
+    }
+
+    [Fact]
+    public void AScenarioFile_FillsTheCommandLine_WhichWinsOverIt()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{"scenario": "tiers", "options": {"seconds": 20, "tiers": "80,250", "no-webhooks": true, "silo-setting": ["A:B=1", "C:D=2"]}}""");
+
+        var args = ScenarioFile.Expand(["run", "--file", file, "--seconds", "5"]);
+
+        Assert.Equal(["run", "tiers", "--seconds", "5", "--tiers", "80,250", "--no-webhooks", "--silo-setting", "A:B=1", "--silo-setting", "C:D=2"], args);
+        Assert.Equal(["run", "smoke", "--seconds", "5"], ScenarioFile.Expand(["run", "smoke", "--seconds", "5"]));
+        File.Delete(file);
+    }
 }

@@ -15,7 +15,7 @@ public sealed record CampaignCounts
     /// <summary>Recipients not yet sent to and not ended: queued, in a lane, or not yet reached.</summary>
     public required long Pending { get; init; }
 
-    /// <summary>Messages Meta accepted.</summary>
+    /// <summary>Messages Meta accepted and did not fail afterwards (sent, delivered or read now).</summary>
     public required long Sent { get; init; }
 
     /// <summary>Messages Meta reported delivered (or read).</summary>

@@ -83,13 +83,76 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         _drained.SetResult();
     }
 
-    /// <summary>Stores <paramref name="body"/> durably and queues it; completes once it is stored.</summary>
+    /// <summary>
+    /// Takes <paramref name="body"/> durably; completes once it is. Statuses of messages the ledger knows (most
+    /// deliveries: one <c>sent</c>, <c>delivered</c> or <c>read</c>) are applied to the ledger at once, which is
+    /// as durable as the inbox and saves storing, applying and deleting each delivery in three transactions;
+    /// anything else is stored in the inbox and queued for the workers.
+    /// </summary>
     public async Task StoreAsync(byte[] body)
     {
-        var delivery = new WebhookDelivery(_time.GetUtcNow(), body);
-        var id = await _stored.Add(delivery).ConfigureAwait(false);
+        var received = _time.GetUtcNow();
         _metrics.WebhookReceived();
+        if (await TryApplyStatusesAsync(body).ConfigureAwait(false))
+        {
+            _metrics.WebhookProcessed(_time.GetUtcNow() - received);
+            return;
+        }
+
+        var delivery = new WebhookDelivery(received, body);
+        var id = await _stored.Add(delivery).ConfigureAwait(false);
         Enqueue(new StoredWebhook(id, delivery));
+    }
+
+    /// <summary>
+    /// Applies a delivery that holds only <c>sent</c>, <c>delivered</c> or <c>read</c> statuses, each of a message in
+    /// the ledger; false, with nothing lost, for any other delivery or when a status finds no message (the inbox
+    /// path waits for the record and tries again; applying twice is harmless).
+    /// </summary>
+    private async Task<bool> TryApplyStatusesAsync(byte[] body)
+    {
+        var statuses = new List<(string Wamid, string Status, DateTimeOffset At)>();
+        try
+        {
+            var payload = JsonSerializer.Deserialize(body, CloudApiJsonContext.Wire.WebhookPayload);
+            foreach (var change in payload?.Entry?.SelectMany(e => e?.Changes ?? []) ?? [])
+            {
+                if (change?.Field != WebhookFields.Messages || change.ReadMessages() is not { Metadata.PhoneNumberId.Length: > 0, Messages: null or { Count: 0 } } value)
+                {
+                    return false;
+                }
+
+                foreach (var status in value.Statuses ?? [])
+                {
+                    if (status is not { Id: { Length: > 0 } wamid, Status: MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Read } || Time(status.Timestamp) is not { } at)
+                    {
+                        return false;
+                    }
+
+                    statuses.Add((wamid, status.Status, at));
+                }
+            }
+
+            if (statuses.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var (wamid, status, at) in statuses)
+            {
+                if (await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The inbox path reads it again and reports what it finds.
+            return false;
+        }
     }
 
     /// <summary>Completes when every delivery queued so far has been processed (status retries aside).</summary>

@@ -31,6 +31,9 @@ internal sealed class SimulatedPhoneNumber
 
     public string Id { get; }
 
+    /// <summary>Whether its messages get status webhooks.</summary>
+    public bool StatusWebhooks { get; set; } = true;
+
     public void SetMessagesPerSecond(int messagesPerSecond)
     {
         lock (_lock)

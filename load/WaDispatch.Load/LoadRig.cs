@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace WaDispatch.Load;
+
+/// <summary>
+/// What every scenario runs against: the simulator (the referee, in a process of its own at high priority) and the
+/// silo (in another, on SQLite in a temporary folder), with HTTP clients for the silo's front door and the
+/// referee's control API.
+/// </summary>
+internal sealed class LoadRig : IAsyncDisposable
+{
+    /// <summary>The webhook secret the referee signs with and the silo checks.</summary>
+    public const string AppSecret = "load-harness-secret";
+
+    private readonly ChildProcess _simulator;
+    private readonly ChildProcess _silo;
+    private readonly DirectoryInfo _data;
+
+    private LoadRig(ChildProcess simulator, ChildProcess silo, DirectoryInfo data)
+    {
+        _simulator = simulator;
+        _silo = silo;
+        _data = data;
+        Front = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) };
+        Referee = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    /// <summary>The silo's front door.</summary>
+    public HttpClient Front { get; }
+
+    /// <summary>The referee (the simulator): Meta's routes and its <c>_sim</c> control API.</summary>
+    public HttpClient Referee { get; }
+
+    /// <summary>The silo process: CPU time, working set.</summary>
+    public ChildProcess Silo => _silo;
+
+    /// <summary>The machine, for reports.</summary>
+    public static string Machine => $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
+
+    /// <summary>Starts the referee and the silo; the referee posts status webhooks to the silo when <paramref name="webhooks"/>.</summary>
+    public static async Task<LoadRig> StartAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings)
+    {
+        var siloPort = ChildProcess.FreePort();
+        var simulatorPort = ChildProcess.FreePort();
+        var data = Directory.CreateTempSubdirectory("wadispatch-load-data-");
+        string[] webhookUrl = webhooks ? ["--Simulator:WebhookUrl", $"http://127.0.0.1:{siloPort}/webhooks/whatsapp"] : [];
+        var simulator = await ChildProcess.StartAsync("WaDispatch.Simulator.Host.dll", simulatorPort, ["--Simulator:AppSecret", AppSecret, .. webhookUrl], serverGc: true, highPriority: true);
+        try
+        {
+            var silo = await ChildProcess.StartAsync("WaDispatch.Silo.dll", siloPort,
+            [
+                "--Storage:ConnectionString", $"Data Source={Path.Combine(data.FullName, "load.db")}",
+                "--Simulator:Enabled", "false",
+                "--CloudApi:BaseAddress", $"http://127.0.0.1:{simulatorPort}/",
+                "--Webhooks:AppSecret", AppSecret,
+                "--Budgets:DefaultTier", "TIER_UNLIMITED",
+                "--Api:RequestsPerSecond", "1000000",
+                "--Api:Burst", "1000000",
+                .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
+            ], serverGc: true, highPriority: false);
+            return new LoadRig(simulator, silo, data);
+        }
+        catch
+        {
+            await simulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Gives <paramref name="phoneNumberId"/> the tier <paramref name="tierMps"/> at the referee and in the silo.</summary>
+    public async Task SetTierAsync(string phoneNumberId, int tierMps, CancellationToken cancellationToken)
+    {
+        (await Referee.PutAsJsonAsync($"_sim/phone-numbers/{phoneNumberId}", new { messages_per_second = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
+        (await Front.PutAsJsonAsync($"v1/phone-numbers/{phoneNumberId}", new { throughput_mps = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The referee's counters for one number: accepted, the fullest sliding second, refusals by code.</summary>
+    public async Task<JsonElement> StatsAsync(string phoneNumberId, CancellationToken cancellationToken) =>
+        await Referee.GetFromJsonAsync<JsonElement>($"_sim/phone-numbers/{phoneNumberId}/stats", cancellationToken);
+
+    /// <summary>When the referee accepted each of one number's messages, in order.</summary>
+    public async Task<List<DateTimeOffset>> ArrivalsAsync(string phoneNumberId, CancellationToken cancellationToken)
+    {
+        var ledger = await Referee.GetFromJsonAsync<JsonElement>($"_sim/ledger?phone_number_id={phoneNumberId}", cancellationToken);
+        return [.. ledger.EnumerateArray().Select(e => e.GetProperty("received_at").GetDateTimeOffset()).Order()];
+    }
+
+    /// <summary>130429s the referee answered one number, from its <paramref name="stats"/>.</summary>
+    public static long RateLimited(JsonElement stats) =>
+        stats.TryGetProperty("rejected_by_code", out var byCode) && byCode.TryGetProperty("130429", out var limited) ? limited.GetInt64() : 0;
+
+    /// <summary>
+    /// The referee's own ceiling on this machine: <paramref name="concurrency"/> loops sending Meta-shaped requests
+    /// straight to it for <paramref name="duration"/>, on a number whose tier cannot be reached and whose messages get
+    /// no status webhooks; accepted sends per second.
+    /// </summary>
+    public async Task<double> CeilingAsync(int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        const string number = "106540352299999";
+        // No status webhooks for these: the ceiling is the cost of one request per message, and their webhooks would
+        // otherwise reach the silo (as statuses of messages it never sent) while it is being measured.
+        (await Referee.PutAsJsonAsync($"_sim/phone-numbers/{number}", new { messages_per_second = 1_000_000, status_webhooks = false }, cancellationToken)).EnsureSuccessStatusCode();
+        var sent = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async loop =>
+        {
+            for (var i = 0; clock.Elapsed < duration; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"v21.0/{number}/messages") { Content = JsonContent.Create(Template(string.Create(CultureInfo.InvariantCulture, $"19{loop:D3}{i:D7}"))) };
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "simulator-token");
+                using var response = await Referee.SendAsync(request, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref sent);
+                }
+            }
+        }));
+        return Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The message every scenario sends: the simulator's <c>hello_world</c> template to <paramref name="to"/>.</summary>
+    public static object Template(string to) =>
+        new { messaging_product = "whatsapp", to, type = "template", template = new { name = "hello_world", language = new { code = "en_US" } } };
+
+    /// <summary>The silo's garbage collections by generation, from its Prometheus text.</summary>
+    public async Task<Dictionary<string, double>> GcCollectionsAsync(CancellationToken cancellationToken)
+    {
+        var metrics = await Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
+        return metrics.Split('\n')
+            .Where(l => l.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal))
+            .Select(l => (label: l[(l.IndexOf('"', StringComparison.Ordinal) + 1)..l.LastIndexOf('"')], value: double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
+            .ToDictionary(x => x.label, x => x.value, StringComparer.Ordinal);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Front.Dispose();
+        Referee.Dispose();
+        await _silo.DisposeAsync();
+        await _simulator.DisposeAsync();
+        try
+        {
+            _data.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the system's temporary-file cleanup.
+        }
+    }
+}
