@@ -10,6 +10,7 @@ using WaDispatch.Simulator;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Testing;
+using WaDispatch.CloudApi.Webhooks;
 using Xunit;
 
 namespace WaDispatch.Silo.Tests;
@@ -63,6 +64,19 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         Assert.Equal("accepted", accepted.GetProperty("status").GetString());
         Assert.Equal(entry.Id, delivered.GetProperty("wamid").GetString());
         Assert.Equal(["accepted", "sending", "sent", "delivered"], History(delivered).Take(4));
+
+        // A status of a message the ledger knows is applied as it arrives, without the inbox (Meta repeats statuses).
+        var stored = InboxGroups(await _client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct));
+        var repeat = $$$"""{"object":"whatsapp_business_account","entry":[{"id":"waba","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000","phone_number_id":"{{{Number}}}"},"statuses":[{"id":"{{{entry.Id}}}","status":"read","timestamp":"{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}}","recipient_id":"16505550101"}]}}]}]}""";
+        using var webhook = new HttpRequestMessage(HttpMethod.Post, "webhooks/whatsapp") { Content = new StringContent(repeat, System.Text.Encoding.UTF8, "application/json") };
+        webhook.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Compute(System.Text.Encoding.UTF8.GetBytes(repeat), "e2e-secret"));
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(webhook, Ct)).StatusCode);
+
+        Assert.Equal("read", (await _client.GetFromJsonAsync<JsonElement>($"v1/messages/{id}", Ct)).GetProperty("status").GetString());
+        Assert.Equal(stored, InboxGroups(await _client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct)));
+
+        static string InboxGroups(string metrics) =>
+            metrics.Split('\n').FirstOrDefault(l => l.StartsWith("wadispatch_storage_group_size_count{store=\"webhook_inbox\"}", StringComparison.Ordinal)) ?? "none";
     }
 
     [Fact]

@@ -35,6 +35,22 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task ANumberWithoutStatusWebhooks_SendsNone_TheOthersStillDo()
+    {
+        await using var sim = await StartAsync();
+        Assert.Equal(204, (await sim.ControlAsync(HttpMethod.Put, $"phone-numbers/{SimulatorHarness.Number}", """{"messages_per_second":80,"status_webhooks":false}""")).Status);
+
+        Assert.Equal((200, 0), await sim.SendAsync("+16505551234"));
+        sim.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, sim.Receiver!.Waiting);
+
+        await sim.ControlAsync(HttpMethod.Put, $"phone-numbers/{SimulatorHarness.Number}", """{"messages_per_second":80,"status_webhooks":true}""");
+        Assert.Equal((200, 0), await sim.SendAsync("+16505551235"));
+        sim.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("sent", Assert.Single(Messages(await sim.Receiver.NextAsync()).Statuses!).Status);
+    }
+
+    [Fact]
     public async Task ARecipientRule_FailsTheMessageAfterAcceptance_WithItsCode()
     {
         await using var sim = await StartAsync();

@@ -140,7 +140,15 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
             foreach (var (wamid, status, at) in statuses)
             {
-                if (await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
+                var outcome = await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false);
+                if (outcome == LedgerWriteOutcome.NotFound && _messages.RecordingSent(wamid) is { } recording)
+                {
+                    // The status outran the record of Meta's answer, which is being written: once it is, again.
+                    await recording.ConfigureAwait(false);
+                    outcome = await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false);
+                }
+
+                if (outcome == LedgerWriteOutcome.NotFound)
                 {
                     return false;
                 }
