@@ -111,8 +111,8 @@ internal sealed class CampaignLoad(Action<string> status)
         File.Delete(file);
 
         var sending = Stopwatch.StartNew();
-        var perSecond = new List<int>();
-        long lastSent = 0;
+        // (seconds since the upload, messages Meta accepted so far): polls take longer than a second when the counts do.
+        var samples = new List<(double At, long Accepted)>();
         JsonElement view;
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -121,8 +121,7 @@ internal sealed class CampaignLoad(Action<string> status)
             view = await rig.Front.GetFromJsonAsync<JsonElement>($"v1/campaigns/{id}", cancellationToken);
             var counts = view.GetProperty("counts");
             var sent = counts.GetProperty("sent").GetInt64();
-            perSecond.Add((int)(sent - lastSent));
-            lastSent = sent;
+            samples.Add((sending.Elapsed.TotalSeconds, sent + counts.GetProperty("failed").EnumerateObject().Sum(f => f.Value.GetInt64())));
             var campaignStatus = view.GetProperty("status").GetString();
             status($"{sending.Elapsed:hh\\:mm\\:ss} {campaignStatus}: sent {sent:N0}, pending {counts.GetProperty("pending").GetInt64():N0}, delivered {counts.GetProperty("delivered").GetInt64():N0}; silo {rig.Silo.WorkingSet / (1024 * 1024):N0} MiB");
             if (campaignStatus is "completed" or "cancelled" or "expired" || deadline.Elapsed > scenario.Deadline)
@@ -141,8 +140,21 @@ internal sealed class CampaignLoad(Action<string> status)
         await sampler;
 
         // Steady: the seconds after the first one that sent anything and before the last, while the audience lasted.
-        var busy = perSecond.SkipWhile(s => s == 0).Reverse().SkipWhile(s => s == 0).Reverse().ToList();
-        var steady = busy.Count > 2 ? busy.Skip(1).SkipLast(1).Average() : busy.DefaultIfEmpty(0).Average();
+        // Per second: each poll's growth over its own interval, spread over the seconds it covered. Steady: from the first
+        // sample that saw a send to the first that saw them all.
+        var perSecond = new List<int>();
+        for (var i = 1; i < samples.Count; i++)
+        {
+            var rate = (samples[i].Accepted - samples[i - 1].Accepted) / Math.Max(0.001, samples[i].At - samples[i - 1].At);
+            while (perSecond.Count < (int)samples[i].At)
+            {
+                perSecond.Add((int)Math.Round(rate));
+            }
+        }
+
+        var first = samples.FindIndex(s => s.Accepted > 0);
+        var last = samples.FindIndex(s => s.Accepted == samples[^1].Accepted);
+        var steady = first >= 0 && last > first ? (samples[last].Accepted - samples[first].Accepted) / (samples[last].At - samples[first].At) : 0;
         return new CampaignResult(scenario, startedAt, id, view.GetProperty("status").GetString()!, expected, Final(view.GetProperty("counts")), upload.Elapsed, sending.Elapsed, steady, perSecond,
             LoadRig.RateLimited(stats), stats.GetProperty("max_in_sliding_second").GetInt32(), cpu, rig.Silo.PeakWorkingSet, LoadRig.Machine);
     }

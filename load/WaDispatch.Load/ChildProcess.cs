@@ -6,19 +6,23 @@ using System.Text.RegularExpressions;
 namespace WaDispatch.Load;
 
 /// <summary>A .NET app of this folder (the silo, the simulator) in a process of its own, so the harness and the referee never share its pauses.</summary>
-internal sealed partial class ChildProcess : IAsyncDisposable
+internal sealed partial class ChildProcess : IAsyncDisposable, ISiloUnderTest
 {
     private readonly Process _process;
     private long _peakWorkingSet;
 
-    private ChildProcess(Process process, Uri address)
+    private ChildProcess(Process process, Uri address, string log)
     {
         _process = process;
         Address = address;
+        Log = log;
     }
 
     /// <summary>Where it listens.</summary>
     public Uri Address { get; }
+
+    /// <summary>The file its standard output and error go to (warnings and errors; the harness lowers the log level).</summary>
+    public string Log { get; }
 
     /// <summary>CPU time used so far.</summary>
     public TimeSpan ProcessorTime
@@ -86,9 +90,10 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         {
             if (ListeningOn().IsMatch(line))
             {
-                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                return new ChildProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+                var log = Path.Combine(contentRoot, "output.log");
+                var file = new FileStream(log, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+                _ = Task.WhenAll(process.StandardOutput.BaseStream.CopyToAsync(file), process.StandardError.BaseStream.CopyToAsync(file)).ContinueWith(_ => file.Dispose(), TaskScheduler.Default);
+                return new ChildProcess(process, new Uri($"http://127.0.0.1:{port}/"), log);
             }
         }
 
@@ -105,26 +110,14 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Samples the working set once a second until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async Task SampleEverySecondAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            Sample();
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
     /// <summary>Samples the working set (call about once a second).</summary>
     public void Sample()
     {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"The process exited with code {_process.ExitCode}; its output is in {Log}.");
+        }
+
         _process.Refresh();
         var current = _process.WorkingSet64;
         long peak;

@@ -46,6 +46,9 @@ public sealed record LoadResult
     /// <summary>The silo's largest working set sampled.</summary>
     public required long SiloPeakWorkingSet { get; init; }
 
+    /// <summary>Status webhooks the silo applied, and their mean lag from arrival to applied (null when not measured: embedded).</summary>
+    public (long Applied, TimeSpan MeanLag)? Webhooks { get; init; }
+
     /// <summary>The silo's garbage collections by generation, from its /metrics.</summary>
     public required IReadOnlyDictionary<string, double> SiloGcCollections { get; init; }
 

@@ -16,33 +16,48 @@ internal sealed class LoadRig : IAsyncDisposable
     /// <summary>The webhook secret the referee signs with and the silo checks.</summary>
     public const string AppSecret = "load-harness-secret";
 
+    /// <summary>Connections the harness opens to the silo, and to the referee, at most.</summary>
+    public const int MaxConnections = 512;
+
     private readonly ChildProcess _simulator;
-    private readonly ChildProcess _silo;
+    private readonly ChildProcess? _silo;
+    private readonly HttpClient? _front;
     private readonly DirectoryInfo _data;
 
-    private LoadRig(ChildProcess simulator, ChildProcess silo, DirectoryInfo data)
+    private LoadRig(ChildProcess simulator, ChildProcess? silo, EmbeddedWaDispatch? embedded, DirectoryInfo data)
     {
         _simulator = simulator;
         _silo = silo;
+        Embedded = embedded;
         _data = data;
-        Front = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) };
-        Referee = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(10) };
+
+        // A bounded connection pool, as a real client has: requests beyond it wait in the client (and an open model's
+        // latency counts that wait). Unbounded, an overload step opened a socket per outstanding request and ran
+        // the harness and the silo out of file descriptors.
+        _front = silo is null ? null : new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) };
+        Referee = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(10) };
     }
 
-    /// <summary>The silo's front door.</summary>
-    public HttpClient Front { get; }
+    /// <summary>The silo's front door (not when WaDispatch is embedded in the harness).</summary>
+    public HttpClient Front => _front ?? throw new InvalidOperationException("This scenario needs the silo's HTTP front door; run it without --driver embedded.");
 
     /// <summary>The referee (the simulator): Meta's routes and its <c>_sim</c> control API.</summary>
     public HttpClient Referee { get; }
 
-    /// <summary>The silo process: CPU time, working set.</summary>
-    public ChildProcess Silo => _silo;
+    /// <summary>WaDispatch embedded in this process, when the run drives it so; null when it drives the silo.</summary>
+    public EmbeddedWaDispatch? Embedded { get; }
+
+    /// <summary>Where WaDispatch runs: CPU time, working set.</summary>
+    public ISiloUnderTest Silo => (ISiloUnderTest?)_silo ?? Embedded!;
 
     /// <summary>The machine, for reports.</summary>
     public static string Machine => $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
 
-    /// <summary>Starts the referee and the silo; the referee posts status webhooks to the silo when <paramref name="webhooks"/>.</summary>
-    public static async Task<LoadRig> StartAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings)
+    /// <summary>
+    /// Starts the referee and the silo, or WaDispatch embedded in this process when <paramref name="embedded"/>; the
+    /// referee posts status webhooks to it when <paramref name="webhooks"/>.
+    /// </summary>
+    public static async Task<LoadRig> StartAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded = false)
     {
         var siloPort = ChildProcess.FreePort();
         var simulatorPort = ChildProcess.FreePort();
@@ -51,6 +66,11 @@ internal sealed class LoadRig : IAsyncDisposable
         var simulator = await ChildProcess.StartAsync("WaDispatch.Simulator.Host.dll", simulatorPort, ["--Simulator:AppSecret", AppSecret, .. webhookUrl], serverGc: true, highPriority: true);
         try
         {
+            if (embedded)
+            {
+                return new LoadRig(simulator, null, await EmbeddedWaDispatch.StartAsync(siloPort, simulator.Address, data, siloSettings), data);
+            }
+
             var silo = await ChildProcess.StartAsync("WaDispatch.Silo.dll", siloPort,
             [
                 "--Storage:ConnectionString", $"Data Source={Path.Combine(data.FullName, "load.db")}",
@@ -62,7 +82,7 @@ internal sealed class LoadRig : IAsyncDisposable
                 "--Api:Burst", "1000000",
                 .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
             ], serverGc: true, highPriority: false);
-            return new LoadRig(simulator, silo, data);
+            return new LoadRig(simulator, silo, null, data);
         }
         catch
         {
@@ -75,7 +95,14 @@ internal sealed class LoadRig : IAsyncDisposable
     public async Task SetTierAsync(string phoneNumberId, int tierMps, CancellationToken cancellationToken)
     {
         (await Referee.PutAsJsonAsync($"_sim/phone-numbers/{phoneNumberId}", new { messages_per_second = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
-        (await Front.PutAsJsonAsync($"v1/phone-numbers/{phoneNumberId}", new { throughput_mps = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
+        if (Embedded is { } embedded)
+        {
+            await embedded.SetTierAsync(phoneNumberId, tierMps);
+        }
+        else
+        {
+            (await Front.PutAsJsonAsync($"v1/phone-numbers/{phoneNumberId}", new { throughput_mps = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>The referee's counters for one number: accepted, the fullest sliding second, refusals by code.</summary>
@@ -126,9 +153,30 @@ internal sealed class LoadRig : IAsyncDisposable
     public static object Template(string to) =>
         new { messaging_product = "whatsapp", to, type = "template", template = new { name = "hello_world", language = new { code = "en_US" } } };
 
+    /// <summary>Webhook deliveries the silo applied and their mean lag from arrival to applied, from its Prometheus text.</summary>
+    public async Task<(long Applied, TimeSpan MeanLag)?> WebhookLagAsync(CancellationToken cancellationToken)
+    {
+        if (Embedded is not null)
+        {
+            // The embedded host serves no /metrics.
+            return null;
+        }
+
+        var metrics = await Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
+        double Value(string name) => metrics.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal)).Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        var count = Value("wadispatch_webhooks_lag_seconds_count");
+        return ((long)count, count > 0 ? TimeSpan.FromSeconds(Value("wadispatch_webhooks_lag_seconds_sum") / count) : TimeSpan.Zero);
+    }
+
     /// <summary>The silo's garbage collections by generation, from its Prometheus text.</summary>
     public async Task<Dictionary<string, double>> GcCollectionsAsync(CancellationToken cancellationToken)
     {
+        if (Embedded is not null)
+        {
+            // The harness's own process: WaDispatch and the harness together.
+            return Enumerable.Range(0, GC.MaxGeneration + 1).ToDictionary(g => $"gen{g}", g => (double)GC.CollectionCount(g), StringComparer.Ordinal);
+        }
+
         var metrics = await Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
         return metrics.Split('\n')
             .Where(l => l.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal))
@@ -138,9 +186,18 @@ internal sealed class LoadRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Front.Dispose();
+        _front?.Dispose();
         Referee.Dispose();
-        await _silo.DisposeAsync();
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        if (Embedded is not null)
+        {
+            await Embedded.DisposeAsync();
+        }
+
         await _simulator.DisposeAsync();
         try
         {

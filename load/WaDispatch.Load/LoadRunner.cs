@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace WaDispatch.Load;
@@ -26,7 +25,7 @@ internal sealed class LoadRunner
     public async Task<LoadResult> RunAsync(Scenario scenario, CancellationToken cancellationToken)
     {
         _status("starting the simulator and the silo");
-        await using var rig = await LoadRig.StartAsync(scenario.Webhooks, scenario.SiloSettings);
+        await using var rig = await LoadRig.StartAsync(scenario.Webhooks, scenario.SiloSettings, scenario.Embedded);
         foreach (var number in scenario.Numbers)
         {
             await rig.SetTierAsync(number.PhoneNumberId, number.TierMps, cancellationToken);
@@ -44,7 +43,7 @@ internal sealed class LoadRunner
         var admission = new LatencyHistogram();
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
-        var submitting = SubmitAsync(scenario, rig.Front, admission, errors, cancellationToken);
+        var submitting = SubmitAsync(scenario, rig, admission, errors, cancellationToken);
         var planned = scenario.Numbers.Sum(scenario.Backlog);
         var deadline = TimeSpan.FromSeconds(60) + ((scenario.Steady + scenario.WarmUp) * 3);
         long accepted;
@@ -94,13 +93,14 @@ internal sealed class LoadRunner
             SiloCpu = cpu,
             SiloPeakWorkingSet = rig.Silo.PeakWorkingSet,
             SiloGcCollections = await rig.GcCollectionsAsync(cancellationToken),
+            Webhooks = await rig.WebhookLagAsync(cancellationToken),
             SimulatorAloneMps = ceiling,
             Machine = LoadRig.Machine,
         };
     }
 
     /// <summary>The numbers' backlogs in batches of 1,000, a few requests at a time, interleaving the numbers.</summary>
-    private static async Task SubmitAsync(Scenario scenario, HttpClient silo, LatencyHistogram admission, Dictionary<string, long> errors, CancellationToken cancellationToken)
+    private static async Task SubmitAsync(Scenario scenario, LoadRig rig, LatencyHistogram admission, Dictionary<string, long> errors, CancellationToken cancellationToken)
     {
         var batches = scenario.Numbers
             .SelectMany((number, n) => Enumerable.Range(0, (scenario.Backlog(number) + BatchSize - 1) / BatchSize)
@@ -110,25 +110,30 @@ internal sealed class LoadRunner
             .ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = SubmitConcurrency, CancellationToken = cancellationToken }, async (batch, token) =>
         {
-            var messages = Enumerable.Range(batch.first, batch.count).Select(i => new
-            {
-                phone_number_id = batch.number.PhoneNumberId,
-                message = LoadRig.Template(string.Create(CultureInfo.InvariantCulture, $"1{batch.n:D3}{i:D7}")),
-            });
+            var messages = Enumerable.Range(batch.first, batch.count).Select(i => (batch.number.PhoneNumberId, To: string.Create(CultureInfo.InvariantCulture, $"1{batch.n:D3}{i:D7}"))).ToList();
             var started = Stopwatch.GetTimestamp();
-            using var response = await silo.PostAsJsonAsync("v1/messages/batch", new { messages }, token);
+            var (refused, key) = rig.Embedded is { } embedded
+                ? (await embedded.EnqueueAsync(messages, token), "embedded")
+                : await PostAsync(rig.Front, messages, token);
             admission.Record(Stopwatch.GetElapsedTime(started));
-            var answer = await response.Content.ReadFromJsonAsync<JsonElement>(token);
-            var refused = answer.TryGetProperty("refused", out var r) ? r.GetInt32() : batch.count;
-            if (!response.IsSuccessStatusCode || refused > 0)
+            if (refused > 0)
             {
                 lock (errors)
                 {
-                    var key = $"HTTP {(int)response.StatusCode}";
-                    errors[key] = errors.GetValueOrDefault(key) + Math.Max(1, refused);
+                    errors[key] = errors.GetValueOrDefault(key) + refused;
                 }
             }
         });
+    }
+
+    /// <summary>One batch through <c>POST /v1/messages/batch</c>: how many were refused, and the answer's status.</summary>
+    private static async Task<(int Refused, string Status)> PostAsync(HttpClient silo, List<(string PhoneNumberId, string To)> batch, CancellationToken cancellationToken)
+    {
+        var messages = batch.Select(m => new { phone_number_id = m.PhoneNumberId, message = LoadRig.Template(m.To) });
+        using var response = await silo.PostAsJsonAsync("v1/messages/batch", new { messages }, cancellationToken);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var refused = answer.TryGetProperty("refused", out var r) ? r.GetInt32() : batch.Count;
+        return (response.IsSuccessStatusCode ? refused : Math.Max(1, refused), $"HTTP {(int)response.StatusCode}");
     }
 
     private static NumberResult Measure(Scenario scenario, NumberPlan number, JsonElement stats, List<DateTimeOffset> arrivals)

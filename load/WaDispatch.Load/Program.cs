@@ -19,6 +19,7 @@ var maxRateLimited = new Option<long>("--max-rate-limited") { Description = "Thr
 var minCeilingRatio = new Option<double>("--min-ceiling-ratio") { Description = "Threshold (max-throughput): WaDispatch's throughput as a share of the simulator alone", DefaultValueFactory = _ => 0.5 };
 var noWebhooks = new Option<bool>("--no-webhooks") { Description = "The referee posts no status webhooks back" };
 var siloSettings = new Option<string[]>("--silo-setting") { Description = "A silo setting as Section:Setting=value (repeatable), e.g. Lanes:MaxInFlight=1024", AllowMultipleArgumentsPerToken = false };
+var driver = new Option<string>("--driver") { Description = "http (the silo in a process of its own, through its front door) or embedded (WaDispatch in this process through the .NET client's embedded mode; backlog scenarios only)", DefaultValueFactory = _ => "http" };
 var model = new Option<string>("--model") { Description = "front-door: open (requests on a schedule) or closed (constant concurrency)", DefaultValueFactory = _ => "open" };
 var shares = new Option<string>("--shares") { Description = "front-door, open model: step rates as shares of the simulator-alone ceiling measured first", DefaultValueFactory = _ => "0.1,0.25,0.5,0.75,1" };
 var rates = new Option<string?>("--rates") { Description = "front-door, open model: step rates in mps (instead of --shares)" };
@@ -34,7 +35,7 @@ var maxWorkingSet = new Option<int>("--max-working-set-mib") { Description = "Th
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
 {
-    scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings,
+    scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings, driver,
     model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet,
 };
 run.SetAction(async (parse, cancellationToken) =>
@@ -43,6 +44,13 @@ run.SetAction(async (parse, cancellationToken) =>
     var settings = (parse.GetValue(siloSettings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
     var webhooks = !parse.GetValue(noWebhooks);
     var folder = parse.GetValue(reports)!;
+    var embedded = parse.GetValue(driver) switch
+    {
+        "http" => false,
+        "embedded" when parse.GetValue(scenarioArgument) is not ("front-door" or "campaign" or "campaign-1m") => true,
+        "embedded" => throw new ArgumentException("--driver embedded drives the backlog scenarios (sustained, tiers, max-throughput, smoke); front-door and campaigns use the silo's HTTP routes."),
+        var other => throw new ArgumentException($"Unknown driver '{other}': http or embedded."),
+    };
     IReadOnlyList<string> misses;
     switch (parse.GetValue(scenarioArgument))
     {
@@ -57,7 +65,7 @@ run.SetAction(async (parse, cancellationToken) =>
                         ? [.. Numbers(fixedRates).Select(r => (Injection)new Injection.Constant(r, steady))]
                         : [new Injection.Constant(1, steady)];
             var ceilingShares = closed || parse.GetValue(ramp) is not null || parse.GetValue(rates) is not null ? null : Numbers(parse.GetValue(shares)!);
-            var scenario = new FrontDoorScenario(steps, ceilingShares, TimeSpan.FromSeconds(2)) { Webhooks = webhooks, SiloSettings = settings };
+            var scenario = new FrontDoorScenario(steps, ceilingShares, TimeSpan.FromSeconds(5)) { Webhooks = webhooks, SiloSettings = settings };
             FrontDoorResult? result = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 result = await new FrontDoorRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
@@ -98,7 +106,7 @@ run.SetAction(async (parse, cancellationToken) =>
                 "tiers" => Scenario.Tiers(Numbers(parse.GetValue(tiers)!).Select(t => (int)t), steady),
                 var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, front-door, campaign-1m, campaign or smoke."),
             };
-            scenario = scenario with { Webhooks = webhooks, SiloSettings = settings };
+            scenario = scenario with { Webhooks = webhooks, SiloSettings = settings, Embedded = embedded };
             LoadResult? result = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 result = await new LoadRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));

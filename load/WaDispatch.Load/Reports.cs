@@ -42,7 +42,7 @@ internal static class Reports
         }
 
         var chart = RateChart([("campaign " + result.CampaignId, result.Scenario.TierMps, result.SentPerSecond)]);
-        return Write("campaign", result.StartedAt, root, Markdown(result, misses), "counts.csv", csv.ToString(), $"<h2>Messages sent per second (the silo's count)</h2>{chart}");
+        return Write("campaign", result.StartedAt, root, Markdown(result, misses), "counts.csv", csv.ToString(), $"<h2>Messages Meta accepted per second (the silo's counts, sent and failed)</h2>{chart}");
     }
 
     private static DirectoryInfo Write(string name, DateTimeOffset startedAt, DirectoryInfo root, string markdown, string csvName, string csv, string charts)
@@ -83,7 +83,7 @@ internal static class Reports
             text.Append(CultureInfo.InvariantCulture, $"| {key} | {(result.Expected.TryGetValue(key, out var e) ? e.ToString("N0", CultureInfo.InvariantCulture) : "—")} | {result.Final.GetValueOrDefault(key):N0} |\n");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"\nCampaign {result.CampaignId} ended **{result.Status}**. Upload {result.Upload.TotalSeconds:F1} s; sending {result.Sending.TotalMinutes:F1} min at {result.SteadyMps:F0} mps steady ({result.SteadyMps / s.TierMps:P1} of the tier); referee: fullest sliding second {result.FullestSecond}, {result.RateLimited} × 130429. ");
+        text.Append(CultureInfo.InvariantCulture, $"\nCampaign {result.CampaignId} ended **{result.Status}**. Upload {result.Upload.TotalSeconds:F1} s; sending {result.Sending.TotalMinutes:F1} min, {result.SteadyMps:F0} messages accepted by Meta per second from the first to the last ({result.SteadyMps / s.TierMps:P1} of the tier); referee: fullest sliding second {result.FullestSecond}, {result.RateLimited} × 130429. ");
         text.Append(CultureInfo.InvariantCulture, $"Silo: {result.SiloCpu.TotalSeconds:F0} s CPU while sending, **peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB**.\n\n");
         text.Append(misses.Count == 0 ? "All thresholds met.\n" : "Thresholds missed:\n" + string.Concat(misses.Select(m => $"- {m}\n")));
         return text.ToString();
@@ -135,7 +135,7 @@ internal static class Reports
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# Load run: {result.Scenario.Name}\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"{result.StartedAt:yyyy-MM-dd HH:mm} UTC on {result.Machine}. Steady stretch {result.Scenario.Steady.TotalSeconds:0} s after a {result.Scenario.WarmUp.TotalSeconds:0} s warm-up; status webhooks {(result.Scenario.Webhooks ? "on" : "off")}.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"{result.StartedAt:yyyy-MM-dd HH:mm} UTC on {result.Machine}. Steady stretch {result.Scenario.Steady.TotalSeconds:0} s after a {result.Scenario.WarmUp.TotalSeconds:0} s warm-up; status webhooks {(result.Scenario.Webhooks ? "on" : "off")}; driven {(result.Scenario.Embedded ? "through the embedded client (WaDispatch in the harness's process; its CPU and memory below are that process's)" : "through the silo's HTTP front door")}.\n\n");
         text.Append("| Number | Tier | Messages | Steady mps | % of tier | Fullest sliding second | Windows over tier | 130429 |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var n in result.Numbers)
         {
@@ -152,7 +152,10 @@ internal static class Reports
 
         text.Append(string.Join(", ", result.Admission.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Label} {a.Value.TotalMilliseconds:F1} ms"))));
         text.Append(CultureInfo.InvariantCulture, $".\n\nSilo: {result.SiloCpu.TotalSeconds:F1} s CPU, peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB, GC collections {(result.SiloGcCollections.Count == 0 ? "not reported" : string.Join(", ", result.SiloGcCollections.OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Value:0}")))}.\n");
-        text.Append(CultureInfo.InvariantCulture, $"Front-door refusals: {(result.Errors.Count == 0 ? "none" : string.Join(", ", result.Errors.Select(e => $"{e.Key}: {e.Value}")))}.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Front-door refusals: {(result.Errors.Count == 0 ? "none" : string.Join(", ", result.Errors.Select(e => $"{e.Key}: {e.Value}")))}. ");
+        text.Append(result.Webhooks is { } webhooks
+            ? string.Create(CultureInfo.InvariantCulture, $"Webhook deliveries applied: {webhooks.Applied:N0}, mean lag from arrival {webhooks.MeanLag.TotalMilliseconds:F1} ms.\n\n")
+            : "Webhook lag not measured (WaDispatch embedded: no /metrics).\n\n");
         text.Append(misses.Count == 0 ? "All thresholds met.\n" : "Thresholds missed:\n" + string.Concat(misses.Select(m => $"- {m}\n")));
         return text.ToString();
     }

@@ -18,6 +18,9 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     /// <summary>Whether the referee posts its status webhooks back to the silo (three per message).</summary>
     public bool Webhooks { get; init; } = true;
 
+    /// <summary>Whether WaDispatch runs embedded in the harness (the .NET client's embedded mode) instead of as the silo over HTTP.</summary>
+    public bool Embedded { get; init; }
+
     /// <summary>Extra silo settings (<c>Section:Setting</c> → value), e.g. <c>Lanes:MaxInFlight</c>.</summary>
     public IReadOnlyDictionary<string, string> SiloSettings { get; init; } = new Dictionary<string, string>();
 
@@ -39,13 +42,13 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
         new("smoke", [new NumberPlan("106540352290001", 80), new NumberPlan("106540352290002", 250)], steady, TimeSpan.FromSeconds(1));
 
     /// <summary>
-    /// WaDispatch's ceiling: ten numbers with tiers it cannot reach (100,000 mps), 2,000 messages each, beside the
+    /// WaDispatch's ceiling: ten numbers with tiers it cannot reach (100,000 mps), 10,000 messages each, beside the
     /// simulator driven directly for <paramref name="steady"/> (its ceiling: one HTTP request per message).
     /// </summary>
     public static Scenario MaxThroughput(TimeSpan steady) =>
         new("max-throughput", [.. Enumerable.Range(0, 10).Select(i => new NumberPlan($"1065403522{80 + i:D5}", 100_000))], steady, TimeSpan.FromSeconds(1))
         {
-            FixedBacklog = 2000,
+            FixedBacklog = 10_000,
             CeilingConcurrency = 64,
         };
 

@@ -64,7 +64,11 @@ public static class SiloApplication
         builder.Services.AddCloudApiSimulator();
         builder.Services.AddReadiness();
         builder.Services.AddFrontDoor();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxRequestBytes), new ApiOptions().MaxRequestBytes));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxRequestBytes), new ApiOptions().MaxRequestBytes);
+            kestrel.Limits.MaxConcurrentConnections = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxConnections), new ApiOptions().MaxConnections);
+        });
 
         builder.Services.AddDrain();
         configure?.Invoke(builder);

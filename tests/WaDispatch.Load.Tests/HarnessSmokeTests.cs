@@ -38,6 +38,20 @@ public sealed class HarnessSmokeTests
     }
 
     [Fact]
+    public async Task AShortRun_ThroughTheEmbeddedClient_AccountsForEveryMessage()
+    {
+        var scenario = Scenario.Smoke(TimeSpan.FromSeconds(2)) with { Embedded = true };
+
+        var result = await new LoadRunner(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
+
+        Assert.Equal(scenario.Numbers.Select(scenario.Backlog), result.Numbers.Select(n => (int)n.Accepted));
+        Assert.All(result.Numbers, n => Assert.InRange(n.FullestSecond, 1, n.TierMps));
+        Assert.Empty(result.Errors);
+        Assert.Null(result.Webhooks);
+        Assert.Contains("embedded client", Reports.Markdown(result, []), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheFrontDoorScenario_MeasuresEachStep_AndWaDispatchsShareOfTheAnswerTime()
     {
         var scenario = new FrontDoorScenario([new Injection.Constant(40, TimeSpan.FromSeconds(2)), new Injection.Closed(4, TimeSpan.FromSeconds(2))], null, TimeSpan.FromSeconds(1), Numbers: 2)

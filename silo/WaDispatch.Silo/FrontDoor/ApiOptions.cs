@@ -22,6 +22,13 @@ public sealed class ApiOptions
     /// <summary>The largest request body, except campaign audience uploads (1 GiB) and inline campaigns (16 MiB). Default 4 MiB.</summary>
     public long MaxRequestBytes { get; set; } = 4L << 20;
 
+    /// <summary>
+    /// Open client connections Kestrel keeps at once; further ones are closed as they arrive. Default 4,096: callers are
+    /// backend services with connection pools, and an unbounded flood (about 20,000 from the load harness, this
+    /// machine's per-process file limit) once took the silo down.
+    /// </summary>
+    public long MaxConnections { get; set; } = 4096;
+
     /// <summary>The shortest key accepted: shorter ones are guessable.</summary>
     public const int MinKeyLength = 16;
 }

@@ -26,6 +26,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add($"Api:Burst is {options.Burst}; it must be between 1 and 10,000,000.");
         }
 
+        if (options.MaxConnections is < 1 or > 1_000_000)
+        {
+            failures.Add($"Api:MaxConnections is {options.MaxConnections}; it must be between 1 and 1,000,000.");
+        }
+
         if (options.MaxRequestBytes is < 1024 or > 1L << 30)
         {
             failures.Add($"Api:MaxRequestBytes is {options.MaxRequestBytes}; it must be between 1,024 and 1,073,741,824.");
