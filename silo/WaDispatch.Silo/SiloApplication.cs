@@ -67,7 +67,9 @@ public static class SiloApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxRequestBytes), new ApiOptions().MaxRequestBytes);
-            kestrel.Limits.MaxConcurrentConnections = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxConnections), new ApiOptions().MaxConnections);
+            // A bound that is not positive is left to the options validation, which names the setting.
+            var maxConnections = builder.Configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.MaxConnections), new ApiOptions().MaxConnections);
+            kestrel.Limits.MaxConcurrentConnections = maxConnections > 0 ? maxConnections : null;
         });
 
         builder.Services.AddDrain();

@@ -177,6 +177,26 @@ public sealed class SiloHostTests
     }
 
     [Fact]
+    public async Task TheConnectionBound_KeepsThatManyClientConnections_AndClosesTheNext()
+    {
+        using var file = new TempSqliteFile();
+        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Api:MaxConnections", "1"]);
+        await app.StartAsync(Ct);
+        using var first = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
+        using var second = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
+
+        // The first client keeps its connection alive; the second one's connection is over the bound.
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync(new Uri("healthz", UriKind.Relative), Ct)).StatusCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => second.GetAsync(new Uri("healthz", UriKind.Relative), Ct));
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync(new Uri("healthz", UriKind.Relative), Ct)).StatusCode);
+        await app.StopAsync(Ct);
+
+        await using var invalid = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Api:MaxConnections", "0"]);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => invalid.StartAsync(Ct));
+        Assert.Contains("Api:MaxConnections is 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnInvalidGrainRuntimeSetting_FailsAtStartup_NamingTheSetting()
     {
         using var file = new TempSqliteFile();
