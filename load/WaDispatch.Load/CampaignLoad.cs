@@ -208,9 +208,7 @@ internal sealed class CampaignLoad(Action<string> status)
         while (clock.Elapsed < TimeSpan.FromMinutes(30))
         {
             var posted = await rig.Referee.GetFromJsonAsync<JsonElement>("_sim/webhooks", cancellationToken);
-            var metrics = await rig.Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
-            var applied = metrics.Split('\n').Where(l => l.StartsWith("wadispatch_webhooks_lag_seconds_count", StringComparison.Ordinal))
-                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            var applied = (await rig.WebhookLagAsync(cancellationToken))?.Applied ?? 0;
             var delivered = posted.GetProperty("delivered").GetInt64();
             status($"waiting for the {what}' webhooks: {applied:N0} of {delivered:N0} applied, {posted.GetProperty("pending").GetInt64():N0} still to post");
             if (posted.GetProperty("pending").GetInt64() == 0 && applied >= delivered)

@@ -119,11 +119,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable, ISiloUnderTest
         }
 
         _process.Refresh();
-        var current = _process.WorkingSet64;
-        long peak;
-        while (current > (peak = Interlocked.Read(ref _peakWorkingSet)) && Interlocked.CompareExchange(ref _peakWorkingSet, current, peak) != peak)
-        {
-        }
+        AtomicMax.Raise(ref _peakWorkingSet, _process.WorkingSet64);
     }
 
     public async ValueTask DisposeAsync()

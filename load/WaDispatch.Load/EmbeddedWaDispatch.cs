@@ -96,11 +96,7 @@ internal sealed class EmbeddedWaDispatch : IAsyncDisposable, ISiloUnderTest
     public void Sample()
     {
         _self.Refresh();
-        var current = _self.WorkingSet64;
-        long peak;
-        while (current > (peak = Interlocked.Read(ref _peakWorkingSet)) && Interlocked.CompareExchange(ref _peakWorkingSet, current, peak) != peak)
-        {
-        }
+        AtomicMax.Raise(ref _peakWorkingSet, _self.WorkingSet64);
     }
 
     public async ValueTask DisposeAsync()

@@ -21,10 +21,7 @@ internal sealed class LatencyHistogram
         var micros = Math.Max(1, (long)latency.TotalMicroseconds);
         Interlocked.Increment(ref _counts[Index(micros)]);
         Interlocked.Increment(ref _count);
-        long max;
-        while (micros > (max = Interlocked.Read(ref _maxMicros)) && Interlocked.CompareExchange(ref _maxMicros, micros, max) != max)
-        {
-        }
+        AtomicMax.Raise(ref _maxMicros, micros);
     }
 
     /// <summary>The latency at <paramref name="percentile"/> (0–100): the upper edge of its bucket.</summary>

@@ -162,10 +162,9 @@ internal sealed class LoadRig : IAsyncDisposable
             return null;
         }
 
-        var metrics = await Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
-        double Value(string name) => metrics.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal)).Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-        var count = Value("wadispatch_webhooks_lag_seconds_count");
-        return ((long)count, count > 0 ? TimeSpan.FromSeconds(Value("wadispatch_webhooks_lag_seconds_sum") / count) : TimeSpan.Zero);
+        var metrics = await MetricsAsync(cancellationToken);
+        var count = Sum(metrics, "wadispatch_webhooks_lag_seconds_count");
+        return ((long)count, count > 0 ? TimeSpan.FromSeconds(Sum(metrics, "wadispatch_webhooks_lag_seconds_sum") / count) : TimeSpan.Zero);
     }
 
     /// <summary>The silo's garbage collections by generation, from its Prometheus text.</summary>
@@ -177,12 +176,17 @@ internal sealed class LoadRig : IAsyncDisposable
             return Enumerable.Range(0, GC.MaxGeneration + 1).ToDictionary(g => $"gen{g}", g => (double)GC.CollectionCount(g), StringComparer.Ordinal);
         }
 
-        var metrics = await Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
-        return metrics.Split('\n')
-            .Where(l => l.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal))
-            .Select(l => (label: l[(l.IndexOf('"', StringComparison.Ordinal) + 1)..l.LastIndexOf('"')], value: double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
-            .ToDictionary(x => x.label, x => x.value, StringComparer.Ordinal);
+        return Lines(await MetricsAsync(cancellationToken), "dotnet_gc_collections_total{")
+            .ToDictionary(l => l.Line[(l.Line.IndexOf('"', StringComparison.Ordinal) + 1)..l.Line.LastIndexOf('"')], l => l.Value, StringComparer.Ordinal);
     }
+
+    private Task<string> MetricsAsync(CancellationToken cancellationToken) => Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
+
+    /// <summary>The samples of the Prometheus text whose lines start with <paramref name="prefix"/>, summed over their labels.</summary>
+    private static double Sum(string metrics, string prefix) => Lines(metrics, prefix).Sum(l => l.Value);
+
+    private static IEnumerable<(string Line, double Value)> Lines(string metrics, string prefix) =>
+        metrics.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (l, double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)));
 
     public async ValueTask DisposeAsync()
     {

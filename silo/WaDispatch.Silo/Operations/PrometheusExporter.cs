@@ -137,6 +137,7 @@ internal sealed class PrometheusExporter : IDisposable
         private readonly Lock _lock = new();
         private readonly Dictionary<KeyValuePair<string, object?>[], Entry> _byTags = new(TagsComparer.Instance);
         private readonly Dictionary<string, Entry> _byLabels = new(StringComparer.Ordinal);
+        private readonly Dictionary<KeyValuePair<string, object?>[], Entry>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _byTagSpan;
         private readonly bool _sum;
         private readonly double[]? _bounds;
 
@@ -144,6 +145,7 @@ internal sealed class PrometheusExporter : IDisposable
         {
             var type = instrument.GetType();
             var generic = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+            _byTagSpan = _byTags.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
             Observable = instrument.IsObservable;
             var seconds = instrument.Unit == "s";
             var baseName = Sanitize(instrument.Name) + (seconds ? "_seconds" : string.Empty);
@@ -180,8 +182,7 @@ internal sealed class PrometheusExporter : IDisposable
         {
             lock (_lock)
             {
-                var lookup = _byTags.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
-                if (!lookup.TryGetValue(tags, out var entry))
+                if (!_byTagSpan.TryGetValue(tags, out var entry))
                 {
                     var labels = Labels(tags);
                     if (!_byLabels.TryGetValue(labels, out entry))
