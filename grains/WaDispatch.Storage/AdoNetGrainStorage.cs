@@ -33,7 +33,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage
     /// <inheritdoc />
     public async Task<StoredGrainState> ReadAsync(GrainStateId id, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = WithId(connection.CreateCommand(_readSql), id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -19,7 +19,8 @@ public sealed class SchemaMigrator
     /// <summary>The migrations not yet applied; opening the connection proves the database reachable.</summary>
     public async Task<IReadOnlyList<Migration>> PendingAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var read = connection.CreateCommand(_database.Scripts.Get("applied_migrations.sql"));
         var applied = new HashSet<int>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))

@@ -4,17 +4,30 @@ using Npgsql;
 
 namespace WaDispatch.Storage;
 
-/// <summary>The root storage object: one <see cref="DbDataSource"/> and the SQL of its vendor.</summary>
+/// <summary>
+/// The root storage object: one <see cref="DbDataSource"/> shared by everything that stores, the SQL of its vendor,
+/// and the bound on connections (<see cref="StorageOptions.MaxConnections"/>).
+/// </summary>
+/// <remarks>
+/// Every connection is taken through <see cref="OpenConnectionAsync"/> or <see cref="OpenWriterAsync"/>, which wait
+/// their turn when all <see cref="StorageOptions.MaxConnections"/> are in use: a busy database slows the silo
+/// down instead of failing it. Npgsql's own pool would also wait, but gives up with an error after its connection
+/// timeout; the wait here has no deadline but the caller's cancellation. PostgreSQL's pool is sized to the same
+/// bound, so the server never sees more connections from one silo than the setting says.
+/// </remarks>
 public sealed class StorageDatabase : IAsyncDisposable
 {
-    private readonly SemaphoreSlim? _writeGate;
+    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim? _writeTurn;
 
-    private StorageDatabase(StorageProvider provider, DbDataSource dataSource)
+    private StorageDatabase(StorageProvider provider, DbDataSource dataSource, int maxConnections)
     {
         Provider = provider;
         DataSource = dataSource;
+        MaxConnections = maxConnections;
         Scripts = SqlScripts.For(provider);
-        _writeGate = provider == StorageProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
+        _slots = new SemaphoreSlim(maxConnections, maxConnections);
+        _writeTurn = provider == StorageProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
     }
 
     /// <summary>The database engine.</summary>
@@ -26,6 +39,12 @@ public sealed class StorageDatabase : IAsyncDisposable
     /// <summary>The vendor's SQL.</summary>
     public SqlScripts Scripts { get; }
 
+    /// <summary>The most connections open at once (<see cref="StorageOptions.MaxConnections"/>).</summary>
+    public int MaxConnections { get; }
+
+    /// <summary>Connections open now, through this object.</summary>
+    public int OpenConnections => MaxConnections - _slots.CurrentCount;
+
     /// <summary>
     /// Creates the data source for <paramref name="options"/>. For a SQLite file, creates its folder, so
     /// that the zero-configuration run works on a fresh checkout.
@@ -36,7 +55,12 @@ public sealed class StorageDatabase : IAsyncDisposable
         switch (options.Provider)
         {
             case StorageProvider.PostgreSql:
-                return new StorageDatabase(options.Provider, NpgsqlDataSource.Create(options.ConnectionString!));
+                // The pool holds at most the bound; pooled connections are reused instead of reopened.
+                var postgres = new NpgsqlDataSourceBuilder(options.ConnectionString!);
+                postgres.ConnectionStringBuilder.Pooling = true;
+                postgres.ConnectionStringBuilder.MaxPoolSize = options.MaxConnections;
+                postgres.ConnectionStringBuilder.MinPoolSize = Math.Min(postgres.ConnectionStringBuilder.MinPoolSize, options.MaxConnections);
+                return new StorageDatabase(options.Provider, postgres.Build(), options.MaxConnections);
             default:
                 var builder = new SqliteConnectionStringBuilder(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString);
                 var file = builder.DataSource;
@@ -49,49 +73,69 @@ public sealed class StorageDatabase : IAsyncDisposable
                     }
                 }
 
-                return new StorageDatabase(options.Provider, SqliteFactory.Instance.CreateDataSource(builder.ConnectionString));
+                return new StorageDatabase(options.Provider, SqliteFactory.Instance.CreateDataSource(builder.ConnectionString), options.MaxConnections);
         }
     }
 
     /// <summary>
-    /// Opens a connection. For SQLite it also sets <c>synchronous = NORMAL</c>: in WAL mode a commit then writes the
-    /// log without waiting for the disk, which keeps every commit durable across a crash of the process (not
-    /// across a power cut); commits that wait for the disk made the ledger's group commits slow enough under
-    /// load to delay sends. PostgreSQL is the engine for durability against power loss.
+    /// Opens a connection once one of the <see cref="MaxConnections"/> is free; dispose it to give the place back.
+    /// For SQLite it also sets <c>synchronous = NORMAL</c>: in WAL mode a commit then writes the log without waiting
+    /// for the disk, which keeps every commit durable across a crash of the process (not across a power cut);
+    /// commits that wait for the disk made the ledger's group commits slow enough under load to delay sends.
+    /// PostgreSQL is the engine for durability against power loss.
     /// </summary>
-    public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (Provider == StorageProvider.Sqlite)
-        {
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return connection;
-    }
+    public ValueTask<StorageConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        OpenAsync(writeTurn: null, cancellationToken);
 
     /// <summary>
-    /// Opens a connection to write with; dispose the writer when done. SQLite takes one writer at a time, and when
-    /// two connections race for its lock, the driver retries the loser with <c>Thread.Sleep</c> on a thread-pool
-    /// thread, which under load stalls everything else on the pool. So SQLite writers here wait their turn
-    /// asynchronously, one at a time in this process; PostgreSQL writers go straight through.
+    /// Opens a connection to write with; dispose it when done. SQLite takes one writer at a time, and when two
+    /// connections race for its lock, the driver retries the loser with <c>Thread.Sleep</c> on a thread-pool thread,
+    /// which under load stalls everything else on the pool. So SQLite writers here wait their turn asynchronously,
+    /// one at a time in this process; PostgreSQL writers only wait for a free connection.
     /// </summary>
-    public async ValueTask<StorageWriter> OpenWriterAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<StorageConnection> OpenWriterAsync(CancellationToken cancellationToken = default)
     {
-        if (_writeGate is not null)
+        if (_writeTurn is null)
         {
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await OpenAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
+        await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return new StorageWriter(await OpenConnectionAsync(cancellationToken).ConfigureAwait(false), _writeGate);
+            return await OpenAsync(_writeTurn, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            _writeGate?.Release();
+            _writeTurn.Release();
+            throw;
+        }
+    }
+
+    private async ValueTask<StorageConnection> OpenAsync(SemaphoreSlim? writeTurn, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        DbConnection? connection = null;
+        try
+        {
+            connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (Provider == StorageProvider.Sqlite)
+            {
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return new StorageConnection(connection, _slots, writeTurn);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _slots.Release();
             throw;
         }
     }
@@ -99,7 +143,7 @@ public sealed class StorageDatabase : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The gates are not disposed: a connection still out when the host stops gives its place back later.
         await DataSource.DisposeAsync().ConfigureAwait(false);
-        _writeGate?.Dispose();
     }
 }

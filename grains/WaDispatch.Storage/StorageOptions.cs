@@ -18,6 +18,17 @@ public sealed class StorageOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// The most database connections the silo holds open at once (default <see cref="DefaultMaxConnections"/>).
+    /// Past it, storage work waits for a connection to come back: a slower silo, never a failed send. On PostgreSQL
+    /// it is also the pool's size (it overrides <c>Maximum Pool Size</c> in the connection string); give the server a
+    /// <c>max_connections</c> of at least silos × this + what other clients need.
+    /// </summary>
+    public int MaxConnections { get; set; } = DefaultMaxConnections;
+
+    /// <summary>The default of <see cref="MaxConnections"/>: well under PostgreSQL's default <c>max_connections</c> of 100.</summary>
+    public const int DefaultMaxConnections = 20;
+
     /// <summary>Uses SQLite with <paramref name="connectionString"/>, or the default file under <c>./data</c>.</summary>
     public StorageOptions UseSqlite(string? connectionString = null)
     {

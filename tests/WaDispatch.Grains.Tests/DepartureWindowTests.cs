@@ -7,42 +7,21 @@ namespace WaDispatch.Grains.Tests;
 public sealed class DepartureWindowTests
 {
     [Fact]
-    public void SendsHeldUpTogether_LeaveNoMoreThanTheCapInAnySlidingSecond()
+    public void SendsReleasedTogether_LeaveSpaced_AndNoMoreThanTheCapInAnySlidingSecond()
     {
-        // A stall held up sends granted 10 ms apart; when it ends, all of them ask to leave at once.
+        // A stall (or one group commit of their `sending` marks) released 250 sends at once.
         var time = new ManualTimeProvider();
         var window = new DepartureWindow(time);
-        var departures = new List<DateTimeOffset>();
-        var waiting = Enumerable.Range(0, 250).Select(_ => time.GetUtcNow()).ToList();
-        while (waiting.Count > 0)
-        {
-            for (var i = waiting.Count - 1; i >= 0; i--)
-            {
-                if (waiting[i] <= time.GetUtcNow())
-                {
-                    var wait = window.Reserve(cap: 100);
-                    if (wait == TimeSpan.Zero)
-                    {
-                        departures.Add(time.GetUtcNow());
-                        waiting.RemoveAt(i);
-                    }
-                    else
-                    {
-                        Assert.InRange(wait, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(1));
-                        waiting[i] = time.GetUtcNow() + wait;
-                    }
-                }
-            }
+        var departures = Depart(time, window, Enumerable.Repeat(time.GetUtcNow(), 250).ToList(), cap: 100);
 
-            time.Advance(TimeSpan.FromMilliseconds(1));
-        }
-
-        var fullest = departures.Select(d => departures.Count(o => o <= d && d - o < TimeSpan.FromSeconds(1))).Max();
-        Assert.Equal(100, fullest);
-
-        // 100 at once, then the next 100 a second later, the last 50 a second after that: held back, never lost.
+        // Never more than the cap in a sliding second; spaced, with bursts of at most 20 ms' worth (2 at a cap of 100).
+        Assert.Equal(100, Fullest(departures, TimeSpan.FromSeconds(1)));
+        Assert.InRange(Fullest(departures, TimeSpan.FromMilliseconds(100)), 10, 13);
         Assert.Equal(250, departures.Count);
-        Assert.Equal(TimeSpan.FromSeconds(2), departures.Max() - departures.Min());
+
+        // Held back, never lost: the first 100 within a second (a little faster than the cap, to catch up), the rest at the cap.
+        Assert.InRange(departures[99] - departures[0], TimeSpan.FromSeconds(0.85), TimeSpan.FromSeconds(0.95));
+        Assert.InRange(departures[^1] - departures[0], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
     }
 
     [Fact]
@@ -50,17 +29,67 @@ public sealed class DepartureWindowTests
     {
         var time = new ManualTimeProvider();
         var window = new DepartureWindow(time);
-        for (var i = 0; i < 10; i++)
+        var departures = Depart(time, window, Enumerable.Repeat(time.GetUtcNow(), 100).ToList(), cap: 100);
+        var now = time.GetUtcNow();
+
+        // The cap falls to 50: the next departure waits until only the newest 49 of the 100 are in the second before it.
+        var next = Depart(time, window, [now], cap: 50).Single();
+        Assert.InRange(next - (departures[50] + TimeSpan.FromSeconds(1)), TimeSpan.Zero, TimeSpan.FromMilliseconds(2));
+    }
+
+    [Fact]
+    public void AWaitShorterThanATimeSpanTick_IsStillAWait()
+    {
+        // A clock finer than TimeSpan (Linux's Stopwatch counts nanoseconds): a wait of a few nanoseconds must not read as zero, which means "reserved".
+        var time = new NanosecondClock();
+        var window = new DepartureWindow(time);
+        Assert.Equal(TimeSpan.Zero, window.Reserve(cap: 1));
+        time.Now += time.TimestampFrequency - 3;
+
+        Assert.Equal(TimeSpan.FromTicks(1), window.Reserve(cap: 1));
+    }
+
+    /// <summary>Lets every send leave as soon as the window allows, a millisecond at a time; returns the departures in order.</summary>
+    private static List<DateTimeOffset> Depart(ManualTimeProvider time, DepartureWindow window, List<DateTimeOffset> waiting, int cap)
+    {
+        var departures = new List<DateTimeOffset>();
+        while (waiting.Count > 0)
         {
-            Assert.Equal(TimeSpan.Zero, window.Reserve(cap: 10));
-            time.Advance(TimeSpan.FromMilliseconds(10));
+            for (var i = waiting.Count - 1; i >= 0; i--)
+            {
+                if (waiting[i] > time.GetUtcNow())
+                {
+                    continue;
+                }
+
+                var wait = window.Reserve(cap);
+                if (wait == TimeSpan.Zero)
+                {
+                    departures.Add(time.GetUtcNow());
+                    waiting.RemoveAt(i);
+                }
+                else
+                {
+                    Assert.InRange(wait, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(1));
+                    waiting[i] = time.GetUtcNow() + wait;
+                }
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
         }
 
-        // Now at 100 ms: the cap falls to 5, so six of the ten must be a second old first (the sixth left at 50 ms).
-        Assert.Equal(TimeSpan.FromMilliseconds(950), window.Reserve(cap: 5));
-        time.Advance(TimeSpan.FromMilliseconds(949));
-        Assert.Equal(TimeSpan.FromMilliseconds(1), window.Reserve(cap: 5));
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(TimeSpan.Zero, window.Reserve(cap: 5));
+        return departures;
+    }
+
+    private static int Fullest(List<DateTimeOffset> departures, TimeSpan span) =>
+        departures.Select(d => departures.Count(o => o <= d && d - o < span)).Max();
+
+    private sealed class NanosecondClock : TimeProvider
+    {
+        public long Now { get; set; } = 1_000_000_000;
+
+        public override long TimestampFrequency => 1_000_000_000;
+
+        public override long GetTimestamp() => Now;
     }
 }

@@ -43,7 +43,7 @@ public sealed class SecretsInLogsTests
             "--Api:Keys:ops", ApiKey,
             "--Callbacks:Secret", CallbackSecret,
             "--Logging:LogLevel:Default", "Debug",
-        ], builder => builder.Logging.AddProvider(new Capture(logs)));
+        ], builder => builder.Logging.AddProvider(new LogCapture(logs)));
         await silo.StartAsync(Ct);
         TestSilo.SendWebhooksTo(simulator, silo);
         using var client = new HttpClient { BaseAddress = KestrelApp.AddressOf(silo) };
@@ -66,30 +66,6 @@ public sealed class SecretsInLogsTests
         foreach (var secret in new[] { AccessToken, AppSecret, ApiKey, CallbackSecret })
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
-        }
-    }
-
-    private sealed class Capture(ConcurrentQueue<string> logs) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, logs);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> logs) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                logs.Enqueue($"{category} scope: {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                logs.Enqueue($"{category} {logLevel} {eventId}: {formatter(state, exception)} {state} {exception}");
         }
     }
 }

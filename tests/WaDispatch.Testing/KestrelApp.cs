@@ -38,6 +38,14 @@ public sealed class KestrelApp : IAsyncDisposable
         return new KestrelApp(app, AddressOf(app));
     }
 
+    /// <summary>A loopback port free now, for a process that must know its address before it starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>The base address (with a trailing slash) a started app listens on.</summary>
     public static Uri AddressOf(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/");

@@ -16,14 +16,21 @@ namespace WaDispatch.Grains.Lanes;
 /// </remarks>
 internal sealed class OutboundLane : IDisposable
 {
-    /// <summary>A 130429 cuts the paced rate to this share of what it was...</summary>
-    private const double ThrottleCut = 0.7;
+    /// <summary>
+    /// A 130429 cuts the paced rate by the share of the last second's answers that were 130429, and by at least this
+    /// much: a tier set far above Meta's (half the answers refused) halves the pace at once, while the odd refusal of a
+    /// send that reached Meta bunched with others (jitter on the way) costs a few percent, not a third.
+    /// </summary>
+    private const double MinThrottleCut = 0.05;
 
-    /// <summary>...but never below this share of the tier...</summary>
+    /// <summary>...never below this share of the tier...</summary>
     private const double ThrottleFloor = 0.05;
 
-    /// <summary>...and 130429s within this long of the last cut (answers to sends already in flight) cut nothing more.</summary>
-    private static readonly TimeSpan ThrottleSettle = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// ...and 130429s within this long of the last cut cut nothing more: Meta counts a sliding second, so for a second
+    /// after a cut it still refuses what the faster pace put into that second.
+    /// </summary>
+    private static readonly TimeSpan ThrottleSettle = TimeSpan.FromSeconds(1);
 
     /// <summary>After a second without 130429, the rate recovers by this share of the tier per second.</summary>
     private const double RecoveryPerSecond = 0.1;
@@ -49,6 +56,8 @@ internal sealed class OutboundLane : IDisposable
     private readonly OutboundQueue _queue = new();
     private readonly RateMeter _outbound;
     private readonly RateMeter _inbound;
+    private readonly RateMeter _answers;
+    private readonly RateMeter _throttled;
 
     // When each granted send recorded in the ledger leaves (its grant plus Lanes:DepartureDelay), in grant order.
     private readonly Queue<long> _departures = new();
@@ -84,6 +93,8 @@ internal sealed class OutboundLane : IDisposable
         });
         _outbound = new RateMeter(time);
         _inbound = new RateMeter(time);
+        _answers = new RateMeter(time);
+        _throttled = new RateMeter(time);
         InFlightLimit = options.InitialInFlight;
         _idleSince = time.GetTimestamp() - Ticks(IdleReset);
     }
@@ -225,6 +236,7 @@ internal sealed class OutboundLane : IDisposable
         send.TakenBy = null;
         var now = _time.GetTimestamp();
         var utcNow = _time.GetUtcNow();
+        _answers.Add(now);
         if (result.IsSuccess)
         {
             _sent++;
@@ -307,6 +319,7 @@ internal sealed class OutboundLane : IDisposable
             case ErrorClass.LaneThrottle:
                 // Back-pressure, never a failure: slow down and send it again, first in its flow.
                 _rateLimited++;
+                _throttled.Add(now);
                 Throttle(now);
                 Retry(send);
                 break;
@@ -381,7 +394,8 @@ internal sealed class OutboundLane : IDisposable
         }
 
         _lastThrottleAt = now;
-        _throttle = Math.Max(ThrottleFloor, _throttle * ThrottleCut);
+        var refused = (double)_throttled.Recent(now) / Math.Max(1, _answers.Recent(now));
+        _throttle = Math.Max(ThrottleFloor, _throttle * (1 - Math.Clamp(refused, MinThrottleCut, 1 - ThrottleFloor)));
         ApplyRate();
     }
 
@@ -405,11 +419,11 @@ internal sealed class OutboundLane : IDisposable
     }
 
     /// <summary>
-    /// In flight at most what the pace keeps busy for twice the observed answer time, plus a few: when
+    /// In flight at most what the pace keeps busy for four times the observed answer time, plus a few: when
     /// this process stalls after granting, only that many sends are held up to leave together.
     /// </summary>
     private int LatencyBound() =>
-        (int)Math.Min(int.MaxValue, Math.Ceiling(_limiter.PacedPerSecond * 2 * _latencyTicks / _time.TimestampFrequency) + LatencySlack);
+        (int)Math.Min(int.MaxValue, Math.Ceiling(_limiter.PacedPerSecond * 4 * _latencyTicks / _time.TimestampFrequency) + LatencySlack);
 
     /// <summary>
     /// Sends upstream now: in flight, less those granted that are still waiting out Lanes:DepartureDelay. The in-flight

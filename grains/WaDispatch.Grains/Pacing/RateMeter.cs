@@ -44,4 +44,20 @@ internal sealed class RateMeter
 
         return sum;
     }
+
+    /// <summary>Events in the current bucket and the ten before it: the last 1.0 to 1.1 seconds, up to now.</summary>
+    public long Recent(long now)
+    {
+        var current = now / _slotLength;
+        long sum = 0;
+        for (var i = 0; i < Buckets; i++)
+        {
+            if (current - _slots[i] is >= 0 and < Buckets)
+            {
+                sum += _counts[i];
+            }
+        }
+
+        return sum;
+    }
 }

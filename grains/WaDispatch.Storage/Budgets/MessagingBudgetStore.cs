@@ -26,7 +26,8 @@ public sealed class MessagingBudgetStore
     /// <summary>The entries of <paramref name="businessId"/> counted after <paramref name="since"/>, oldest first.</summary>
     public async Task<List<BudgetEntry>> ReadAsync(string businessId, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_readSql)
             .With("business_id", businessId)
             .With("since", since.ToUnixTimeMilliseconds());

@@ -62,7 +62,8 @@ public sealed class CampaignStore
     /// <summary>Up to <paramref name="limit"/> recipients of <paramref name="campaignId"/> after position <paramref name="afterSeq"/>, in order.</summary>
     public async Task<List<AudienceRow>> ReadAsync(string campaignId, int afterSeq, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_readSql)
             .With("campaign_id", campaignId)
             .With("after_seq", afterSeq)
@@ -80,7 +81,8 @@ public sealed class CampaignStore
     /// <summary>The messages of <paramref name="campaignId"/> in the ledger, counted by status, error code, skip reason and waiting.</summary>
     public async Task<List<CampaignMessageCount>> CountAsync(string campaignId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_countsSql).With("campaign_id", campaignId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var counts = new List<CampaignMessageCount>();

@@ -27,7 +27,8 @@ public sealed class CallbackOutboxStore
     /// <summary>Up to <paramref name="limit"/> callbacks due at <paramref name="now"/>, oldest first, with what their message says now.</summary>
     public async Task<List<DueCallback>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_dueSql).With("now", now.ToUnixTimeMilliseconds()).With("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var due = new List<DueCallback>();

@@ -52,3 +52,20 @@ public sealed record DeferWrite(string MessageId, DateTimeOffset RetryAt, DateTi
     /// <summary>When set and the change applies, a status callback is queued (for a message with a callback URL), kept until this instant.</summary>
     public DateTimeOffset? CallbackUntil { get; init; }
 }
+
+/// <summary>
+/// A status Meta reported for a message the ledger does not know by <see cref="Wamid"/> but found by WaDispatch's own
+/// id, which Meta echoed back: records the wamid and moves the message to <see cref="Status"/> — from accepted or
+/// sending (Meta's answer is not recorded yet), or from <c>failed</c> with an unknown outcome (the silo died while the
+/// send was upstream). Applied when it moved; nothing happens to a message that already has a wamid or another end.
+/// </summary>
+/// <param name="MessageId">WaDispatch's id, from <c>biz_opaque_callback_data</c>.</param>
+/// <param name="Wamid">Meta's id for it.</param>
+/// <param name="Status">The status Meta reported: sent, delivered or read.</param>
+/// <param name="Rank">Its rank.</param>
+/// <param name="At">When.</param>
+public sealed record ReconcileWrite(string MessageId, string Wamid, string Status, int Rank, DateTimeOffset At) : LedgerWrite
+{
+    /// <summary>When set and the change applies, a status callback is queued (for a message with a callback URL), kept until this instant.</summary>
+    public DateTimeOffset? CallbackUntil { get; init; }
+}

@@ -20,7 +20,11 @@ public sealed class MessageLedgerStore
         _sql = database.Scripts;
     }
 
-    /// <summary>Applies <paramref name="writes"/> in one transaction, in order; returns what each did.</summary>
+    /// <summary>
+    /// Applies <paramref name="writes"/> in one transaction, in order; returns what each did. The statements run in
+    /// three rounds (see <see cref="StatementBatch"/>): the changes themselves, then what follows from each change that
+    /// applied (its history entry, its callback), then, for a change that did not apply, whether its message exists.
+    /// </summary>
     public async Task<LedgerWriteOutcome[]> WriteAsync(IReadOnlyList<LedgerWrite> writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writes);
@@ -33,17 +37,80 @@ public sealed class MessageLedgerStore
         await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var statements = new Statements(connection, transaction, _sql);
+        await using var batch = new StatementBatch(connection, transaction, _sql);
+
+        // Round one: the changes. A status found by wamid also learns there whether its message is known at that point
+        // of the group (a wamid is recorded by a write that may come later in the same group).
+        var changes = new int[writes.Count];
+        var known = new int[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
-            outcomes[i] = writes[i] switch
+            known[i] = -1;
+            switch (writes[i])
             {
-                AcceptWrite accept => await AcceptAsync(statements, accept.Message, cancellationToken).ConfigureAwait(false),
-                AdvanceWrite { MessageId: { } id } advance => await AdvanceAsync(statements, id, advance, cancellationToken).ConfigureAwait(false),
-                AdvanceWrite { Wamid: { } wamid } advance => await AdvanceByWamidAsync(statements, wamid, advance, cancellationToken).ConfigureAwait(false),
-                DeferWrite defer => await DeferAsync(statements, defer, cancellationToken).ConfigureAwait(false),
-                var other => throw new ArgumentException($"Cannot write {other}: an advance needs a message id or a wamid.", nameof(writes)),
-            };
+                case AcceptWrite accept:
+                    changes[i] = Accept(batch, accept.Message);
+                    break;
+                case AdvanceWrite { MessageId: { } id } advance:
+                    changes[i] = Advance(batch, id, advance);
+                    break;
+                case AdvanceWrite { Wamid: { } wamid } advance:
+                    changes[i] = AdvanceByWamid(batch, wamid, advance);
+                    known[i] = IsProgress(advance.Status)
+                        ? batch.Add("Messages/event_by_wamid.sql", ("wamid", wamid), ("status", advance.Status), ("at", advance.At.ToUnixTimeMilliseconds()), ("error_code", advance.ErrorCode))
+                        : batch.Add("Messages/touch_by_wamid.sql", ("wamid", wamid));
+                    break;
+                case DeferWrite defer:
+                    changes[i] = Defer(batch, defer);
+                    break;
+                case ReconcileWrite reconcile:
+                    changes[i] = Reconcile(batch, reconcile);
+                    break;
+                default:
+                    throw new ArgumentException($"Cannot write {writes[i]}: an advance needs a message id or a wamid.", nameof(writes));
+            }
+        }
+
+        var changed = await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+
+        // Round two: what follows each change that applied.
+        for (var i = 0; i < writes.Count; i++)
+        {
+            FollowUp(batch, writes[i], changed[changes[i]] > 0);
+        }
+
+        await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+
+        // Round three, for changes that did not apply (replays, late or refused statuses): is the message there at all?
+        var checks = new int[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            checks[i] = -1;
+            if (changed[changes[i]] > 0)
+            {
+                outcomes[i] = LedgerWriteOutcome.Applied;
+            }
+            else if (known[i] >= 0)
+            {
+                outcomes[i] = changed[known[i]] > 0 ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
+            }
+            else if (writes[i] is AcceptWrite)
+            {
+                outcomes[i] = LedgerWriteOutcome.Unchanged;
+            }
+            else
+            {
+                checks[i] = batch.Add("Messages/exists.sql", ("id", IdOf(writes[i])));
+            }
+        }
+
+        var found = await batch.FindAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (checks[i] >= 0)
+            {
+                outcomes[i] = found[checks[i]] ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +128,8 @@ public sealed class MessageLedgerStore
     /// <summary>The id and campaign of the message Meta calls <paramref name="wamid"/>, or null.</summary>
     public async Task<(string Id, string? CampaignId)?> ReadByWamidAsync(string wamid, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_sql.Get("Messages/by_wamid.sql")).With("wamid", wamid);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
@@ -70,7 +138,8 @@ public sealed class MessageLedgerStore
     /// <summary>The statuses message <paramref name="id"/> reached, in time order.</summary>
     public async Task<List<LedgerEvent>> ReadEventsAsync(string id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_sql.Get("Messages/events.sql")).With("id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var events = new List<LedgerEvent>();
@@ -85,7 +154,8 @@ public sealed class MessageLedgerStore
     /// <summary>Up to <paramref name="limit"/> messages not yet sent (accepted or sending) with ids after <paramref name="afterId"/> and before <paramref name="beforeId"/>, by id.</summary>
     public async Task<List<LedgerMessage>> ReadOpenAsync(string afterId, string beforeId, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_sql.Get("Messages/open.sql"))
             .With("after_id", afterId)
             .With("before_id", beforeId)
@@ -102,46 +172,35 @@ public sealed class MessageLedgerStore
 
     private async Task<LedgerMessage?> ReadOneAsync(string script, string parameter, string value, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_sql.Get(script)).With(parameter, value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
-    private static async Task<LedgerWriteOutcome> AcceptAsync(Statements statements, LedgerMessage message, CancellationToken cancellationToken)
-    {
-        var inserted = await statements.Run(
-            "Messages/insert.sql",
-            cancellationToken,
-            ("id", message.Id),
-            ("idempotency_key", message.IdempotencyKey),
-            ("phone_number_id", message.PhoneNumberId),
-            ("wa_id", message.WaId),
-            ("campaign_id", message.CampaignId),
-            ("mode", message.Mode),
-            ("request", message.Request),
-            ("accepted_at", message.AcceptedAt.ToUnixTimeMilliseconds()),
-            ("expires_at", message.ExpiresAt.ToUnixTimeMilliseconds()),
-            ("callback_url", message.CallbackUrl)).ConfigureAwait(false);
-        if (inserted == 0)
-        {
-            return LedgerWriteOutcome.Unchanged;
-        }
+    private static int Accept(StatementBatch batch, LedgerMessage message) => batch.Add(
+        "Messages/insert.sql",
+        ("id", message.Id),
+        ("idempotency_key", message.IdempotencyKey),
+        ("phone_number_id", message.PhoneNumberId),
+        ("wa_id", message.WaId),
+        ("campaign_id", message.CampaignId),
+        ("mode", message.Mode),
+        ("request", message.Request),
+        ("accepted_at", message.AcceptedAt.ToUnixTimeMilliseconds()),
+        ("expires_at", message.ExpiresAt.ToUnixTimeMilliseconds()),
+        ("callback_url", message.CallbackUrl));
 
-        await Event(statements, message.Id, "accepted", message.AcceptedAt, null, cancellationToken).ConfigureAwait(false);
-        return LedgerWriteOutcome.Applied;
-    }
-
-    private static async Task<LedgerWriteOutcome> AdvanceAsync(Statements statements, string id, AdvanceWrite advance, CancellationToken cancellationToken)
+    private static int Advance(StatementBatch batch, string id, AdvanceWrite advance)
     {
         if (advance.Wamid is { } wamid)
         {
-            await statements.Run("Messages/set_wamid.sql", cancellationToken, ("id", id), ("wamid", wamid)).ConfigureAwait(false);
+            batch.Add("Messages/set_wamid.sql", ("id", id), ("wamid", wamid));
         }
 
-        var moved = await statements.Run(
+        return batch.Add(
             "Messages/advance.sql",
-            cancellationToken,
             ("id", id),
             ("status", advance.Status),
             ("rank", advance.Rank),
@@ -150,72 +209,117 @@ public sealed class MessageLedgerStore
             ("error", advance.Error),
             ("error_code", advance.ErrorCode),
             ("reason", advance.Reason),
-            ("release_key", advance.ReleaseIdempotencyKey ? 1 : 0)).ConfigureAwait(false);
-        var recorded = await Event(statements, id, advance.Status, advance.At, advance.ErrorCode, cancellationToken).ConfigureAwait(false);
-        if (moved > 0 && advance.CallbackUntil is { } until)
-        {
-            await Callback(statements, "Callbacks/enqueue_by_id.sql", ("id", id), advance.Status, advance.At, advance.ErrorCode, until, cancellationToken).ConfigureAwait(false);
-        }
-
-        return moved > 0 ? LedgerWriteOutcome.Applied : recorded > 0 || await statements.ExistsAsync("id", id, cancellationToken).ConfigureAwait(false) ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
+            ("release_key", advance.ReleaseIdempotencyKey ? 1 : 0));
     }
 
-    private static async Task<LedgerWriteOutcome> AdvanceByWamidAsync(Statements statements, string wamid, AdvanceWrite advance, CancellationToken cancellationToken)
+    private static int AdvanceByWamid(StatementBatch batch, string wamid, AdvanceWrite advance) => batch.Add(
+        "Messages/advance_by_wamid.sql",
+        ("wamid", wamid),
+        ("status", advance.Status),
+        ("rank", advance.Rank),
+        ("from_max", advance.FromMaxRank),
+        ("at", advance.At.ToUnixTimeMilliseconds()),
+        ("error", advance.Error),
+        ("error_code", advance.ErrorCode));
+
+    private static int Defer(StatementBatch batch, DeferWrite defer) => batch.Add(
+        "Messages/defer.sql",
+        ("id", defer.MessageId),
+        ("retry_at", defer.RetryAt.ToUnixTimeMilliseconds()),
+        ("at", defer.At.ToUnixTimeMilliseconds()),
+        ("error", defer.Error),
+        ("error_code", defer.ErrorCode));
+
+    private static int Reconcile(StatementBatch batch, ReconcileWrite reconcile) => batch.Add(
+        "Messages/reconcile.sql",
+        ("id", reconcile.MessageId),
+        ("wamid", reconcile.Wamid),
+        ("status", reconcile.Status),
+        ("rank", reconcile.Rank),
+        ("at", reconcile.At.ToUnixTimeMilliseconds()),
+        ("outcome_unknown", OutcomeUnknownCode));
+
+    /// <summary>
+    /// What follows a write: its history entry and its callback when it applied. A status Meta reports late (a
+    /// <c>delivered</c> after the <c>read</c>) still joins the history, since it happened (a status found by wamid did so
+    /// in round one); a status that does not apply otherwise (a <c>failed</c> after <c>read</c>, a replay) leaves no
+    /// trace anywhere.
+    /// </summary>
+    private static void FollowUp(StatementBatch batch, LedgerWrite write, bool applied)
     {
-        var moved = await statements.Run(
-            "Messages/advance_by_wamid.sql",
-            cancellationToken,
-            ("wamid", wamid),
-            ("status", advance.Status),
-            ("rank", advance.Rank),
-            ("from_max", advance.FromMaxRank),
-            ("at", advance.At.ToUnixTimeMilliseconds()),
-            ("error", advance.Error),
-            ("error_code", advance.ErrorCode)).ConfigureAwait(false);
-        var recorded = await statements.Run(
-            "Messages/event_by_wamid.sql",
-            cancellationToken,
-            ("wamid", wamid),
-            ("status", advance.Status),
-            ("at", advance.At.ToUnixTimeMilliseconds()),
-            ("error_code", advance.ErrorCode)).ConfigureAwait(false);
-        if (moved > 0 && advance.CallbackUntil is { } until)
+        switch (write)
         {
-            await Callback(statements, "Callbacks/enqueue_by_wamid.sql", ("wamid", wamid), advance.Status, advance.At, advance.ErrorCode, until, cancellationToken).ConfigureAwait(false);
-        }
+            case AcceptWrite accept when applied:
+                Event(batch, accept.Message.Id, "accepted", accept.Message.AcceptedAt, null);
+                break;
+            case AdvanceWrite { MessageId: { } id } advance when applied || IsProgress(advance.Status):
+                Event(batch, id, advance.Status, advance.At, advance.ErrorCode);
+                if (applied && advance.CallbackUntil is { } until)
+                {
+                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", id), advance.Status, advance.At, advance.ErrorCode, until);
+                }
 
-        return moved > 0 ? LedgerWriteOutcome.Applied : recorded > 0 || await statements.ExistsAsync("wamid", wamid, cancellationToken).ConfigureAwait(false) ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
+                break;
+            case AdvanceWrite { Wamid: { } wamid } advance when applied:
+                if (!IsProgress(advance.Status))
+                {
+                    batch.Add("Messages/event_by_wamid.sql", ("wamid", wamid), ("status", advance.Status), ("at", advance.At.ToUnixTimeMilliseconds()), ("error_code", advance.ErrorCode));
+                }
+
+                if (advance.CallbackUntil is { } wamidUntil)
+                {
+                    Callback(batch, "Callbacks/enqueue_by_wamid.sql", ("wamid", wamid), advance.Status, advance.At, advance.ErrorCode, wamidUntil);
+                }
+
+                break;
+            case DeferWrite defer when applied:
+                Event(batch, defer.MessageId, defer.Reason, defer.At, defer.ErrorCode);
+                if (defer.CallbackUntil is { } deferUntil)
+                {
+                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", defer.MessageId), defer.Reason, defer.At, defer.ErrorCode, deferUntil);
+                }
+
+                break;
+            case ReconcileWrite reconcile when applied:
+                // The outcome is known after all: what was recorded as unknown gives way to what Meta reported.
+                batch.Add("Messages/forget_outcome_unknown.sql", ("id", reconcile.MessageId));
+                if (reconcile.Rank > SentRank)
+                {
+                    Event(batch, reconcile.MessageId, "sent", reconcile.At, null);
+                }
+
+                Event(batch, reconcile.MessageId, reconcile.Status, reconcile.At, null);
+                if (reconcile.CallbackUntil is { } reconcileUntil)
+                {
+                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", reconcile.MessageId), reconcile.Status, reconcile.At, null, reconcileUntil);
+                }
+
+                break;
+        }
     }
 
-    private static async Task<LedgerWriteOutcome> DeferAsync(Statements statements, DeferWrite defer, CancellationToken cancellationToken)
+    /// <summary>The forward statuses Meta reports about a message it has: facts even when they arrive late.</summary>
+    private static bool IsProgress(string status) => status is "sent" or "delivered" or "read";
+
+    /// <summary>The rank of <c>sent</c> (<c>MessageStatuses</c> in the grains owns the ranks).</summary>
+    private const int SentRank = 2;
+
+    /// <summary>The error code of a send whose outcome is unknown (<c>ErrorCodes.TransportFailure</c>).</summary>
+    private const int OutcomeUnknownCode = -1;
+
+    private static string IdOf(LedgerWrite write) => write switch
     {
-        var moved = await statements.Run(
-            "Messages/defer.sql",
-            cancellationToken,
-            ("id", defer.MessageId),
-            ("retry_at", defer.RetryAt.ToUnixTimeMilliseconds()),
-            ("at", defer.At.ToUnixTimeMilliseconds()),
-            ("error", defer.Error),
-            ("error_code", defer.ErrorCode)).ConfigureAwait(false);
-        if (moved == 0)
-        {
-            return await statements.ExistsAsync("id", defer.MessageId, cancellationToken).ConfigureAwait(false) ? LedgerWriteOutcome.Unchanged : LedgerWriteOutcome.NotFound;
-        }
+        AdvanceWrite { MessageId: { } id } => id,
+        DeferWrite defer => defer.MessageId,
+        ReconcileWrite reconcile => reconcile.MessageId,
+        _ => throw new ArgumentException($"{write} has no message id.", nameof(write)),
+    };
 
-        await Event(statements, defer.MessageId, defer.Reason, defer.At, defer.ErrorCode, cancellationToken).ConfigureAwait(false);
-        if (defer.CallbackUntil is { } until)
-        {
-            await Callback(statements, "Callbacks/enqueue_by_id.sql", ("id", defer.MessageId), defer.Reason, defer.At, defer.ErrorCode, until, cancellationToken).ConfigureAwait(false);
-        }
+    private static int Callback(StatementBatch batch, string script, (string Name, object? Value) message, string status, DateTimeOffset at, int? errorCode, DateTimeOffset until) =>
+        batch.Add(script, message, ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode), ("now", at.ToUnixTimeMilliseconds()), ("expires_at", until.ToUnixTimeMilliseconds()));
 
-        return LedgerWriteOutcome.Applied;
-    }
-
-    private static Task<int> Callback(Statements statements, string script, (string Name, object? Value) message, string status, DateTimeOffset at, int? errorCode, DateTimeOffset until, CancellationToken cancellationToken) =>
-        statements.Run(script, cancellationToken, message, ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode), ("now", at.ToUnixTimeMilliseconds()), ("expires_at", until.ToUnixTimeMilliseconds()));
-
-    private static Task<int> Event(Statements statements, string id, string status, DateTimeOffset at, int? errorCode, CancellationToken cancellationToken) =>
-        statements.Run("Messages/event.sql", cancellationToken, ("id", id), ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode));
+    private static int Event(StatementBatch batch, string id, string status, DateTimeOffset at, int? errorCode) =>
+        batch.Add("Messages/event.sql", ("id", id), ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode));
 
     private static LedgerMessage Read(DbDataReader reader) => new(
         reader.GetString(0),
@@ -235,45 +339,4 @@ public sealed class MessageLedgerStore
         reader.IsDBNull(14) ? null : reader.GetString(14));
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
-
-    /// <summary>The statements of one write group, each prepared once and reused with new values.</summary>
-    private sealed class Statements(DbConnection connection, DbTransaction transaction, SqlScripts sql) : IAsyncDisposable
-    {
-        private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
-
-        public async Task<int> Run(string script, CancellationToken cancellationToken, params (string Name, object? Value)[] values)
-        {
-            if (!_commands.TryGetValue(script, out var command))
-            {
-                command = connection.CreateCommand(sql.Get(script), transaction);
-                foreach (var (name, _) in values)
-                {
-                    command.With(name, null);
-                }
-
-                _commands[script] = command;
-            }
-
-            foreach (var (name, value) in values)
-            {
-                command.Parameters[name].Value = value ?? DBNull.Value;
-            }
-
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        public async Task<bool> ExistsAsync(string column, string value, CancellationToken cancellationToken)
-        {
-            await using var command = connection.CreateCommand($"SELECT 1 FROM messages WHERE {column} = @value", transaction).With("value", value);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var command in _commands.Values)
-            {
-                await command.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
 }

@@ -71,7 +71,8 @@ public sealed class WebhookInboxStore
     /// <summary>Up to <paramref name="limit"/> stored deliveries with ids after <paramref name="afterId"/>, oldest first.</summary>
     public async Task<List<StoredWebhook>> ReadAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand(_readSql).With("after_id", afterId).With("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var stored = new List<StoredWebhook>();

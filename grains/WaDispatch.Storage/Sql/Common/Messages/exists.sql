@@ -1,0 +1,1 @@
+SELECT 1 FROM messages WHERE id = @id;
