@@ -162,18 +162,19 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
 
         var outcomes = await Ledger.WriteAsync(
         [
-            new ReconcileWrite("lost", "wamid.L", "delivered", 3, T0.AddSeconds(5)) { CallbackUntil = until },
-            new ReconcileWrite("racing", "wamid.R", "sent", 2, T0.AddSeconds(2)),
-            new ReconcileWrite("refused", "wamid.X", "delivered", 3, T0.AddSeconds(2)), // a real failure stays one
-            new ReconcileWrite("lost", "wamid.L", "delivered", 3, T0.AddSeconds(5)), // a replay
+            new ReconcileWrite("lost", "wamid.L", "delivered", 3, 2, T0.AddSeconds(5)) { CallbackUntil = until },
+            new ReconcileWrite("racing", "wamid.R", "sent", 2, 1, T0.AddSeconds(2)),
+            new ReconcileWrite("refused", "wamid.X", "delivered", 3, 2, T0.AddSeconds(2)), // a real failure stays one
+            new ReconcileWrite("lost", "wamid.L", "delivered", 3, 2, T0.AddSeconds(5)), // a replay
+            new ReconcileWrite("racing", "wamid.R", "delivered", 3, 2, T0.AddSeconds(3)), // its sent was reconciled first
             new AdvanceWrite(null, "wamid.L", "read", 4, 3, T0.AddSeconds(6)), // now found by wamid
         ], Ct);
         var lost = await Ledger.ReadAsync("lost", Ct);
 
-        Assert.Equal([LedgerWriteOutcome.Applied, LedgerWriteOutcome.Applied, LedgerWriteOutcome.Unchanged, LedgerWriteOutcome.Unchanged, LedgerWriteOutcome.Applied], outcomes);
+        Assert.Equal([LedgerWriteOutcome.Applied, LedgerWriteOutcome.Applied, LedgerWriteOutcome.Unchanged, LedgerWriteOutcome.Unchanged, LedgerWriteOutcome.Applied, LedgerWriteOutcome.Applied], outcomes);
         Assert.Equal(("read", "wamid.L", null, null), (lost!.Status, lost.Wamid, lost.Error, (await Ledger.ReadAsync("refused", Ct))!.Wamid));
         Assert.Equal(["accepted", "delivered", "read", "sending", "sent"], (await Ledger.ReadEventsAsync("lost", Ct)).Select(e => e.Status).Order(StringComparer.Ordinal));
-        Assert.Equal(("sent", "wamid.R"), ((await Ledger.ReadAsync("racing", Ct))!.Status, (await Ledger.ReadAsync("racing", Ct))!.Wamid));
+        Assert.Equal(("delivered", "wamid.R"), ((await Ledger.ReadAsync("racing", Ct))!.Status, (await Ledger.ReadAsync("racing", Ct))!.Wamid));
         Assert.Equal(["delivered"], (await new CallbackOutboxStore(_database!).ReadDueAsync(T0.AddMinutes(1), 10, Ct)).Select(d => d.Status));
     }
 

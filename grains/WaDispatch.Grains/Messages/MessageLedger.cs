@@ -62,16 +62,30 @@ public sealed class MessageLedger
     /// </summary>
     public Task<LedgerWriteOutcome> ReportedAsync(string wamid, string status, DateTimeOffset at, CloudApiError? error = null)
     {
-        var (rank, fromMax) = status switch
-        {
-            MessageStatuses.Sent => (MessageStatuses.SentRank, MessageStatuses.SendingRank),
-            MessageStatuses.Delivered => (MessageStatuses.DeliveredRank, MessageStatuses.SentRank),
-            MessageStatuses.Read => (MessageStatuses.ReadRank, MessageStatuses.DeliveredRank),
-            MessageStatuses.Failed => (MessageStatuses.EndRank, MessageStatuses.SentRank),
-            _ => throw new ArgumentException($"Meta reports sent, delivered, read or failed, not '{status}'.", nameof(status)),
-        };
+        var (rank, fromMax) = Ranks(status);
         return ToldByWamidAsync(WriteAsync(new AdvanceWrite(null, wamid, status, rank, fromMax, at, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) }), wamid, status, at, error?.Code);
     }
+
+    /// <summary>
+    /// A status Meta reported for <paramref name="wamid"/> that no message has, for the message <paramref name="id"/> that
+    /// Meta echoed in its callback data: records the wamid with it and moves it to <paramref name="status"/> — from
+    /// accepted or sending (Meta's answer is not recorded yet), or from a failure whose outcome was unknown.
+    /// </summary>
+    public Task<LedgerWriteOutcome> ReconcileAsync(string id, string wamid, string status, DateTimeOffset at, CloudApiError? error = null)
+    {
+        var (rank, fromMax) = Ranks(status);
+        return Told(WriteAsync(new ReconcileWrite(id, wamid, status, rank, fromMax, at, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, status, at, error?.Code) { Wamid = wamid });
+    }
+
+    /// <summary>A status Meta reports, its rank, and the highest rank it may move a message from (a <c>failed</c> only before delivery).</summary>
+    private static (int Rank, int FromMax) Ranks(string status) => status switch
+    {
+        MessageStatuses.Sent => (MessageStatuses.SentRank, MessageStatuses.SendingRank),
+        MessageStatuses.Delivered => (MessageStatuses.DeliveredRank, MessageStatuses.SentRank),
+        MessageStatuses.Read => (MessageStatuses.ReadRank, MessageStatuses.DeliveredRank),
+        MessageStatuses.Failed => (MessageStatuses.EndRank, MessageStatuses.SentRank),
+        _ => throw new ArgumentException($"Meta reports sent, delivered, read or failed, not '{status}'.", nameof(status)),
+    };
 
     /// <summary>Tells live listeners of <paramref name="change"/> once <paramref name="write"/> has applied it.</summary>
     private async Task<LedgerWriteOutcome> Told(Task<LedgerWriteOutcome> write, MessageStatusEvent change)

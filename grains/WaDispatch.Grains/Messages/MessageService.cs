@@ -377,7 +377,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
         var campaign = record.CampaignId;
         var marked = false;
         Task<LedgerWriteOutcome>? sentWrite = null;
-        var request = new DispatchRequest(id, record.PhoneNumberId, message, category, campaign is null ? SendOrigin.Direct : SendOrigin.Campaign, expiresAt)
+        // WaDispatch's id travels with the message to Meta and back in its status webhooks (CallbackData).
+        var request = new DispatchRequest(id, record.PhoneNumberId, CallbackData.Wrap(id, message), category, campaign is null ? SendOrigin.Direct : SendOrigin.Campaign, expiresAt)
         {
             Departing = async () => marked = await DepartingAsync(id, marked).ConfigureAwait(false),
             Answered = outcome => sentWrite = outcome.Status == SendStatus.Sent ? RecordSent(id, outcome) : null,

@@ -22,4 +22,7 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Status {Status} for {Wamid} could not be recorded")]
     public static partial void StatusNotRecorded(ILogger logger, Exception exception, string wamid, string status);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Message {MessageId} found by its callback data: Meta calls it {Wamid} and reports it {Status}")]
+    public static partial void Reconciled(ILogger logger, string messageId, string wamid, string status);
 }

@@ -371,7 +371,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
         foreach (var status in (value.Statuses ?? []).Where(s => s is not null))
         {
-            if (Time(status.Timestamp) is not { } at)
+            if (Time(status.Timestamp) is not { } at || status is not { Id: { Length: > 0 } wamid, Status: MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Read or MessageStatuses.Failed })
             {
                 continue;
             }
@@ -379,28 +379,46 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
             var error = status.Errors is [{ } first, ..]
                 ? CloudApiError.Create(first.Code, first.Title ?? first.Message ?? "Failed", first.ErrorData?.Details ?? first.Message ?? string.Empty)
                 : null;
-            if (status is { Status: "failed" } && error is not null && WaId(status.RecipientId) is { } waId)
+            var reported = new ReportedStatus(phoneNumberId, wamid, status.Status, at, error, WaId(status.RecipientId), CallbackData.MessageIdOf(status.BizOpaqueCallbackData));
+            if (await ApplyAsync(reported).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
             {
-                await _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordOutcomeAsync(error.Code, at).ConfigureAwait(false);
-            }
-
-            if (status is { Id: { Length: > 0 } wamid, Status: MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Read or MessageStatuses.Failed })
-            {
-                if (await _ledger.ReportedAsync(wamid, status.Status, at, error).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
-                {
-                    _ = RetryStatusAsync(wamid, status.Status, at, error);
-                }
+                _ = RetryStatusAsync(reported);
             }
         }
     }
 
-    private async Task RetryStatusAsync(string wamid, string status, DateTimeOffset at, CloudApiError? error)
+    /// <summary>
+    /// Applies a status to its message: by Meta's id, else by WaDispatch's own id echoed in its callback data. A
+    /// failure that applied tells the recipient (131026 marks them undeliverable); one that did not apply — a
+    /// <c>failed</c> after <c>delivered</c> or <c>read</c>, a replay — changes nothing anywhere.
+    /// </summary>
+    private async Task<LedgerWriteOutcome> ApplyAsync(ReportedStatus status)
+    {
+        var outcome = await _ledger.ReportedAsync(status.Wamid, status.Status, status.At, status.Error).ConfigureAwait(false);
+        if (outcome == LedgerWriteOutcome.NotFound && status.MessageId is { } id)
+        {
+            outcome = await _ledger.ReconcileAsync(id, status.Wamid, status.Status, status.At, status.Error).ConfigureAwait(false);
+            if (outcome == LedgerWriteOutcome.Applied)
+            {
+                WebhookLog.Reconciled(_logger, id, status.Wamid, status.Status);
+            }
+        }
+
+        if (outcome == LedgerWriteOutcome.Applied && status is { Status: MessageStatuses.Failed, Error: { } error, WaId: { } waId })
+        {
+            await _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(status.PhoneNumberId, waId)).RecordOutcomeAsync(error.Code, status.At).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private async Task RetryStatusAsync(ReportedStatus status)
     {
         try
         {
             foreach (var delay in StatusRetries)
             {
-                if (_messages.RecordingSent(wamid) is { } recording)
+                if (_messages.RecordingSent(status.Wamid) is { } recording)
                 {
                     await recording.ConfigureAwait(false);
                 }
@@ -409,22 +427,25 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
                     await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
                 }
 
-                if (await _ledger.ReportedAsync(wamid, status, at, error).ConfigureAwait(false) != LedgerWriteOutcome.NotFound)
+                if (await ApplyAsync(status).ConfigureAwait(false) != LedgerWriteOutcome.NotFound)
                 {
                     return;
                 }
             }
 
-            WebhookLog.StatusForUnknownMessage(_logger, wamid, status);
+            WebhookLog.StatusForUnknownMessage(_logger, status.Wamid, status.Status);
         }
         catch (OperationCanceledException)
         {
         }
         catch (Exception ex)
         {
-            WebhookLog.StatusNotRecorded(_logger, ex, wamid, status);
+            WebhookLog.StatusNotRecorded(_logger, ex, status.Wamid, status.Status);
         }
     }
+
+    /// <summary>A status from a webhook, with what finds its message (Meta's id, else WaDispatch's) and its recipient.</summary>
+    private sealed record ReportedStatus(string PhoneNumberId, string Wamid, string Status, DateTimeOffset At, CloudApiError? Error, string? WaId, string? MessageId);
 
     /// <summary>
     /// A throughput upgrade raises the number's lane to 1,000 mps; a new messaging limit becomes its

@@ -54,17 +54,21 @@ public sealed record DeferWrite(string MessageId, DateTimeOffset RetryAt, DateTi
 }
 
 /// <summary>
-/// A status Meta reported for a message the ledger does not know by <see cref="Wamid"/> but found by WaDispatch's own
-/// id, which Meta echoed back: records the wamid and moves the message to <see cref="Status"/> — from accepted or
-/// sending (Meta's answer is not recorded yet), or from <c>failed</c> with an unknown outcome (the silo died while the
-/// send was upstream). Applied when it moved; nothing happens to a message that already has a wamid or another end.
+/// A status Meta reported for a message found by WaDispatch's own id, which Meta echoed back: records the wamid and moves
+/// the message to <see cref="Status"/> — from accepted or sending (Meta's answer is not recorded yet), or from
+/// <c>failed</c> with an unknown outcome (the silo died while the send was upstream); a message that already has this
+/// wamid (an earlier status of it was reconciled first) moves forward only, from a rank at most
+/// <see cref="FromMaxRank"/>. Applied when it moved; a message with another wamid or another end stays as it is.
 /// </summary>
 /// <param name="MessageId">WaDispatch's id, from <c>biz_opaque_callback_data</c>.</param>
 /// <param name="Wamid">Meta's id for it.</param>
-/// <param name="Status">The status Meta reported: sent, delivered or read.</param>
+/// <param name="Status">The status Meta reported: sent, delivered, read or failed.</param>
 /// <param name="Rank">Its rank.</param>
+/// <param name="FromMaxRank">The highest rank it may move from, once the message has this wamid.</param>
 /// <param name="At">When.</param>
-public sealed record ReconcileWrite(string MessageId, string Wamid, string Status, int Rank, DateTimeOffset At) : LedgerWrite
+/// <param name="ErrorCode">Meta's error code, for a failure.</param>
+/// <param name="Error">Meta's error as JSON, for a failure.</param>
+public sealed record ReconcileWrite(string MessageId, string Wamid, string Status, int Rank, int FromMaxRank, DateTimeOffset At, int? ErrorCode = null, string? Error = null) : LedgerWrite
 {
     /// <summary>When set and the change applies, a status callback is queued (for a message with a callback URL), kept until this instant.</summary>
     public DateTimeOffset? CallbackUntil { get; init; }

@@ -236,7 +236,10 @@ public sealed class MessageLedgerStore
         ("wamid", reconcile.Wamid),
         ("status", reconcile.Status),
         ("rank", reconcile.Rank),
+        ("from_max", reconcile.FromMaxRank),
         ("at", reconcile.At.ToUnixTimeMilliseconds()),
+        ("error", reconcile.Error),
+        ("error_code", reconcile.ErrorCode),
         ("outcome_unknown", OutcomeUnknownCode));
 
     /// <summary>
@@ -283,15 +286,15 @@ public sealed class MessageLedgerStore
             case ReconcileWrite reconcile when applied:
                 // The outcome is known after all: what was recorded as unknown gives way to what Meta reported.
                 batch.Add("Messages/forget_outcome_unknown.sql", ("id", reconcile.MessageId));
-                if (reconcile.Rank > SentRank)
+                if (reconcile.Rank is > SentRank and < EndRank)
                 {
                     Event(batch, reconcile.MessageId, "sent", reconcile.At, null);
                 }
 
-                Event(batch, reconcile.MessageId, reconcile.Status, reconcile.At, null);
+                Event(batch, reconcile.MessageId, reconcile.Status, reconcile.At, reconcile.ErrorCode);
                 if (reconcile.CallbackUntil is { } reconcileUntil)
                 {
-                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", reconcile.MessageId), reconcile.Status, reconcile.At, null, reconcileUntil);
+                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", reconcile.MessageId), reconcile.Status, reconcile.At, reconcile.ErrorCode, reconcileUntil);
                 }
 
                 break;
@@ -301,8 +304,10 @@ public sealed class MessageLedgerStore
     /// <summary>The forward statuses Meta reports about a message it has: facts even when they arrive late.</summary>
     private static bool IsProgress(string status) => status is "sent" or "delivered" or "read";
 
-    /// <summary>The rank of <c>sent</c> (<c>MessageStatuses</c> in the grains owns the ranks).</summary>
+    /// <summary>The ranks of <c>sent</c> and of the ends (<c>MessageStatuses</c> in the grains owns the ranks).</summary>
     private const int SentRank = 2;
+
+    private const int EndRank = 5;
 
     /// <summary>The error code of a send whose outcome is unknown (<c>ErrorCodes.TransportFailure</c>).</summary>
     private const int OutcomeUnknownCode = -1;
