@@ -96,6 +96,25 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("ONBOARDING", "\"max_daily_conversations_per_business\":\"TIER_2K\"", 80, MessagingLimitTier.Tier2K)]
+    [InlineData("THROUGHPUT_UPGRADE", "\"max_daily_conversations_per_business\":\"TIER_UNLIMITED\"", 1000, MessagingLimitTier.Unlimited)]
+    [InlineData("UPGRADE", "\"current_limit\":\"TIER_10K\",\"max_daily_conversations_per_business\":\"TIER_100K\"", 80, MessagingLimitTier.Tier100K)]
+    [InlineData("DOWNGRADE", "\"current_limit\":\"TIER_1K\",\"old_limit\":\"TIER_10K\"", 80, MessagingLimitTier.Tier1K)]
+    public async Task AQualityUpdateInTodaysPayload_SetsTheBusinessesTier_NewestVocabularyFirst(string qualityEvent, string limits, int mps, MessagingLimitTier expected)
+    {
+        // Meta's current examples carry only max_daily_conversations_per_business; current_limit/old_limit are the older vocabulary.
+        (await _client.PutAsJsonAsync("v1/phone-numbers/106540352242923", new { business_id = "biz-q", display_phone_number = "+1 555 078 3881" }, Ct)).EnsureSuccessStatusCode();
+        var body = $$$"""{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1751312150,"changes":[{"value":{"display_phone_number":"15550783881","event":"{{{qualityEvent}}}",{{{limits}}}},"field":"phone_number_quality_update"}]}]}""";
+
+        var response = await PostAsync(body, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));
+        var grains = _factory.Services.GetRequiredService<IGrainFactory>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mps, (await grains.GetGrain<IPhoneNumberGrain>("106540352242923").GetSnapshotAsync()).ThroughputMps);
+        Assert.Equal(expected, (await grains.GetGrain<IBusinessGrain>("biz-q").GetSnapshotAsync()).Tier);
+    }
+
+    [Theory]
     [InlineData("\"max_daily_conversations_per_business\":\"TIER_10K\"", MessagingLimitTier.Tier10K)]
     [InlineData("\"max_daily_conversation_per_phone\":100000", MessagingLimitTier.Tier100K)]
     [InlineData("\"max_daily_conversations_per_business\":\"UNLIMITED\"", MessagingLimitTier.Unlimited)]

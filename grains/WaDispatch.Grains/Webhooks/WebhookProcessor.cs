@@ -449,7 +449,8 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
     /// <summary>
     /// A throughput upgrade raises the number's lane to 1,000 mps; a new messaging limit becomes its
-    /// business's tier. The number is found by its display number, as configured with the lane.
+    /// business's tier (a throughput upgrade is granted only to unlimited businesses, and says so). The number is
+    /// found by its display number, as configured with the lane.
     /// </summary>
     private async Task QualityUpdateAsync(string displayPhoneNumber, PhoneNumberQualityUpdateValue update)
     {
@@ -465,7 +466,9 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
             await lane.SetThroughputAsync(UpgradedThroughputMps).ConfigureAwait(false);
         }
 
-        if (MessagingLimitTiers.TryParse(update.CurrentLimit, out var tier))
+        // Today's payload names the business's tier in max_daily_conversations_per_business; current_limit (and the
+        // per-number max_daily_conversation_per_phone) are the older vocabulary, read when the newer field is absent.
+        if (TierOf(update.MaxDailyConversationsPerBusiness ?? update.CurrentLimit ?? update.MaxDailyConversationPerPhone) is { } tier)
         {
             await _grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
         }
