@@ -143,6 +143,26 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnTheCloudApiRoute_APairRateHold_Answers131056WithThePairsRetryTime_WhileOtherUsersGoAtOnce()
+    {
+        await StopSiloAsync();
+        await StartSiloAsync("--Recipients:PairInterval", "00:00:30", "--Recipients:PairBurst", "1");
+
+        var first = await PostAsync($"v21.0/{Number}/messages", Template("16505550161"), "pair-1");
+        var again = await PostAsync($"v21.0/{Number}/messages", Template("16505550161"), "pair-2");
+        var other = await PostAsync($"v21.0/{Number}/messages", Template("16505550162"), "pair-3");
+        var error = (await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.OK), (first.StatusCode, again.StatusCode, other.StatusCode));
+
+        // The user's pair rate held it, not the number's tier: Meta's code for that, and the pair's own wait (about 30 s).
+        Assert.Equal(131056, error.GetProperty("code").GetInt32());
+        Assert.Contains("pair rate", error.GetProperty("error_data").GetProperty("details").GetString(), StringComparison.Ordinal);
+        Assert.InRange(again.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30));
+        Assert.Single(Meta.Ledger(Number), e => e.WaId == "16505550161");
+    }
+
+    [Fact]
     public async Task TheCloudApiRoute_ReturnsMetasAnswer_AndBeyondThePermitWait_Answers130429WithRetryAfter()
     {
         await StopSiloAsync();

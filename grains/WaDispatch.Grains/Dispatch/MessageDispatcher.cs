@@ -92,7 +92,7 @@ public sealed partial class MessageDispatcher
             case RecipientVerdict.Deferred:
                 return new DispatchResult(DispatchStatus.Deferred, Error: admission.Error ?? CloudApiError.Create(ErrorCodes.MarketingCapReached, "Per-user marketing limit", "Meta's per-user marketing limit was reached for this user; the message waits."), RetryAt: admission.RetryAt);
             case RecipientVerdict.Expired:
-                return new DispatchResult(DispatchStatus.Expired, RetryAt: admission.RetryAt);
+                return new DispatchResult(DispatchStatus.Expired, Error: admission.Error, RetryAt: admission.RetryAt);
             case RecipientVerdict.Refused:
                 return new DispatchResult(DispatchStatus.Refused, Error: admission.Error, RetryAt: admission.RetryAt);
         }

@@ -425,9 +425,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
             case DispatchStatus.Refused or DispatchStatus.Deferred:
                 return await EndAsync(record, MessageStatuses.Failed, result.Error, releaseKey: direct, result.RetryAt).ConfigureAwait(false);
             case DispatchStatus.Expired when direct && record.ExpiresAt > permitDeadline && result.Error is { Code: not ErrorCodes.RateLimitHit } held:
-                // Not the pace: upstream kept it back (unreachable, failing) until the permit wait ran out. Say that.
+                // Not the number's pace: the user's pair rate, or upstream (unreachable, failing) kept it back until the
+                // permit wait ran out. Say that, with when it may pass.
                 await RecordAsync(id, _ledger.EndAsync(id, MessageStatuses.Expired, held, _time.GetUtcNow(), releaseKey: true)).ConfigureAwait(false);
-                return new DirectSendResult(id, null, held);
+                return new DirectSendResult(id, null, held, result.RetryAt is { } passesAt && passesAt > _time.GetUtcNow() ? passesAt - _time.GetUtcNow() : null);
             case DispatchStatus.Expired when direct && record.ExpiresAt > permitDeadline:
                 var retryAfter = await RetryAfterAsync(record.PhoneNumberId).ConfigureAwait(false);
                 var throttled = CloudApiError.Create(

@@ -79,7 +79,11 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
 
         if (at > send.ExpiresAt)
         {
-            return new RecipientDecision(RecipientVerdict.Expired, windowOpen, RetryAt: at);
+            // Held by this user's pair rate, not by the number's throughput: said so, with when the pair frees up.
+            return new RecipientDecision(RecipientVerdict.Expired, windowOpen, RetryAt: at, Error: CloudApiError.Create(
+                ErrorCodes.PairRateLimitHit,
+                "Pair rate limit hit",
+                $"Too many messages to this user from this number: the pair rate lets the next one go at {Format(at)}."));
         }
 
         _pair.Reserve(at);
