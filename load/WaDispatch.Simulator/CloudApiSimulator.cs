@@ -26,14 +26,16 @@ public sealed class CloudApiSimulator
     private readonly IOptionsMonitor<SimulatorOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly WebhookSender _webhooks;
+    private readonly TemplateStore _templates;
     private readonly Lock _randomLock = new();
     private readonly Random _random;
     private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
     private long _sequence;
 
     /// <summary>Creates the simulator.</summary>
-    public CloudApiSimulator(IOptionsMonitor<SimulatorOptions> options, TimeProvider timeProvider, WebhookSender webhooks)
+    public CloudApiSimulator(IOptionsMonitor<SimulatorOptions> options, TimeProvider timeProvider, WebhookSender webhooks, TemplateStore templates)
     {
+        _templates = templates;
         _options = options;
         _timeProvider = timeProvider;
         _webhooks = webhooks;
@@ -70,7 +72,7 @@ public sealed class CloudApiSimulator
         }
 
         var waId = PhoneNumbers.Digits(request.To!);
-        var attempt = new SendAttempt(request.To!, waId, request.Type!, request.Template?.Name, request.BizOpaqueCallbackData, NewMessageId());
+        var attempt = new SendAttempt(request.To!, waId, request.Type!, request.Template?.Name, request.Template?.Language?.Code, request.BizOpaqueCallbackData, NewMessageId());
         var number = Number(phoneNumberId);
         var verdict = number.TrySend(
             attempt,
@@ -233,7 +235,7 @@ public sealed class CloudApiSimulator
         _rules.TryGetValue(attempt.WaId, out var rule);
         var extra = rule?.StatusDelay ?? TimeSpan.Zero;
         var failWith = rule?.FailWith;
-        if (failWith is null && marketingStopped && attempt.IsTemplate && IsMarketing(attempt.TemplateName, options))
+        if (failWith is null && marketingStopped && attempt.IsTemplate && IsMarketing(attempt.TemplateName, attempt.TemplateLanguage, options))
         {
             failWith = ErrorCodes.UserStoppedMarketing;
         }
@@ -254,13 +256,17 @@ public sealed class CloudApiSimulator
         }
     }
 
+    /// <summary>The pricing category Meta reports for a send: a template's own category from the template store (else <c>Simulator:TemplateCategories</c>, else marketing); a free-form reply is service.</summary>
     private string Category(SendAttempt attempt) =>
         !attempt.IsTemplate ? "service"
-        : attempt.TemplateName is { } name && _options.CurrentValue.TemplateCategories.TryGetValue(name, out var category) ? category.ToLowerInvariant()
-        : "marketing";
+        : (TemplateCategory(attempt.TemplateName, attempt.TemplateLanguage, _options.CurrentValue) ?? "MARKETING").ToLowerInvariant();
 
-    private static bool IsMarketing(string? templateName, SimulatorOptions options) =>
-        templateName is null || !options.TemplateCategories.TryGetValue(templateName, out var category) || string.Equals(category, "MARKETING", StringComparison.OrdinalIgnoreCase);
+    private bool IsMarketing(string? templateName, string? language, SimulatorOptions options) =>
+        templateName is null || string.Equals(TemplateCategory(templateName, language, options) ?? "MARKETING", "MARKETING", StringComparison.OrdinalIgnoreCase);
+
+    private string? TemplateCategory(string? name, string? language, SimulatorOptions options) =>
+        name is null ? null
+        : _templates.CategoryOf(name, language) ?? (options.TemplateCategories.TryGetValue(name, out var category) ? category : null);
 
     private void EmitStatus(string phoneNumberId, SendAttempt attempt, string status, TimeSpan delay, IReadOnlyList<WebhookError>? errors)
     {
@@ -306,7 +312,7 @@ public sealed class CloudApiSimulator
                 },
             ],
         };
-        var body = JsonSerializer.SerializeToUtf8Bytes(payload, CloudApiJsonContext.Wire.WebhookPayload);
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, CloudApiJsonContext.Webhook.WebhookPayload);
         bool duplicate, reorder;
         lock (_randomLock)
         {

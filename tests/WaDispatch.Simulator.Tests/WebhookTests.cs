@@ -105,6 +105,42 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task ABodyWithNonAsciiText_IsEscapedAsMetaWritesIt_SoAReceiverThatReescapesVerifiesTheSignature()
+    {
+        await using var sim = await StartAsync();
+
+        await sim.ControlAsync(HttpMethod.Post, "inbound", $$"""{"phone_number_id":"{{SimulatorHarness.Number}}","from":"16505551234","text":"Olá 👋 привет"}""");
+        var webhook = await sim.Receiver!.NextAsync();
+        var text = Encoding.UTF8.GetString(webhook.Body);
+
+        // All ASCII, with \uxxxx escapes in lowercase hex (the emoji as its surrogate pair), and the text still reads back.
+        Assert.All(webhook.Body, b => Assert.True(b < 0x80));
+        Assert.Contains("Ol\\u00e1 \\ud83d\\udc4b \\u043f\\u0440\\u0438\\u0432\\u0435\\u0442", text, StringComparison.Ordinal);
+        Assert.Equal("Olá 👋 привет", Assert.Single(Messages(webhook).Messages!).Text!.Body);
+
+        // whatsapp-api-js's check: re-escape every character outside printable ASCII, then HMAC those bytes.
+        var reescaped = string.Concat(text.Select(c => c is >= '\0' and <= '~' ? c.ToString() : $"\\u{(int)c:x4}"));
+        Assert.True(WebhookSignature.Verify(Encoding.UTF8.GetBytes(reescaped), webhook.Signature, Secret));
+        Assert.True(WebhookSignature.Verify(webhook.Body, webhook.Signature, Secret));
+    }
+
+    [Fact]
+    public async Task EntryTime_IsAnInteger_AndAStatusPricingCategory_ComesFromTheTemplateStore()
+    {
+        await using var sim = await StartAsync();
+
+        await sim.SendAsync("+16505551234", template: "order_confirmation");
+        sim.Time.Advance(TimeSpan.FromSeconds(1));
+        var webhook = await sim.Receiver!.NextAsync();
+        using var body = JsonDocument.Parse(webhook.Body);
+        var entry = body.RootElement.GetProperty("entry")[0];
+
+        Assert.Equal(JsonValueKind.Number, entry.GetProperty("time").ValueKind);
+        Assert.Equal(sim.Time.GetUtcNow().ToUnixTimeSeconds() - 1, entry.GetProperty("time").GetInt64());
+        Assert.Equal("utility", Assert.Single(Messages(webhook).Statuses!).Pricing!.Category);
+    }
+
+    [Fact]
     public async Task AnInboundMessage_IsDeliveredAsAMessagesWebhook()
     {
         await using var sim = await StartAsync();

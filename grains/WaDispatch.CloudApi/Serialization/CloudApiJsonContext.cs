@@ -32,6 +32,7 @@ namespace WaDispatch.CloudApi.Serialization;
 public sealed partial class CloudApiJsonContext : JsonSerializerContext
 {
     private static CloudApiJsonContext? s_wire;
+    private static CloudApiJsonContext? s_webhook;
 
     /// <summary>
     /// The context to read and write the wire format with: like <see cref="Default"/>, but escaping only
@@ -42,4 +43,10 @@ public sealed partial class CloudApiJsonContext : JsonSerializerContext
     // Built on first use, not in a field initialiser: the generated Default lives in another part of
     // this partial class, and initialisers of different parts run in no defined order.
     public static CloudApiJsonContext Wire => s_wire ??= new(new JsonSerializerOptions(Default.Options) { Encoder = MinimalJsonEncoder.Instance });
+
+    /// <summary>
+    /// The context Meta's webhook bodies are written with: every character outside printable ASCII escaped as
+    /// <c>\uxxxx</c> (<see cref="AsciiJsonEncoder"/>). The simulator signs bodies written this way, as Meta does.
+    /// </summary>
+    public static CloudApiJsonContext Webhook => s_webhook ??= new(new JsonSerializerOptions(Default.Options) { Encoder = AsciiJsonEncoder.Instance });
 }

@@ -9,8 +9,8 @@ public sealed record WebhookEntry
     /// <summary>The WABA id.</summary>
     public string? Id { get; init; }
 
-    /// <summary>Unix seconds, on account-level fields.</summary>
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    /// <summary>Unix seconds (a JSON number, as Meta writes it; a string is read too).</summary>
+    [JsonConverter(typeof(UnixSecondsConverter))]
     public string? Time { get; init; }
 
     /// <summary>The changes, each for one webhook field.</summary>

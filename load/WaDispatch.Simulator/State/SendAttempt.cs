@@ -1,7 +1,7 @@
 namespace WaDispatch.Simulator.State;
 
 /// <summary>The parts of a send the simulator's rules look at.</summary>
-internal sealed record SendAttempt(string To, string WaId, string Type, string? TemplateName, string? BizOpaqueCallbackData, string MessageId)
+internal sealed record SendAttempt(string To, string WaId, string Type, string? TemplateName, string? TemplateLanguage, string? BizOpaqueCallbackData, string MessageId)
 {
     public bool IsTemplate => Type == "template";
 

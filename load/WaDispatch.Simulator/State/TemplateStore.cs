@@ -92,6 +92,17 @@ public sealed class TemplateStore
         }
     }
 
+    /// <summary>The category of template <paramref name="name"/> in <paramref name="language"/> (any language when none is given), or null when the store has no such template.</summary>
+    public string? CategoryOf(string name, string? language)
+    {
+        lock (_lock)
+        {
+            var template = _templates.Find(t => string.Equals(t.Name, name, StringComparison.Ordinal) && (language is null || string.Equals(t.Language, language, StringComparison.Ordinal)))
+                ?? _templates.Find(t => string.Equals(t.Name, name, StringComparison.Ordinal));
+            return template?.Category;
+        }
+    }
+
     private int IndexOf(string? name, string? language) =>
         _templates.FindIndex(t => string.Equals(t.Name, name, StringComparison.Ordinal) && string.Equals(t.Language, language, StringComparison.Ordinal));
 
