@@ -24,6 +24,9 @@ public static class ErrorCodes
     /// <summary>Invalid parameter; the reason is in the details.</summary>
     public const int InvalidParameter = 100;
 
+    /// <summary>Graph API: the path names nothing (<c>Unknown path components</c>).</summary>
+    public const int UnknownPathComponents = 2500;
+
     /// <summary>Access token expired or invalid.</summary>
     public const int AccessTokenExpired = 190;
 

@@ -26,6 +26,12 @@ public static class SendMessageValidator
     /// <summary>Longest <c>biz_opaque_callback_data</c>.</summary>
     public const int MaxCallbackData = 512;
 
+    /// <summary>Longest template name Meta takes.</summary>
+    public const int MaxTemplateName = 512;
+
+    /// <summary>Longest template language code taken (Meta's are 2 to 6 characters, e.g. <c>en</c>, <c>en_US</c>, <c>zh_HK</c>).</summary>
+    public const int MaxLanguageCode = 15;
+
     /// <summary>Most reply buttons.</summary>
     public const int MaxReplyButtons = 3;
 
@@ -426,9 +432,19 @@ public static class SendMessageValidator
             return Missing("template.name");
         }
 
+        if (template.Name.Length > MaxTemplateName)
+        {
+            return TooLong("template.name", template.Name.Length, MaxTemplateName);
+        }
+
         if (string.IsNullOrEmpty(template.Language?.Code))
         {
             return Missing("template.language.code");
+        }
+
+        if (template.Language.Code.Length > MaxLanguageCode)
+        {
+            return TooLong("template.language.code", template.Language.Code.Length, MaxLanguageCode);
         }
 
         var components = template.Components ?? [];

@@ -89,8 +89,21 @@ public static class AudienceReader
         }
     }
 
-    /// <summary>A JSON object row, already parsed.</summary>
+    /// <summary>A JSON object row, already parsed; a row with a value that is not text (an unpaired surrogate escape, a NUL) is invalid.</summary>
     public static AudienceEntry FromJson(JsonElement row)
+    {
+        try
+        {
+            return Read(row);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString on an unpaired surrogate escape: valid JSON syntax, but not text.
+            return new AudienceEntry(null, NoValues);
+        }
+    }
+
+    private static AudienceEntry Read(JsonElement row)
     {
         if (row.ValueKind != JsonValueKind.Object)
         {
@@ -107,7 +120,7 @@ public static class AudienceReader
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
                 _ => null,
             };
-            if (value is null)
+            if (value is null || value.Contains('\0', StringComparison.Ordinal) || property.Name.Contains('\0', StringComparison.Ordinal))
             {
                 return new AudienceEntry(null, NoValues);
             }

@@ -94,17 +94,28 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         try
         {
             var (campaign, error) = await CreateAsync(id, request, audience, cancellationToken).ConfigureAwait(false);
-            if (campaign is null && idempotencyKey is not null)
+            if (campaign is null)
             {
-                await _grains.GetGrain<ICampaignKeyGrain>(idempotencyKey).ReleaseAsync(id).ConfigureAwait(false);
+                await AbandonAsync(id, idempotencyKey).ConfigureAwait(false);
             }
 
             return (campaign, false, error);
         }
-        catch when (idempotencyKey is not null)
+        catch
+        {
+            // A failed upload (unreadable, cut short, cancelled) leaves no campaign, no audience rows and no claimed key.
+            await AbandonAsync(id, idempotencyKey).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Undoes a creation that failed: its audience rows go, its idempotency key is given back.</summary>
+    private async Task AbandonAsync(string id, string? idempotencyKey)
+    {
+        await _store.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+        if (idempotencyKey is not null)
         {
             await _grains.GetGrain<ICampaignKeyGrain>(idempotencyKey).ReleaseAsync(id).ConfigureAwait(false);
-            throw;
         }
     }
 
@@ -122,7 +133,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         await foreach (var entry in audience.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             state.Rows++;
-            if (WaIdOf(entry.To) is not { } waId || !keys.All(entry.Values.ContainsKey))
+            if (WaIdOf(entry.To) is not { } waId || !keys.All(entry.Values.ContainsKey) || entry.Values.Values.Any(v => v.Contains('\0', StringComparison.Ordinal)))
             {
                 state.Invalid++;
                 continue;
@@ -139,7 +150,7 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         await AddAsync(id, batch, state, cancellationToken).ConfigureAwait(false);
         if (state.Recipients == 0)
         {
-            return (null, Invalid($"audience has no recipient to send to: {state.Rows} rows, {state.Invalid} invalid (a 'to' that is not a phone number, or a value for {Keys(keys)} missing), {state.Duplicates} repeated."));
+            return (null, Invalid($"audience has no recipient to send to: {state.Rows} rows, {state.Invalid} invalid (unreadable, a 'to' that is not a phone number of 8 to 15 digits, or a value for {Keys(keys)} missing), {state.Duplicates} repeated."));
         }
 
         state.CreatedAt = _time.GetUtcNow();
@@ -707,8 +718,8 @@ public sealed partial class CampaignRunner : IHostedService, IDisposable
         return (category, state.HighPriority ? SendPriority.Transactional : MessageDispatcher.PriorityOf(category));
     }
 
-    /// <summary>A recipient's number as WhatsApp keys it (digits), or null when it is not a phone number.</summary>
-    private static string? WaIdOf(string? to) => to is not null && PhoneNumbers.Digits(to) is { Length: >= 5 and <= 20 } digits && to.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '.') ? digits : null;
+    /// <summary>A recipient's number as WhatsApp keys it (digits), or null when a send to it would be refused: the send rule, E.164's 8 to 15 digits.</summary>
+    private static string? WaIdOf(string? to) => PhoneNumbers.IsPlausibleE164(to) ? PhoneNumbers.Digits(to!) : null;
 
     private static string Keys(IReadOnlySet<string> keys) => keys.Count == 0 ? "no key" : string.Join(", ", keys.Order(StringComparer.Ordinal));
 

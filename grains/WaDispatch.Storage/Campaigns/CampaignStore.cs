@@ -9,7 +9,6 @@ namespace WaDispatch.Storage.Campaigns;
 public sealed class CampaignStore
 {
     private readonly StorageDatabase _database;
-    private readonly string _insertSql;
     private readonly string _readSql;
     private readonly string _countsSql;
 
@@ -18,9 +17,16 @@ public sealed class CampaignStore
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
-        _insertSql = database.Scripts.Get("Campaigns/insert_recipient.sql");
         _readSql = database.Scripts.Get("Campaigns/read_recipients.sql");
         _countsSql = database.Scripts.Get("Campaigns/counts.sql");
+    }
+
+    /// <summary>Deletes the audience of <paramref name="campaignId"/>: an upload that failed leaves nothing behind.</summary>
+    public async Task DeleteAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = writer.Connection.CreateCommand(_database.Scripts.Get("Campaigns/delete_audience.sql")).With("campaign_id", campaignId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -39,19 +45,18 @@ public sealed class CampaignStore
         await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand(_insertSql, transaction)
-            .With("campaign_id", campaignId)
-            .With("seq", 0)
-            .With("wa_id", string.Empty)
-            .With("params", null);
+        await using var batch = new StatementBatch(connection, transaction, _database.Scripts);
         foreach (var row in rows)
         {
-            command.Parameters["seq"].Value = row.Seq;
-            command.Parameters["wa_id"].Value = row.WaId;
-            command.Parameters["params"].Value = (object?)row.Params ?? DBNull.Value;
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+            batch.Add("Campaigns/insert_recipient.sql", ("campaign_id", campaignId), ("seq", row.Seq), ("wa_id", row.WaId), ("params", row.Params));
+        }
+
+        var inserted = await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (inserted[i] > 0)
             {
-                added.Add(row);
+                added.Add(rows[i]);
             }
         }
 

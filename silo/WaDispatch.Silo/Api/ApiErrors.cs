@@ -45,11 +45,17 @@ internal static class ApiErrors
     /// Reads a JSON body, or says precisely what is wrong with it: for a field that does not parse, its
     /// name and what <paramref name="expectations"/> says it must be.
     /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="typeInfo">What the body must read as.</param>
+    /// <param name="expectations">For each field, what it must be, said when it does not parse.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <param name="lenient">Top-level properties whose text is checked by the route itself (a campaign's audience skips unreadable rows).</param>
     public static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(
         HttpRequest request,
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo,
         IReadOnlyDictionary<string, string> expectations,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlySet<string>? lenient = null)
         where T : class
     {
         if (!request.HasJsonContentType())
@@ -73,6 +79,11 @@ internal static class ApiErrors
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (null, InvalidParameter("The request body must be a JSON object."));
+            }
+
+            if (JsonText.FindUnreadable(document.RootElement, lenient) is { } unreadable)
+            {
+                return (null, InvalidParameter($"{unreadable.Path} is not valid text: it holds {unreadable.Reason}."));
             }
 
             try

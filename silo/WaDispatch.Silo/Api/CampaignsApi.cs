@@ -18,6 +18,8 @@ internal static class CampaignsApi
     /// <summary>The largest audience upload: a million rows of a few values each fit comfortably.</summary>
     public const long MaxUploadBytes = 1L << 30;
 
+    private static readonly HashSet<string> InlineAudience = ["audience"];
+
     /// <summary>The largest JSON body (definition with an inline audience).</summary>
     public const long MaxJsonBytes = 16L << 20;
 
@@ -75,7 +77,8 @@ internal static class CampaignsApi
                 return ApiErrors.InvalidParameter($"The request body is {request.ContentLength} bytes; the limit for JSON is {MaxJsonBytes} (upload larger audiences as a multipart NDJSON or CSV file).");
             }
 
-            var (body, error) = await ApiErrors.ReadBodyAsync(request, CampaignsJsonContext.Default.CampaignBody, Expectations, cancellationToken);
+            // The audience's rows are checked one by one: an unreadable row is skipped as invalid, not the whole request refused.
+            var (body, error) = await ApiErrors.ReadBodyAsync(request, CampaignsJsonContext.Default.CampaignBody, Expectations, cancellationToken, InlineAudience);
             if (error is not null)
             {
                 return error;
@@ -96,6 +99,11 @@ internal static class CampaignsApi
         {
             return ApiErrors.InvalidParameter($"The multipart body cannot be read: {ex.Message}");
         }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // The body ended before its closing boundary: cut short, or its boundary is not the one the Content-Type names.
+            return ApiErrors.InvalidParameter($"The multipart body ends before its closing boundary: it was cut short, or its parts are not separated by the boundary the Content-Type header names ({ex.Message}).");
+        }
     }
 
     /// <summary>Parts in order: <c>campaign</c> (the JSON definition), then <c>audience</c> (NDJSON or CSV, by content type or file name).</summary>
@@ -110,7 +118,13 @@ internal static class CampaignsApi
             {
                 try
                 {
-                    body = await JsonSerializer.DeserializeAsync(section.Body, CampaignsJsonContext.Default.CampaignBody, cancellationToken);
+                    using var definition = await JsonDocument.ParseAsync(section.Body, default, cancellationToken);
+                    if (JsonText.FindUnreadable(definition.RootElement) is { } unreadable)
+                    {
+                        return ApiErrors.InvalidParameter($"campaign part: {unreadable.Path} is not valid text: it holds {unreadable.Reason}.");
+                    }
+
+                    body = definition.RootElement.Deserialize(CampaignsJsonContext.Default.CampaignBody);
                 }
                 catch (JsonException ex)
                 {

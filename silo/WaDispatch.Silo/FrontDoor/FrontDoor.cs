@@ -128,12 +128,22 @@ internal static partial class FrontDoor
         return match;
     }
 
-    /// <summary>A body over its limit (413), a malformed request, or an unexpected failure: a Cloud API-shaped answer, never an HTML page.</summary>
+    /// <summary>
+    /// A body over its limit (413), a malformed request, a route that does not exist (404) or a method it does not take
+    /// (405), or an unexpected failure: a Cloud API-shaped answer, never an empty body or an HTML page.
+    /// </summary>
     private static async Task ErrorsAsync(HttpContext context, RequestDelegate next)
     {
         try
         {
             await next(context);
+            if (!context.Response.HasStarted && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
+            {
+                var unmatched = context.Response.StatusCode == StatusCodes.Status404NotFound
+                    ? CloudApiError.Create(ErrorCodes.UnknownPathComponents, "Unknown path components", $"No route {context.Request.Method} {context.Request.Path}: see /openapi.json for WaDispatch's routes.")
+                    : CloudApiError.Create(ErrorCodes.InvalidParameter, $"Unsupported {context.Request.Method.ToLowerInvariant()} request", $"{context.Request.Path} does not take {context.Request.Method}; it takes {context.Response.Headers.Allow}.");
+                await ApiErrors.Error(unmatched, context.Response.StatusCode).ExecuteAsync(context);
+            }
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {

@@ -1,0 +1,1 @@
+DELETE FROM campaign_audience WHERE campaign_id = @campaign_id;
