@@ -8,33 +8,29 @@ using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
-using WaDispatch.Runtime;
+using WaDispatch.Grains.FrontDoor;
 
 namespace WaDispatch.Client;
 
 /// <summary>
-/// <see cref="IWaDispatcher"/> on the runtime hosted in this process: the same services the silo's routes
-/// call, with the same idempotency, results and errors, minus the HTTP hop.
+/// <see cref="IWaDispatcher"/> as an Orleans client of the silos: each call is a grain call (<see cref="IFrontDoorGrain"/>
+/// on the silo the client is connected to, which goes through the same services as the silo's HTTP routes), with the
+/// same idempotency, results and errors, minus the HTTP hop.
 /// </summary>
 internal sealed class EmbeddedWaDispatcher : IWaDispatcher
 {
-    private readonly MessageService _messages;
-    private readonly CampaignRunner _campaigns;
-    private readonly MessageEvents _events;
-    private readonly IGrainFactory _grains;
+    private const int AudienceChunk = 1000;
 
-    public EmbeddedWaDispatcher(MessageService messages, CampaignRunner campaigns, MessageEvents events, IGrainFactory grains)
-    {
-        _messages = messages;
-        _campaigns = campaigns;
-        _events = events;
-        _grains = grains;
-    }
+    private readonly IClusterClient _cluster;
+
+    public EmbeddedWaDispatcher(IClusterClient cluster) => _cluster = cluster;
+
+    private IFrontDoorGrain FrontDoor => _cluster.GetGrain<IFrontDoorGrain>(0);
 
     public async Task<SendResult> SendAsync(string phoneNumberId, SendMessageRequest message, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var result = await _messages.SendAsync(new MessageSubmission(phoneNumberId, message) { IdempotencyKey = Scoped("graph", idempotencyKey) }, cancellationToken).ConfigureAwait(false);
+        var result = await FrontDoor.SendAsync(new MessageSubmission(phoneNumberId, message) { IdempotencyKey = Scoped("graph", idempotencyKey) }).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.Response is { Messages: [{ Id: { } wamid }, ..] })
         {
             return new SendResult(result.MessageId, wamid, null);
@@ -50,7 +46,7 @@ internal sealed class EmbeddedWaDispatcher : IWaDispatcher
     public async Task<MessageInfo> EnqueueAsync(OutgoingMessage message, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var accepted = await _messages.AcceptAsync(Submission(message, Scoped("v1", idempotencyKey)), cancellationToken).ConfigureAwait(false);
+        var accepted = await FrontDoor.AcceptAsync(Submission(message, Scoped("v1", idempotencyKey))).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         return accepted.Message is { } view ? Info(view) : throw Refused(accepted.Error!);
     }
 
@@ -58,16 +54,12 @@ internal sealed class EmbeddedWaDispatcher : IWaDispatcher
     {
         ArgumentNullException.ThrowIfNull(messages);
         var key = Scoped("v1", idempotencyKey);
-        var results = await Task.WhenAll(messages.Select(async (message, index) =>
-        {
-            var accepted = await _messages.AcceptAsync(Submission(message, key is null ? null : $"{key}#{index}"), cancellationToken).ConfigureAwait(false);
-            return new BatchResult(accepted.Message is { } view ? Info(view) : null, accepted.Error);
-        })).ConfigureAwait(false);
-        return results;
+        var accepted = await FrontDoor.AcceptBatchAsync([.. messages.Select((message, index) => Submission(message, key is null ? null : $"{key}#{index}"))]).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. accepted.Select(result => new BatchResult(result.Message is { } view ? Info(view) : null, result.Error))];
     }
 
     public async Task<MessageInfo?> GetMessageAsync(string messageId, CancellationToken cancellationToken = default) =>
-        await _messages.GetAsync(messageId, cancellationToken).ConfigureAwait(false) is { } view ? Info(view) : null;
+        await FrontDoor.GetMessageAsync(messageId).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false) is { } view ? Info(view) : null;
 
     public Task<CampaignInfo> CreateCampaignAsync(NewCampaign campaign, IAsyncEnumerable<Recipient> audience, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
@@ -92,7 +84,7 @@ internal sealed class EmbeddedWaDispatcher : IWaDispatcher
     private async Task<CampaignInfo> CreateAsync(NewCampaign campaign, IAsyncEnumerable<AudienceEntry> audience, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        var request = new CampaignRequest(campaign.PhoneNumberId, JsonSerializer.SerializeToElement(campaign.Template, CloudApiJsonContext.Wire.TemplateContent))
+        var request = new CampaignRequest(campaign.PhoneNumberId, JsonSerializer.Serialize(campaign.Template, CloudApiJsonContext.Wire.TemplateContent))
         {
             Category = campaign.Category,
             StartAt = campaign.StartAt,
@@ -101,49 +93,131 @@ internal sealed class EmbeddedWaDispatcher : IWaDispatcher
             BizOpaqueCallbackData = campaign.BizOpaqueCallbackData,
             CallbackUrl = campaign.CallbackUrl?.ToString(),
         };
-        var (created, _, error) = await _campaigns.CreateAsync(request, audience, Scoped("campaign", idempotencyKey), cancellationToken).ConfigureAwait(false);
-        return created is not null ? Campaign(created) : throw Refused(error!);
+        var key = Scoped("campaign", idempotencyKey);
+        var upload = await FrontDoor.BeginCampaignAsync(request, key).ConfigureAwait(false);
+        if (upload.Replayed is { } replayed)
+        {
+            return Campaign(replayed);
+        }
+
+        if (upload.CampaignId is not { } id)
+        {
+            throw Refused(upload.Error!);
+        }
+
+        // The audience goes a chunk at a time: never held whole, here or in the silo.
+        try
+        {
+            var chunk = new List<AudienceEntry>(AudienceChunk);
+            await foreach (var entry in audience.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                chunk.Add(entry);
+                if (chunk.Count == AudienceChunk)
+                {
+                    await FrontDoor.AppendAudienceAsync(id, chunk).ConfigureAwait(false);
+                    chunk = new List<AudienceEntry>(AudienceChunk);
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                await FrontDoor.AppendAudienceAsync(id, chunk).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await FrontDoor.AbandonCampaignAsync(id, key).ConfigureAwait(false);
+            throw;
+        }
+
+        var created = await FrontDoor.CompleteCampaignAsync(id, key).ConfigureAwait(false);
+        return created.Campaign is { } view ? Campaign(view) : throw Refused(created.Error!);
     }
 
     public async Task<CampaignInfo?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default) =>
-        await _campaigns.GetAsync(campaignId, cancellationToken).ConfigureAwait(false) is { } view ? Campaign(view) : null;
+        await FrontDoor.GetCampaignAsync(campaignId).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false) is { } view ? Campaign(view) : null;
 
     public async Task<IReadOnlyList<CampaignInfo>> ListCampaignsAsync(CancellationToken cancellationToken = default) =>
-        [.. (await _campaigns.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Campaign)];
+        [.. (await FrontDoor.ListCampaignsAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false)).Select(Campaign)];
 
     public Task<CampaignInfo> PauseCampaignAsync(string campaignId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(campaignId, () => _campaigns.PauseAsync(campaignId, "Paused by request."), "running or scheduled", cancellationToken);
+        ChangeAsync(campaignId, CampaignAction.Pause, "running or scheduled", cancellationToken);
 
     public Task<CampaignInfo> ResumeCampaignAsync(string campaignId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(campaignId, () => _campaigns.ResumeAsync(campaignId), "paused", cancellationToken);
+        ChangeAsync(campaignId, CampaignAction.Resume, "paused", cancellationToken);
 
     public Task<CampaignInfo> CancelCampaignAsync(string campaignId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(campaignId, () => _campaigns.CancelAsync(campaignId), "not ended", cancellationToken);
+        ChangeAsync(campaignId, CampaignAction.Cancel, "not ended", cancellationToken);
 
     public async Task<LaneInfo> GetLaneAsync(string phoneNumberId, CancellationToken cancellationToken = default) =>
-        Mapping.Lane(JsonSerializer.SerializeToElement(await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).GetSnapshotAsync().ConfigureAwait(false), EmbeddedJsonContext.Default.LaneSnapshot));
+        Mapping.Lane(JsonSerializer.SerializeToElement(await _cluster.GetGrain<IPhoneNumberGrain>(phoneNumberId).GetSnapshotAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false), EmbeddedJsonContext.Default.LaneSnapshot));
 
     public async Task<BusinessInfo> GetBusinessAsync(string businessId, CancellationToken cancellationToken = default) =>
-        Mapping.Business(JsonSerializer.SerializeToElement(await _grains.GetGrain<IBusinessGrain>(businessId).GetSnapshotAsync().ConfigureAwait(false), EmbeddedJsonContext.Default.BusinessSnapshot));
+        Mapping.Business(JsonSerializer.SerializeToElement(await _cluster.GetGrain<IBusinessGrain>(businessId).GetSnapshotAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false), EmbeddedJsonContext.Default.BusinessSnapshot));
 
     public async IAsyncEnumerable<StatusEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var change in _events.SubscribeAsync(cancellationToken).ConfigureAwait(false))
+        // The silos forward their status changes to one grain while anyone subscribes; it passes them to this observer.
+        var receiver = new StatusReceiver();
+        var observer = _cluster.CreateObjectReference<IStatusObserver>(receiver);
+        var hub = _cluster.GetGrain<IStatusEventsGrain>(IStatusEventsGrain.Key);
+        await hub.SubscribeAsync(observer).ConfigureAwait(false);
+        using var renew = new PeriodicTimer(IStatusEventsGrain.SubscriptionLifetime / 3);
+        var renewing = RenewAsync(hub, observer, renew, cancellationToken);
+        try
         {
-            yield return new StatusEvent(change.MessageId, change.Status, change.At, change.ErrorCode, change.Wamid, change.CampaignId);
+            await foreach (var change in receiver.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return new StatusEvent(change.MessageId, change.Status, change.At, change.ErrorCode, change.Wamid, change.CampaignId);
+            }
+        }
+        finally
+        {
+            renew.Dispose();
+            await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await hub.UnsubscribeAsync(observer).AsTask().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _cluster.DeleteObjectReference<IStatusObserver>(observer);
         }
     }
 
-    private async Task<CampaignInfo> ChangeAsync(string campaignId, Func<Task<bool>> change, string expected, CancellationToken cancellationToken)
+    private static async Task RenewAsync(IStatusEventsGrain hub, IStatusObserver observer, PeriodicTimer renew, CancellationToken cancellationToken)
     {
-        var before = await _campaigns.GetAsync(campaignId, cancellationToken).ConfigureAwait(false)
-            ?? throw new WaDispatchException(CloudApiError.Create(ErrorCodes.InvalidParameter, "Unknown campaign", $"No campaign has id {campaignId}."), 404, isTransient: false, retryAfter: null);
-        if (!await change().ConfigureAwait(false))
+        while (await renew.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new WaDispatchException(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid state", $"Campaign {campaignId} is {JsonSerializer.Serialize(before.Status, EmbeddedJsonContext.Default.CampaignStatus).Trim('"')}; this needs it {expected}."), 409, isTransient: false, retryAfter: null);
+            await hub.SubscribeAsync(observer).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CampaignInfo> ChangeAsync(string campaignId, CampaignAction action, string expected, CancellationToken cancellationToken)
+    {
+        var change = await FrontDoor.ChangeCampaignAsync(campaignId, action).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (change.Campaign is not { } campaign)
+        {
+            throw new WaDispatchException(CloudApiError.Create(ErrorCodes.InvalidParameter, "Unknown campaign", $"No campaign has id {campaignId}."), 404, isTransient: false, retryAfter: null);
         }
 
-        return Campaign((await _campaigns.GetAsync(campaignId, cancellationToken).ConfigureAwait(false))!);
+        return change.Changed
+            ? Campaign(campaign)
+            : throw new WaDispatchException(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid state", $"Campaign {campaignId} is {JsonSerializer.Serialize(campaign.Status, EmbeddedJsonContext.Default.CampaignStatus).Trim('"')}; this needs it {expected}."), 409, isTransient: false, retryAfter: null);
+    }
+
+    /// <summary>Receives an observer's batches of status events into a channel the subscription reads (bounded: the oldest go first).</summary>
+    private sealed class StatusReceiver : IStatusObserver
+    {
+        public System.Threading.Channels.Channel<MessageStatusEvent> Channel { get; } =
+            System.Threading.Channels.Channel.CreateBounded<MessageStatusEvent>(new System.Threading.Channels.BoundedChannelOptions(10_000) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+        public System.Threading.Channels.ChannelReader<MessageStatusEvent> Events => Channel.Reader;
+
+        public ValueTask OnStatusesAsync(IReadOnlyList<MessageStatusEvent> events)
+        {
+            foreach (var change in events)
+            {
+                Channel.Writer.TryWrite(change);
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>Keys scoped as the silo scopes them for its local (no API key) caller.</summary>

@@ -1,39 +1,37 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Serialization;
 using WaDispatch.Client;
-using WaDispatch.Grains.Messages;
-using WaDispatch.Grains.Webhooks;
+using WaDispatch.Grains;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Hosts WaDispatch inside the caller's process.</summary>
+/// <summary>Registers <see cref="IWaDispatcher"/> as an Orleans client of the WaDispatch silos.</summary>
 public static class WaDispatchEmbeddedServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the grain runtime, storage (migrated at start-up), the domain grains and their hosted services,
-    /// and <see cref="IWaDispatcher"/> calling them directly (no HTTP hop). Run it in a host; map Meta's webhooks
-    /// with <c>app.MapWhatsAppWebhooks()</c> so that statuses and inbound messages arrive. Settings are validated
-    /// at start-up, naming the one that is wrong.
+    /// Embeds WaDispatch in a backend service: <see cref="IWaDispatcher"/> calls the silos' grains directly through
+    /// their Orleans gateway (<c>IClusterClient</c>), with the same idempotency, results and errors as the HTTP
+    /// client, minus the HTTP hop and its JSON. The dispatcher itself runs in the silos; the client connects when the
+    /// host starts, retrying for a while if the silos are not up yet.
     /// </summary>
-    public static IServiceCollection AddWaDispatch(this IServiceCollection services, Action<WaDispatchEmbeddedOptions> configure)
+    public static IServiceCollection AddWaDispatch(this IServiceCollection services, Action<WaDispatchEmbeddedOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
         var options = new WaDispatchEmbeddedOptions();
-        configure(options);
-        services.AddWaDispatchStorage(options.Storage);
-        services.AddCloudApiClient(c =>
+        configure?.Invoke(options);
+        var gateways = options.Gateways.Count > 0 ? [.. options.Gateways] : new[] { WaDispatchEmbeddedOptions.DefaultGateway };
+        services.AddOrleansClient(client =>
         {
-            c.BaseAddress = options.UpstreamBaseAddress ?? c.BaseAddress;
-            c.AccessToken = options.AccessToken;
-            c.ApiVersion = options.ApiVersion;
+            client.UseStaticClustering(gateways);
+            client.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+            client.Services.AddSerializer(serializer => serializer.AddWaDispatchContracts());
         });
-        services.AddGrainRuntime().AddWaDispatchGrains();
-        services.Configure<WebhookOptions>(w =>
-        {
-            w.AppSecret = options.WebhookAppSecret;
-            w.VerifyToken = options.WebhookVerifyToken;
-        });
-        services.Configure<CallbackOptions>(c => c.Secret = options.CallbackSecret);
         services.TryAddSingleton<IWaDispatcher, EmbeddedWaDispatcher>();
         return services;
     }

@@ -54,7 +54,7 @@ public sealed class SqlScripts
         return new SqlScripts(provider, scripts.ToFrozenDictionary(StringComparer.Ordinal), migrations);
     }
 
-    /// <summary>The script at <paramref name="path"/> relative to the vendor folder, e.g. <c>GrainState/read.sql</c>.</summary>
+    /// <summary>The script at <paramref name="path"/> relative to the vendor folder, e.g. <c>Messages/read.sql</c>.</summary>
     /// <exception cref="KeyNotFoundException">The vendor has no such script.</exception>
     public string Get(string path) =>
         _scripts.TryGetValue(path, out var sql) ? sql : throw new KeyNotFoundException($"No SQL script '{path}' for {Provider}.");

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using WaDispatch.Runtime.Persistence;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Budgets;
 using WaDispatch.Storage.Campaigns;
@@ -14,8 +13,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the <see cref="StorageDatabase"/>, grain storage, and a hosted service that migrates the
-    /// schema at start-up. Register it before the grain runtime so that the schema is current first.
+    /// Registers the <see cref="StorageDatabase"/>, WaDispatch's stores, and a hosted service that migrates the schema
+    /// at start-up (including the tables and queries of Orleans' ADO.NET grain storage). Register it before Orleans so
+    /// that the schema is current before the silo starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Chooses the engine, e.g. <c>o => o.UsePostgres(connectionString)</c>.</param>
@@ -38,7 +38,6 @@ public static class StorageServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.AddSingleton(sp => StorageDatabase.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<SchemaMigrator>();
-        services.AddSingleton<IGrainStorage, AdoNetGrainStorage>();
         services.AddSingleton<MessagingBudgetStore>();
         services.AddSingleton<MessageLedgerStore>();
         services.AddSingleton<CallbackOutboxStore>();

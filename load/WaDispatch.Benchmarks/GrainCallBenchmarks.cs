@@ -2,14 +2,13 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace WaDispatch.Benchmarks;
 
 /// <summary>
-/// Grain calls against the same work done directly under a lock. Each category has its own baseline;
-/// results are per call (OperationsPerInvoke).
+/// Grain calls on an Orleans silo (co-hosted, as WaDispatch's are, called through the silo's own client) against the
+/// same work done directly under a lock. Each category has its own baseline; results are per call (OperationsPerInvoke).
 /// </summary>
 [MemoryDiagnoser]
 [CategoriesColumn]
@@ -20,13 +19,11 @@ public class GrainCallBenchmarks
     private const int Activations = 10_000;
     private const int CallsPerCaller = 50_000;
 
-    private static readonly Func<ICounter, long, ValueTask<long>> Add = static (grain, amount) => grain.AddAsync(amount);
-
-    private ServiceProvider _services = null!;
-    private GrainRuntime _runtime = null!;
-    private string[] _keys = null!;
+    private IHost _silo = null!;
+    private IGrainFactory _grains = null!;
+    private ICounter[] _counters = null!;
     private LockedCounter[] _locked = null!;
-    private GrainReference<ICounter> _hot;
+    private ICounter _hot = null!;
 
     /// <summary>Concurrent callers; two per core keeps both cores busy while some callers wait.</summary>
     public static int Callers => Environment.ProcessorCount * 2;
@@ -34,27 +31,26 @@ public class GrainCallBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var services = new ServiceCollection();
-        services.AddGrainRuntime().AddGrain<ICounter, CounterGrain>(_ => new CounterGrain());
-        _services = services.BuildServiceProvider();
-        _runtime = _services.GetRequiredService<GrainRuntime>();
-        ((IHostedService)_runtime).StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _keys = [.. Enumerable.Range(0, Activations).Select(i => $"+1650555{i:D4}")];
-        _locked = [.. _keys.Select(_ => new LockedCounter())];
-        _hot = _runtime.GetGrain<ICounter>("hot");
-        foreach (var key in _keys)
-        {
-            _runtime.GetGrain<ICounter>(key).InvokeAsync(Add, 0).AsTask().GetAwaiter().GetResult();
-        }
-
-        _hot.InvokeAsync(Add, 0).AsTask().GetAwaiter().GetResult();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // One silo on localhost, as WaDispatch runs by default; ports of its own so that a running silo does not clash.
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: 21111, gatewayPort: 31000));
+        _silo = builder.Build();
+        _silo.StartAsync().GetAwaiter().GetResult();
+        _grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        _counters = [.. Enumerable.Range(0, Activations).Select(i => _grains.GetGrain<ICounter>($"+1650555{i:D4}"))];
+        _locked = [.. _counters.Select(_ => new LockedCounter())];
+        _hot = _grains.GetGrain<ICounter>("hot");
+        // Every activation created before measuring: the benchmarks measure calls, not activations.
+        Task.WhenAll(_counters.Select(counter => counter.AddAsync(0).AsTask())).GetAwaiter().GetResult();
+        _hot.AddAsync(0).AsTask().GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _runtime.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _services.Dispose();
+        _silo.StopAsync().GetAwaiter().GetResult();
+        _silo.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = SequentialCalls)]
@@ -79,7 +75,7 @@ public class GrainCallBenchmarks
         long last = 0;
         for (var i = 0; i < SequentialCalls; i++)
         {
-            last = await grain.InvokeAsync(Add, 1);
+            last = await grain.AddAsync(1);
         }
 
         return last;
@@ -101,10 +97,10 @@ public class GrainCallBenchmarks
     [BenchmarkCategory("ManyActivationsManyCallers")]
     public Task GrainManyActivationsManyCallers() => RunCallers(static async (self, caller) =>
     {
-        var runtime = self._runtime;
+        var counters = self._counters;
         for (var i = 0; i < CallsPerCaller / Callers; i++)
         {
-            await runtime.GetGrain<ICounter>(self._keys[Spread(caller, i)]).InvokeAsync(Add, 1);
+            await counters[Spread(caller, i)].AddAsync(1);
         }
     });
 
@@ -128,7 +124,7 @@ public class GrainCallBenchmarks
         var grain = self._hot;
         for (var i = 0; i < CallsPerCaller / Callers; i++)
         {
-            await grain.InvokeAsync(Add, 1);
+            await grain.AddAsync(1);
         }
     });
 

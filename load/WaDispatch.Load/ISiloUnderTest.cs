@@ -1,6 +1,6 @@
 namespace WaDispatch.Load;
 
-/// <summary>Where WaDispatch runs in a load run: the silo's own process, or the harness's when it is embedded.</summary>
+/// <summary>Where WaDispatch runs in a load run: the silo's own process.</summary>
 internal interface ISiloUnderTest
 {
     /// <summary>CPU time used so far.</summary>

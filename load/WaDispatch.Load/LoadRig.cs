@@ -20,11 +20,10 @@ internal sealed class LoadRig : IAsyncDisposable
     public const int MaxConnections = 512;
 
     private readonly ChildProcess _simulator;
-    private readonly ChildProcess? _silo;
-    private readonly HttpClient? _front;
+    private readonly ChildProcess _silo;
     private readonly DirectoryInfo _data;
 
-    private LoadRig(ChildProcess simulator, ChildProcess? silo, EmbeddedWaDispatch? embedded, DirectoryInfo data)
+    private LoadRig(ChildProcess simulator, ChildProcess silo, EmbeddedWaDispatch? embedded, DirectoryInfo data)
     {
         _simulator = simulator;
         _silo = silo;
@@ -34,28 +33,28 @@ internal sealed class LoadRig : IAsyncDisposable
         // A bounded connection pool, as a real client has: requests beyond it wait in the client (and an open model's
         // latency counts that wait). Unbounded, an overload step opened a socket per outstanding request and ran
         // the harness and the silo out of file descriptors.
-        _front = silo is null ? null : new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) };
+        Front = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) };
         Referee = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(10) };
     }
 
-    /// <summary>The silo's front door (not when WaDispatch is embedded in the harness).</summary>
-    public HttpClient Front => _front ?? throw new InvalidOperationException("This scenario needs the silo's HTTP front door; run it without --driver embedded.");
+    /// <summary>The silo's front door (its settings routes, its metrics; the messages too unless the run drives the embedded client).</summary>
+    public HttpClient Front { get; }
 
     /// <summary>The referee (the simulator): Meta's routes and its <c>_sim</c> control API.</summary>
     public HttpClient Referee { get; }
 
-    /// <summary>WaDispatch embedded in this process, when the run drives it so; null when it drives the silo.</summary>
+    /// <summary>The embedded client (an Orleans client of the silo in this process), when the run drives it; null when it drives the HTTP front door.</summary>
     public EmbeddedWaDispatch? Embedded { get; }
 
     /// <summary>Where WaDispatch runs: CPU time, working set.</summary>
-    public ISiloUnderTest Silo => (ISiloUnderTest?)_silo ?? Embedded!;
+    public ISiloUnderTest Silo => _silo;
 
     /// <summary>The machine, for reports.</summary>
     public static string Machine => $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
 
     /// <summary>
-    /// Starts the referee and the silo, or WaDispatch embedded in this process when <paramref name="embedded"/>; the
-    /// referee posts status webhooks to it when <paramref name="webhooks"/>.
+    /// Starts the referee and the silo, and connects the embedded client to the silo when <paramref name="embedded"/>;
+    /// the referee posts status webhooks to the silo when <paramref name="webhooks"/>.
     /// </summary>
     public static async Task<LoadRig> StartAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded = false)
     {
@@ -66,11 +65,7 @@ internal sealed class LoadRig : IAsyncDisposable
         var simulator = await ChildProcess.StartAsync("WaDispatch.Simulator.Host.dll", simulatorPort, ["--Simulator:AppSecret", AppSecret, .. webhookUrl], serverGc: true, highPriority: true);
         try
         {
-            if (embedded)
-            {
-                return new LoadRig(simulator, null, await EmbeddedWaDispatch.StartAsync(siloPort, simulator.Address, data, siloSettings), data);
-            }
-
+            var gatewayPort = ChildProcess.FreePort();
             var silo = await ChildProcess.StartAsync("WaDispatch.Silo.dll", siloPort,
             [
                 "--Storage:ConnectionString", $"Data Source={Path.Combine(data.FullName, "load.db")}",
@@ -80,9 +75,19 @@ internal sealed class LoadRig : IAsyncDisposable
                 "--Budgets:DefaultTier", "TIER_UNLIMITED",
                 "--Api:RequestsPerSecond", "1000000",
                 "--Api:Burst", "1000000",
+                "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+                "--Orleans:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture),
                 .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
             ], serverGc: true, highPriority: false);
-            return new LoadRig(simulator, silo, null, data);
+            try
+            {
+                return new LoadRig(simulator, silo, embedded ? await EmbeddedWaDispatch.StartAsync(gatewayPort) : null, data);
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
         }
         catch
         {
@@ -95,14 +100,7 @@ internal sealed class LoadRig : IAsyncDisposable
     public async Task SetTierAsync(string phoneNumberId, int tierMps, CancellationToken cancellationToken)
     {
         (await Referee.PutAsJsonAsync($"_sim/phone-numbers/{phoneNumberId}", new { messages_per_second = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
-        if (Embedded is { } embedded)
-        {
-            await embedded.SetTierAsync(phoneNumberId, tierMps);
-        }
-        else
-        {
-            (await Front.PutAsJsonAsync($"v1/phone-numbers/{phoneNumberId}", new { throughput_mps = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
-        }
+        (await Front.PutAsJsonAsync($"v1/phone-numbers/{phoneNumberId}", new { throughput_mps = tierMps }, cancellationToken)).EnsureSuccessStatusCode();
     }
 
     /// <summary>The referee's counters for one number: accepted, the fullest sliding second, refusals by code.</summary>
@@ -156,12 +154,6 @@ internal sealed class LoadRig : IAsyncDisposable
     /// <summary>Webhook deliveries the silo applied and their mean lag from arrival to applied, from its Prometheus text.</summary>
     public async Task<(long Applied, TimeSpan MeanLag)?> WebhookLagAsync(CancellationToken cancellationToken)
     {
-        if (Embedded is not null)
-        {
-            // The embedded host serves no /metrics.
-            return null;
-        }
-
         var metrics = await MetricsAsync(cancellationToken);
         var count = Sum(metrics, "wadispatch_webhooks_lag_seconds_count");
         return ((long)count, count > 0 ? TimeSpan.FromSeconds(Sum(metrics, "wadispatch_webhooks_lag_seconds_sum") / count) : TimeSpan.Zero);
@@ -170,12 +162,6 @@ internal sealed class LoadRig : IAsyncDisposable
     /// <summary>The silo's garbage collections by generation, from its Prometheus text.</summary>
     public async Task<Dictionary<string, double>> GcCollectionsAsync(CancellationToken cancellationToken)
     {
-        if (Embedded is not null)
-        {
-            // The harness's own process: WaDispatch and the harness together.
-            return Enumerable.Range(0, GC.MaxGeneration + 1).ToDictionary(g => $"gen{g}", g => (double)GC.CollectionCount(g), StringComparer.Ordinal);
-        }
-
         return Lines(await MetricsAsync(cancellationToken), "dotnet_gc_collections_total{")
             .ToDictionary(l => l.Line[(l.Line.IndexOf('"', StringComparison.Ordinal) + 1)..l.Line.LastIndexOf('"')], l => l.Value, StringComparer.Ordinal);
     }
@@ -190,17 +176,14 @@ internal sealed class LoadRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _front?.Dispose();
+        Front.Dispose();
         Referee.Dispose();
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-
         if (Embedded is not null)
         {
             await Embedded.DisposeAsync();
         }
+
+        await _silo.DisposeAsync();
 
         await _simulator.DisposeAsync();
         try

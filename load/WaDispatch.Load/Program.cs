@@ -19,7 +19,7 @@ var maxRateLimited = new Option<long>("--max-rate-limited") { Description = "Thr
 var minCeilingRatio = new Option<double>("--min-ceiling-ratio") { Description = "Threshold (max-throughput): WaDispatch's throughput as a share of the simulator alone", DefaultValueFactory = _ => 0.5 };
 var noWebhooks = new Option<bool>("--no-webhooks") { Description = "The referee posts no status webhooks back" };
 var siloSettings = new Option<string[]>("--silo-setting") { Description = "A silo setting as Section:Setting=value (repeatable), e.g. Lanes:MaxInFlight=1024", AllowMultipleArgumentsPerToken = false };
-var driver = new Option<string>("--driver") { Description = "http (the silo in a process of its own, through its front door) or embedded (WaDispatch in this process through the .NET client's embedded mode; backlog scenarios only)", DefaultValueFactory = _ => "http" };
+var driver = new Option<string>("--driver") { Description = "http (the silo in a process of its own, through its front door) or embedded (the .NET client's embedded mode: an Orleans client in this process, calling the silo's grains through its gateway; backlog scenarios only)", DefaultValueFactory = _ => "http" };
 var model = new Option<string>("--model") { Description = "front-door: open (requests on a schedule) or closed (constant concurrency)", DefaultValueFactory = _ => "open" };
 var shares = new Option<string>("--shares") { Description = "front-door, open model: step rates as shares of the simulator-alone ceiling measured first", DefaultValueFactory = _ => "0.1,0.25,0.5,0.75,1" };
 var rates = new Option<string?>("--rates") { Description = "front-door, open model: step rates in mps (instead of --shares)" };

@@ -18,7 +18,7 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     /// <summary>Whether the referee posts its status webhooks back to the silo (three per message).</summary>
     public bool Webhooks { get; init; } = true;
 
-    /// <summary>Whether WaDispatch runs embedded in the harness (the .NET client's embedded mode) instead of as the silo over HTTP.</summary>
+    /// <summary>Whether the harness drives the silo through the .NET client's embedded mode (an Orleans client) instead of its HTTP front door.</summary>
     public bool Embedded { get; init; }
 
     /// <summary>Extra silo settings (<c>Section:Setting</c> → value), e.g. <c>Lanes:MaxInFlight</c>.</summary>

@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using WaDispatch.Grains;
 using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
-using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.Api;
 using WaDispatch.Silo.FrontDoor;
 using WaDispatch.Silo.Operations;
@@ -46,10 +50,14 @@ public static class SiloApplication
             FollowOwnAddress(builder.Configuration, "Simulator:WebhookUrl", DefaultUrl + "/webhooks/whatsapp", own + "/webhooks/whatsapp");
         }
 
-        // Storage first: its hosted service migrates the schema before the runtime and server start.
+        // Storage first: its hosted service migrates the schema (Orleans' grain-storage tables and queries included)
+        // before the silo and the server start.
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         builder.Services.AddWaDispatchStorage();
-        builder.Services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.SectionName);
+
+        // Then the silo, then the workers that call grains (webhooks, callbacks, template sync): hosted services start in
+        // this order and stop in the reverse, so nothing calls a grain before the silo is up or after it went down.
+        UseOrleans(builder);
         builder.Services.AddOptions<LaneOptions>().BindConfiguration(LaneOptions.SectionName);
         builder.Services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
         builder.Services.AddOptions<RecipientOptions>().BindConfiguration(RecipientOptions.SectionName);
@@ -57,7 +65,6 @@ public static class SiloApplication
         builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
         builder.Services.AddOptions<MessageOptions>().BindConfiguration(MessageOptions.SectionName);
         builder.Services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.SectionName);
-        builder.Services.AddGrainRuntime().AddWaDispatchGrains();
         builder.Services.AddOptions<CloudApiOptions>().BindConfiguration(CloudApiOptions.SectionName);
         builder.Services.AddCloudApiClient();
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
@@ -94,6 +101,30 @@ public static class SiloApplication
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Co-hosts the Orleans silo: one node on localhost clustering by default (ports <c>Orleans:SiloPort</c> and
+    /// <c>Orleans:GatewayPort</c>), grain state through Orleans' ADO.NET provider in the same database as the ledger,
+    /// serialized as JSON an operator can read, reminders in memory.
+    /// </summary>
+    private static void UseOrleans(WebApplicationBuilder builder)
+    {
+        var orleans = builder.Configuration.GetSection(OrleansOptions.SectionName).Get<OrleansOptions>() ?? new OrleansOptions();
+
+        // Checked here, where they are read: Orleans' own checks would otherwise fail first, without naming the setting.
+        if (new OrleansOptionsValidator().Validate(null, orleans) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(OrleansOptions.SectionName, typeof(OrleansOptions), invalid.Failures);
+        }
+
+        builder.Services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.SectionName);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+            silo.AddWaDispatch();
+            silo.UseInMemoryReminderService();
+        });
     }
 
     /// <summary>Says at start-up what a newcomer must know: whether anything reaches WhatsApp, and whether the API is open.</summary>

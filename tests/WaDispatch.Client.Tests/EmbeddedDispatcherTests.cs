@@ -1,54 +1,59 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WaDispatch.Grains.Budgets;
-using WaDispatch.Grains.Lanes;
-using WaDispatch.Grains.Messages;
-using WaDispatch.Grains.Webhooks;
-using WaDispatch.Runtime;
-using WaDispatch.Testing;
-using Xunit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WaDispatch.Silo.Tests;
 
 namespace WaDispatch.Client.Tests;
 
-/// <summary>The contract against WaDispatch hosted in this process: an ASP.NET Core app with AddWaDispatch and Meta's webhooks mapped.</summary>
+/// <summary>
+/// The contract through the embedded client: the silo runs as a process of its own, and this test's process is the
+/// backend service, with <c>AddWaDispatch</c> connecting an Orleans client to the silo's gateway.
+/// </summary>
 public sealed class EmbeddedDispatcherTests : DispatcherContractTests
 {
-    private WebApplication? _app;
+    private SiloProcess? _silo;
+    private IHost? _backend;
+    private HttpClient? _admin;
 
     protected override async Task<(IWaDispatcher Dispatcher, Uri Webhooks)> StartAsync(Uri upstream)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddWaDispatch(o =>
-        {
-            o.UseSqlite(File.ConnectionString);
-            o.UpstreamBaseAddress = upstream;
-            o.AccessToken = "simulator-token";
-            o.WebhookAppSecret = Secret;
-        });
-        builder.Services.Configure<MessageOptions>(o => o.MaxPermitWait = TimeSpan.FromMilliseconds(300));
-        _app = builder.Build();
-        _app.MapWhatsAppWebhooks();
-        await _app.StartAsync(Ct);
-        return (_app.Services.GetRequiredService<IWaDispatcher>(), new Uri(KestrelApp.AddressOf(_app), "webhooks/whatsapp"));
+        _silo = await SiloProcess.StartAsync(
+            "--Storage:ConnectionString", File.ConnectionString,
+            "--Simulator:Enabled", "false",
+            "--CloudApi:BaseAddress", upstream.ToString(),
+            "--Webhooks:AppSecret", Secret,
+            "--Messages:MaxPermitWait", "00:00:00.300");
+        _admin = new HttpClient { BaseAddress = _silo.Address };
+        var backend = Host.CreateApplicationBuilder();
+        backend.Logging.SetMinimumLevel(LogLevel.Warning);
+        backend.Services.AddWaDispatch(o => o.AddGateway(IPAddress.Loopback, _silo.GatewayPort));
+        _backend = backend.Build();
+        await _backend.StartAsync(Ct);
+        return (_backend.Services.GetRequiredService<IWaDispatcher>(), new Uri(_silo.Address, "webhooks/whatsapp"));
     }
 
+    // An operator's acts go through the silo's HTTP API, as for the remote client.
     protected override async Task SetThroughputAsync(string phoneNumberId, int messagesPerSecond) =>
-        await _app!.Services.GetRequiredService<IGrainFactory>().GetGrain<IPhoneNumberGrain>(phoneNumberId).SetThroughputAsync(messagesPerSecond);
+        (await _admin!.PutAsJsonAsync($"v1/phone-numbers/{phoneNumberId}", new { throughput_mps = messagesPerSecond }, Ct)).EnsureSuccessStatusCode();
 
-    protected override async Task SetMessagingLimitAsync(string businessId, string tier)
-    {
-        Assert.True(MessagingLimitTiers.TryParse(tier, out var parsed));
-        await _app!.Services.GetRequiredService<IGrainFactory>().GetGrain<IBusinessGrain>(businessId).SetTierAsync(parsed);
-    }
+    protected override async Task SetMessagingLimitAsync(string businessId, string tier) =>
+        (await _admin!.PutAsJsonAsync($"v1/businesses/{businessId}", new { messaging_limit_tier = tier }, Ct)).EnsureSuccessStatusCode();
 
     protected override async ValueTask StopAsync()
     {
-        if (_app is not null)
+        if (_backend is not null)
         {
-            await _app.StopAsync(Ct);
-            await _app.DisposeAsync();
+            await _backend.StopAsync(Ct);
+            _backend.Dispose();
+        }
+
+        _admin?.Dispose();
+        if (_silo is not null)
+        {
+            await _silo.TerminateAsync(TimeSpan.FromSeconds(30));
+            await _silo.DisposeAsync();
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Testing;
 using Xunit;
@@ -10,7 +11,7 @@ public sealed class DepartureWindowTests
     public void SendsReleasedTogether_LeaveSpaced_AndNoMoreThanTheCapInAnySlidingSecond()
     {
         // A stall (or one group commit of their `sending` marks) released 250 sends at once.
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var window = new DepartureWindow(time);
         var departures = Depart(time, window, Enumerable.Repeat(time.GetUtcNow(), 250).ToList(), cap: 100);
 
@@ -27,7 +28,7 @@ public sealed class DepartureWindowTests
     [Fact]
     public void ALowerCap_LetsTheExcessAgeOutFirst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var window = new DepartureWindow(time);
         var departures = Depart(time, window, Enumerable.Repeat(time.GetUtcNow(), 100).ToList(), cap: 100);
         var now = time.GetUtcNow();
@@ -50,7 +51,7 @@ public sealed class DepartureWindowTests
     }
 
     /// <summary>Lets every send leave as soon as the window allows, a millisecond at a time; returns the departures in order.</summary>
-    private static List<DateTimeOffset> Depart(ManualTimeProvider time, DepartureWindow window, List<DateTimeOffset> waiting, int cap)
+    private static List<DateTimeOffset> Depart(FakeTimeProvider time, DepartureWindow window, List<DateTimeOffset> waiting, int cap)
     {
         var departures = new List<DateTimeOffset>();
         while (waiting.Count > 0)

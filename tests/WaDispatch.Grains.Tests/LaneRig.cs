@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using WaDispatch.CloudApi.Upstream;
 using WaDispatch.Grains.Lanes;
@@ -17,7 +18,7 @@ public sealed class LaneRig : IAsyncDisposable
     private readonly KestrelApp _simulator;
     private readonly ServiceProvider _client;
 
-    private LaneRig(ManualTimeProvider time, KestrelApp simulator, ServiceProvider client)
+    private LaneRig(FakeTimeProvider time, KestrelApp simulator, ServiceProvider client)
     {
         Time = time;
         _simulator = simulator;
@@ -25,18 +26,18 @@ public sealed class LaneRig : IAsyncDisposable
         Upstream = client.GetRequiredService<ICloudApi>();
     }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public ICloudApi Upstream { get; }
 
     public CloudApiSimulator Referee => _simulator.Services.GetRequiredService<CloudApiSimulator>();
 
     /// <summary>Every send the lane handed out, with the instant it went.</summary>
-    public List<(DateTimeOffset At, OutboundSend Send)> Sent { get; } = [];
+    internal List<(DateTimeOffset At, OutboundSend Send)> Sent { get; } = [];
 
     public static async Task<LaneRig> StartAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var simulator = await SimulatorServer.StartAsync(time: time);
         var client = new ServiceCollection().AddLogging().AddCloudApiClient(o =>
         {
@@ -53,8 +54,8 @@ public sealed class LaneRig : IAsyncDisposable
     }
 
     /// <summary>A template send, by default to a recipient nobody else gets, so that pair rates never interfere.</summary>
-    public OutboundSend Send(SendPriority priority = SendPriority.Bulk, string? flow = null, TimeSpan? expiresIn = null, string? id = null, string? to = null) =>
-        TestSends.Template(Time.GetUtcNow() + (expiresIn ?? TimeSpan.FromHours(24)), priority, flow, id, to);
+    internal OutboundSend Send(SendPriority priority = SendPriority.Bulk, string? flow = null, TimeSpan? expiresIn = null, string? id = null, string? to = null) =>
+        TestSends.Outbound(Time.GetUtcNow() + (expiresIn ?? TimeSpan.FromHours(24)), priority, flow, id, to);
 
     /// <summary>
     /// Runs the lane for <paramref name="duration"/>: takes what it grants, sends each at once, hands the

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using WaDispatch.Grains.Pacing;
 using WaDispatch.Testing;
 using Xunit;
@@ -9,7 +10,7 @@ public sealed class RateMeterTests
     [Fact]
     public void PerSecond_CountsTheLastFullSecond_NotTheBucketStillFilling()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var meter = new RateMeter(time);
         for (var i = 0; i < 2050; i++)
         {

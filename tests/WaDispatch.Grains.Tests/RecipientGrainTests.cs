@@ -1,10 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Runtime;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Hosting;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -16,10 +19,10 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     private const string Number = "106540352242922";
     private const string User = "16505551234";
     private readonly TempSqliteFile _file = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private GrainHost _host = null!;
 
-    private GrainReference<IRecipientGrain> Recipient => _host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, User));
+    private IRecipientGrain Recipient => _host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, User));
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
@@ -291,27 +294,40 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RecipientsLeaveMemoryAfterTwoIdleMinutes_AndKeepTheirFacts()
+    public void RecipientsAreCollectedAfterTwoIdleMinutes()
     {
-        var runtime = (GrainRuntime)_host.Grains;
+        var ages = _host.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.ClassSpecificCollectionAge;
 
-        // Other grains live longer (the template and campaign registries, which services read at start-up).
-        await _host.Grains.GetGrain<ITemplateRegistryGrain>(ITemplateRegistryGrain.Key).ListAsync();
-        await _host.Grains.GetGrain<ICampaignRegistryGrain>(ICampaignRegistryGrain.Key).ListAsync();
-        var others = runtime.ActivationCount;
+        Assert.Equal(TimeSpan.FromMinutes(2), ages[typeof(RecipientGrain).FullName!]);
+    }
+
+    [Fact]
+    public async Task RecipientsLeaveMemoryWhenIdle_AndKeepTheirFacts()
+    {
+        // Orleans collects on real time: the two minutes shortened to three seconds, swept every second.
+        using var file = new TempSqliteFile();
+        await using var host = await GrainHost.StartAsync(o => o.UseSqlite(file.ConnectionString), _time, configure: services =>
+        {
+            services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(1));
+            services.Configure<RecipientOptions>(o => o.IdleCollectionAge = TimeSpan.FromSeconds(3));
+        });
+        var management = host.Grains.GetGrain<IManagementGrain>(0);
+        async Task<int> RecipientsInMemoryAsync() =>
+            (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains(nameof(RecipientGrain), StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
         for (var i = 0; i < 200; i++)
         {
-            var recipient = _host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, $"1650555{i:D4}"));
+            var recipient = host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, $"1650555{i:D4}"));
             await recipient.AdmitAsync(new RecipientSend(MessageCategory.Utility, SendOrigin.Campaign, Now.AddHours(1)));
         }
 
-        await Recipient.RecordOutcomeAsync(ErrorCodes.MessageUndeliverable, Now);
-        var active = runtime.ActivationCount - others;
-        _time.Advance(TimeSpan.FromMinutes(4));
-        await Eventually.UntilAsync(() => runtime.ActivationCount == others);
+        var known = host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, User));
+        await known.RecordOutcomeAsync(ErrorCodes.MessageUndeliverable, Now);
+        var active = await RecipientsInMemoryAsync();
+        await Eventually.UntilAsync(async () => await RecipientsInMemoryAsync() == 0, TimeSpan.FromSeconds(30));
 
         Assert.Equal(201, active);
-        Assert.Equal(RecipientVerdict.Skipped, (await AdmitAsync(MessageCategory.Utility, SendOrigin.Campaign)).Verdict);
+        Assert.Equal(RecipientVerdict.Skipped, (await known.AdmitAsync(new RecipientSend(MessageCategory.Utility, SendOrigin.Campaign, Now.AddHours(1)))).Verdict);
     }
 
     private ValueTask<RecipientDecision> AdmitAsync(MessageCategory category, SendOrigin origin = SendOrigin.Direct, TimeSpan? expiresIn = null) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Threading.RateLimiting;
 using WaDispatch.Grains.Pacing;
 using WaDispatch.Testing;
@@ -13,7 +14,7 @@ public sealed class SmoothRateLimiterTests
     [MemberData(nameof(Tiers))]
     public void WithABacklog_EveryTierGetsAtLeast97Percent_AndNoSlidingSecondExceedsIt(int tier)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = tier, TimeProvider = time });
 
         // A caller with a backlog, woken by timers that fire up to 5 ms late.
@@ -27,7 +28,7 @@ public sealed class SmoothRateLimiterTests
     [MemberData(nameof(Tiers))]
     public void EvenWithVeryLateTimers_NoSlidingSecondExceedsTheTier(int tier)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = tier, TimeProvider = time });
 
         var grants = RunBacklog(limiter, time, TimeSpan.FromSeconds(10), maxLateness: TimeSpan.FromMilliseconds(200), seed: tier);
@@ -39,7 +40,7 @@ public sealed class SmoothRateLimiterTests
     [MemberData(nameof(Tiers))]
     public void PausesOfUpTo50Milliseconds_AreMadeUpByCatchingUp_YetNoSlidingSecondGoesPastThePacedRate(int tier)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = tier, MaxCatchUp = TimeSpan.FromMilliseconds(50), TimeProvider = time });
 
         // A process that stalls now and then (a GC pause, a busy machine): one wake-up in a hundred is up
@@ -55,7 +56,7 @@ public sealed class SmoothRateLimiterTests
     [Fact]
     public void AfterAPause_OverdueSlotsGoAtTheCatchUpSpeed_NotAsOneBurst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 1000, Headroom = 0, MaxCatchUp = TimeSpan.FromMilliseconds(100), CatchUpSpeed = 2, TimeProvider = time });
         RunBacklog(limiter, time, TimeSpan.FromSeconds(1), TimeSpan.Zero, seed: 1);
 
@@ -77,7 +78,7 @@ public sealed class SmoothRateLimiterTests
     [Fact]
     public void APaceFactor_SlowsThePace_WithoutChangingTheTier()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 100, Headroom = 0, TimeProvider = time });
 
         limiter.SetPaceFactor(0.5);
@@ -91,7 +92,7 @@ public sealed class SmoothRateLimiterTests
     [Fact]
     public void ATierChange_TakesEffectWithinASecond_WithoutLosingTheSchedule()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 80, TimeProvider = time });
         var before = RunBacklog(limiter, time, TimeSpan.FromSeconds(5), TimeSpan.Zero, seed: 1);
 
@@ -109,7 +110,7 @@ public sealed class SmoothRateLimiterTests
     [Fact]
     public void InboundTraffic_TakesItsShareOfTheTier()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 100, TimeProvider = time, Headroom = 0 });
         var outbound = 0;
 
@@ -135,7 +136,7 @@ public sealed class SmoothRateLimiterTests
     [Fact]
     public void ARefusal_SaysExactlyWhenTheNextSlotComes()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 10, Headroom = 0, MaxCatchUp = TimeSpan.Zero, TimeProvider = time });
 
         using var first = limiter.AttemptAcquire();
@@ -156,7 +157,7 @@ public sealed class SmoothRateLimiterTests
     [Fact]
     public void SeveralPermitsAtOnce_AreGrantedOnlyWhenAllTheirSlotsHaveCome()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 10, Headroom = 0, MaxCatchUp = TimeSpan.FromSeconds(1), TimeProvider = time });
         time.Advance(TimeSpan.FromSeconds(5));
 
@@ -171,7 +172,7 @@ public sealed class SmoothRateLimiterTests
     [Fact]
     public async Task AcquireAsync_WaitsForTheSlot_OnTheInjectedClock()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = 10, Headroom = 0, MaxCatchUp = TimeSpan.Zero, TimeProvider = time });
         using var first = await limiter.AcquireAsync(1, TestContext.Current.CancellationToken);
 
@@ -192,10 +193,10 @@ public sealed class SmoothRateLimiterTests
     }
 
     /// <summary>Takes permits as fast as allowed, sleeping (on the manual clock) until each next slot plus some lateness.</summary>
-    private static List<DateTimeOffset> RunBacklog(SmoothRateLimiter limiter, ManualTimeProvider time, TimeSpan duration, TimeSpan maxLateness, int seed) =>
+    private static List<DateTimeOffset> RunBacklog(SmoothRateLimiter limiter, FakeTimeProvider time, TimeSpan duration, TimeSpan maxLateness, int seed) =>
         RunBacklog(limiter, time, duration, seed, random => TimeSpan.FromTicks((long)(random.NextDouble() * maxLateness.Ticks)));
 
-    private static List<DateTimeOffset> RunBacklog(SmoothRateLimiter limiter, ManualTimeProvider time, TimeSpan duration, int seed, Func<Random, TimeSpan> lateness)
+    private static List<DateTimeOffset> RunBacklog(SmoothRateLimiter limiter, FakeTimeProvider time, TimeSpan duration, int seed, Func<Random, TimeSpan> lateness)
     {
         var random = new Random(seed);
         var end = time.GetUtcNow() + duration;

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using WaDispatch.CloudApi.Templates;
 using WaDispatch.Grains.Templates;
-using WaDispatch.Runtime;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -13,9 +13,9 @@ public sealed class TemplateCatalogGrainTests : IAsyncLifetime
     private readonly TempSqliteFile _file = new();
     private GrainHost _host = null!;
 
-    private GrainReference<ITemplateCatalogGrain> Catalog => _host.Grains.GetGrain<ITemplateCatalogGrain>("waba-1");
+    private ITemplateCatalogGrain Catalog => _host.Grains.GetGrain<ITemplateCatalogGrain>("waba-1");
 
-    public async ValueTask InitializeAsync() => _host = await GrainHost.StartAsync(o => o.UseSqlite(_file.ConnectionString), new ManualTimeProvider(T0));
+    public async ValueTask InitializeAsync() => _host = await GrainHost.StartAsync(o => o.UseSqlite(_file.ConnectionString), new FakeTimeProvider(T0));
 
     public async ValueTask DisposeAsync()
     {

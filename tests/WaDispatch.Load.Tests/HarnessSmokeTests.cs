@@ -47,7 +47,8 @@ public sealed class HarnessSmokeTests
         Assert.Equal(scenario.Numbers.Select(scenario.Backlog), result.Numbers.Select(n => (int)n.Accepted));
         Assert.All(result.Numbers, n => Assert.InRange(n.FullestSecond, 1, n.TierMps));
         Assert.Empty(result.Errors);
-        Assert.Null(result.Webhooks);
+        Assert.NotNull(result.Webhooks);
+        Assert.True(result.SiloCpu > TimeSpan.Zero && result.SiloPeakWorkingSet > 0, "the embedded client drives a silo of its own process");
         Assert.Contains("embedded client", Reports.Markdown(result, []), StringComparison.Ordinal);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using WaDispatch.Silo;
+using WaDispatch.Silo.Tests;
 using WaDispatch.Storage;
 using WaDispatch.Testing;
 using Xunit;
@@ -41,7 +42,7 @@ public sealed class PostgresConnectionsTests
                 "--Simulator:DeliveredDelay", "00:00:00.100",
                 "--Simulator:ReadDelay", "00:00:00.200");
             await simulator.SetMessagesPerSecondAsync(Number, Tier);
-            await using var silo = SiloApplication.Create(
+            await using var silo = TestSilo.Create(
             [
                 "--urls", $"http://127.0.0.1:{siloPort}",
                 "--Storage:Provider", "PostgreSql",

@@ -21,6 +21,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     {
         SiloContentRoot.Pin();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseFreeOrleansPorts()
             .UseSetting("Storage:ConnectionString", _file.ConnectionString)
             .UseSetting("CloudApi:AccessTokens:campaigns", "secret"));
         _client = _factory.CreateClient();

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
-using WaDispatch.Runtime;
 using WaDispatch.Simulator;
 using WaDispatch.Testing;
 using Xunit;

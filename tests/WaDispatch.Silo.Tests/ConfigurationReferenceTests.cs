@@ -6,7 +6,6 @@ using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Webhooks;
-using WaDispatch.Runtime.Hosting;
 using WaDispatch.Silo.FrontDoor;
 using WaDispatch.Silo.Operations;
 using WaDispatch.Simulator;
@@ -21,7 +20,7 @@ public sealed class ConfigurationReferenceTests
     /// <summary>Every options type the silo binds, with its section.</summary>
     public static readonly IReadOnlyList<Type> OptionsTypes =
     [
-        typeof(StorageOptions), typeof(GrainRuntimeOptions), typeof(CloudApiOptions), typeof(LaneOptions), typeof(BudgetOptions),
+        typeof(StorageOptions), typeof(OrleansOptions), typeof(CloudApiOptions), typeof(LaneOptions), typeof(BudgetOptions),
         typeof(RecipientOptions), typeof(TemplateOptions), typeof(MessageOptions), typeof(CallbackOptions), typeof(WebhookOptions),
         typeof(ApiOptions), typeof(OperationsOptions), typeof(SimulatorOptions),
     ];

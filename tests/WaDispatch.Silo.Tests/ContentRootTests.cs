@@ -16,7 +16,7 @@ public sealed class ContentRootTests
         Environment.CurrentDirectory = elsewhere.FullName;
         try
         {
-            await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0"]);
+            await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0"]);
 
             Assert.Equal(AppContext.BaseDirectory, app.Environment.ContentRootPath);
             Assert.Equal("simulator-token", app.Configuration["CloudApi:AccessToken"]);

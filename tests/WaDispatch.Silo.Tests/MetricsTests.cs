@@ -71,7 +71,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
             "wadispatch_campaign_sends_total{",
             "wadispatch_webhooks_received_total ",
             "wadispatch_webhooks_lag_seconds_bucket{le=\"+Inf\"}",
-            "wadispatch_grain_activations{",
+            "orleans_catalog_activations ",
             "wadispatch_storage_group_size_bucket{store=\"ledger\",le=\"1\"}",
             "wadispatch_storage_group_duration_seconds_sum{store=\"ledger\"}",
         })

@@ -32,7 +32,7 @@ public sealed class SecretsInLogsTests
             o.DeliveredDelay = TimeSpan.FromMilliseconds(20);
         });
         var logs = new ConcurrentQueue<string>();
-        await using var silo = SiloApplication.Create(
+        await using var silo = TestSilo.Create(
         [
             "--urls", "http://127.0.0.1:0",
             "--Storage:ConnectionString", file.ConnectionString,
@@ -57,7 +57,7 @@ public sealed class SecretsInLogsTests
         forged.Headers.Add(WebhookSignature.HeaderName, "sha256=" + new string('0', 64));
         (await client.SendAsync(forged, Ct)).Dispose();
         var id = accepted.GetProperty("id").GetString();
-        await Eventually.UntilAsync(() => client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/messages/{id}", Ct).Result.GetProperty("status").GetString() is "delivered" or "read", TimeSpan.FromSeconds(20));
+        await Eventually.UntilAsync(async () => (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/messages/{id}", Ct)).GetProperty("status").GetString() is "delivered" or "read", TimeSpan.FromSeconds(20));
         await silo.StopAsync(Ct);
 
         var text = string.Join('\n', logs);

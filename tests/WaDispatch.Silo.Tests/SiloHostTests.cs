@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Upstream;
-using WaDispatch.Runtime;
 using WaDispatch.Simulator;
 using WaDispatch.Storage;
 using WaDispatch.Testing;
@@ -24,7 +23,7 @@ public sealed class SiloHostTests
         using var file = new TempSqliteFile();
         SiloContentRoot.Pin();
         await using var factory = new WebApplicationFactory<Program>()
-            .WithWebHostBuilder(b => b.UseSetting("Storage:ConnectionString", file.ConnectionString));
+            .WithWebHostBuilder(b => b.UseFreeOrleansPorts().UseSetting("Storage:ConnectionString", file.ConnectionString));
         using var client = factory.CreateClient();
 
         var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
@@ -38,14 +37,14 @@ public sealed class SiloHostTests
     public async Task Silo_OnRealKestrel_ServesHealthz_AndMigratesItsSqliteFile()
     {
         using var file = new TempSqliteFile();
-        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
+        await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
         await app.StartAsync(Ct);
         using var client = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
 
         var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1L, await ScalarAsync(file.ConnectionString, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'grain_state'"));
+        Assert.Equal(1L, await ScalarAsync(file.ConnectionString, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'OrleansStorage'"));
         await app.StopAsync(Ct);
     }
 
@@ -53,7 +52,7 @@ public sealed class SiloHostTests
     public async Task TheBuiltInSimulator_IsTheZeroConfigurationUpstream_ReachedByTheCloudApiClient()
     {
         using var file = new TempSqliteFile();
-        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
+        await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString]);
         await app.StartAsync(Ct);
         app.Services.GetRequiredService<IOptionsMonitor<CloudApiOptions>>().CurrentValue.BaseAddress = new Uri(KestrelApp.AddressOf(app), SiloApplication.SimulatorPath.TrimStart('/') + "/");
         var request = new SendMessageRequest
@@ -81,7 +80,7 @@ public sealed class SiloHostTests
             port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        await using var app = SiloApplication.Create(["--urls", $"http://127.0.0.1:{port}", "--Storage:ConnectionString", file.ConnectionString, "--Budgets:DefaultTier", "TIER_UNLIMITED"]);
+        await using var app = TestSilo.Create(["--urls", $"http://127.0.0.1:{port}", "--Storage:ConnectionString", file.ConnectionString, "--Budgets:DefaultTier", "TIER_UNLIMITED"]);
         await app.StartAsync(Ct);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
@@ -97,7 +96,7 @@ public sealed class SiloHostTests
     public async Task AnUnreachableUpstream_IsWhatTheCloudApiRouteAnswers_NotAThrottle()
     {
         using var file = new TempSqliteFile();
-        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Simulator:Enabled", "false",
+        await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Simulator:Enabled", "false",
             "--CloudApi:BaseAddress", "http://127.0.0.1:1/", "--Messages:MaxPermitWait", "00:00:02"]);
         await app.StartAsync(Ct);
         using var client = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
@@ -117,7 +116,7 @@ public sealed class SiloHostTests
         using var file = new TempSqliteFile();
         SiloContentRoot.Pin();
         await using var factory = new WebApplicationFactory<Program>()
-            .WithWebHostBuilder(b => b.UseSetting("Storage:ConnectionString", file.ConnectionString).UseSetting("Simulator:Enabled", "false"));
+            .WithWebHostBuilder(b => b.UseFreeOrleansPorts().UseSetting("Storage:ConnectionString", file.ConnectionString).UseSetting("Simulator:Enabled", "false"));
         using var client = factory.CreateClient();
 
         var response = await client.PostAsync(new Uri("/simulator/v21.0/1/messages", UriKind.Relative), new StringContent("{}"), Ct);
@@ -136,7 +135,7 @@ public sealed class SiloHostTests
         var connectionString = await TestPostgres.CreateDatabaseAsync();
         try
         {
-            await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", connectionString]);
+            await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", connectionString]);
             await app.StartAsync(Ct);
             using var client = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
 
@@ -158,8 +157,8 @@ public sealed class SiloHostTests
     [Fact]
     public async Task Silo_ListensOnLocalhost5080_UnlessTheUrlsAreGiven()
     {
-        await using var byDefault = SiloApplication.Create([]);
-        await using var given = SiloApplication.Create(["--urls", "http://127.0.0.1:6000"]);
+        await using var byDefault = TestSilo.Create([]);
+        await using var given = TestSilo.Create(["--urls", "http://127.0.0.1:6000"]);
 
         Assert.Equal(SiloApplication.DefaultUrl, byDefault.Configuration["urls"]);
         Assert.Equal("http://localhost:5080", SiloApplication.DefaultUrl);
@@ -169,7 +168,7 @@ public sealed class SiloHostTests
     [Fact]
     public async Task PostgreSql_WithoutAConnectionString_FailsAtStartup_NamingTheSetting()
     {
-        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", ""]);
+        await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", ""]);
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(Ct));
 
@@ -180,7 +179,7 @@ public sealed class SiloHostTests
     public async Task TheConnectionBound_KeepsThatManyClientConnections_AndClosesTheNext()
     {
         using var file = new TempSqliteFile();
-        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Api:MaxConnections", "1"]);
+        await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Api:MaxConnections", "1"]);
         await app.StartAsync(Ct);
         using var first = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
         using var second = new HttpClient { BaseAddress = KestrelApp.AddressOf(app) };
@@ -191,20 +190,25 @@ public sealed class SiloHostTests
         Assert.Equal(HttpStatusCode.OK, (await first.GetAsync(new Uri("healthz", UriKind.Relative), Ct)).StatusCode);
         await app.StopAsync(Ct);
 
-        await using var invalid = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Api:MaxConnections", "0"]);
+        await using var invalid = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Api:MaxConnections", "0"]);
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => invalid.StartAsync(Ct));
         Assert.Contains("Api:MaxConnections is 0", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AnInvalidGrainRuntimeSetting_FailsAtStartup_NamingTheSetting()
+    [Theory]
+    [InlineData("--Orleans:SiloPort", "0", "Orleans:SiloPort is 0")]
+    [InlineData("--Orleans:ServiceId", " ", "Orleans:ServiceId is ' '")]
+    [InlineData("--Recipients:IdleCollectionAge", "00:00:00", "Recipients:IdleCollectionAge is 00:00:00")]
+    public async Task AnInvalidOrleansSetting_FailsAtStartup_NamingTheSetting(string setting, string value, string message)
     {
         using var file = new TempSqliteFile();
-        await using var app = SiloApplication.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--GrainRuntime:MaxQueuedRequestsPerActivation", "0"]);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, setting, value]);
+            await app.StartAsync(Ct);
+        });
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(Ct));
-
-        Assert.Contains("GrainRuntime:MaxQueuedRequestsPerActivation", error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<long> ScalarAsync(string connectionString, string sql)

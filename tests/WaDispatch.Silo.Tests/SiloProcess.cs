@@ -8,21 +8,26 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private SiloProcess(Process process, Uri address)
+    private SiloProcess(Process process, Uri address, int gatewayPort)
     {
         _process = process;
         Address = address;
+        GatewayPort = gatewayPort;
     }
 
     /// <summary>Where it listens.</summary>
     public Uri Address { get; }
+
+    /// <summary>Its Orleans gateway's port on loopback, for an embedded client.</summary>
+    public int GatewayPort { get; }
 
     /// <summary>Starts the silo with command-line <paramref name="settings"/> on a free loopback port.</summary>
     public static async Task<SiloProcess> StartAsync(params string[] settings)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "WaDispatch.Silo.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["exec", silo, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", .. settings])
+        var ports = TestSilo.OrleansPorts();
+        foreach (var argument in (string[])["exec", silo, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", .. ports, .. settings])
         {
             start.ArgumentList.Add(argument);
         }
@@ -35,7 +40,8 @@ internal sealed partial class SiloProcess : IAsyncDisposable
             {
                 _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                 _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                return new SiloProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+                var gateway = Array.LastIndexOf(settings, "--Orleans:GatewayPort") is var given and >= 0 ? settings[given + 1] : ports[3];
+                return new SiloProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"), int.Parse(gateway, System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 
@@ -53,6 +59,13 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         using var wait = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(wait.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL, as <c>kill -9</c>): no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -13,7 +13,6 @@ using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Recipients;
-using WaDispatch.Runtime;
 using WaDispatch.Grains.Webhooks;
 using WaDispatch.Simulator;
 using WaDispatch.Simulator.State;
@@ -95,7 +94,7 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
         (await _http.PutAsJsonAsync("v1/phone-numbers/106540352242999", new { waba_id = "200000000000002" }, Ct)).EnsureSuccessStatusCode();
         var catalog = Grains.GetGrain<ITemplateCatalogGrain>("200000000000002");
 
-        await Eventually.UntilAsync(() => catalog.GetSnapshotAsync().AsTask().Result.SyncedAt is not null);
+        await Eventually.UntilAsync(async () => (await catalog.GetSnapshotAsync()).SyncedAt is not null);
         using var listed = await _http.GetAsync(new Uri("v1/templates?waba_id=200000000000002", UriKind.Relative), Ct);
         var body = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(Ct)).RootElement;
 
@@ -109,7 +108,7 @@ public sealed class TemplateCatalogEndToEndTests : IAsyncLifetime
         var before = await Dispatcher.SendAsync(Send("welcome", SendOrigin.Direct, "Ana"), Ct);
         (await _http.PutAsJsonAsync(new Uri(_simulator.Address, "_sim/templates/welcome/en_US"), new { status = "PAUSED" }, Ct)).EnsureSuccessStatusCode();
         var catalog = Grains.GetGrain<ITemplateCatalogGrain>(Waba);
-        await Eventually.UntilAsync(() => catalog.LookupAsync("welcome", "en_US").AsTask().Result.Template?.Status == "PAUSED");
+        await Eventually.UntilAsync(async () => (await catalog.LookupAsync("welcome", "en_US")).Template?.Status == "PAUSED");
         var after = await Dispatcher.SendAsync(Send("welcome", SendOrigin.Direct, "Ana"), Ct);
 
         Assert.Equal(DispatchStatus.Sent, before.Status);

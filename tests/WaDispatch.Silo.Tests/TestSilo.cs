@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WaDispatch.Simulator;
@@ -12,7 +13,7 @@ internal static class TestSilo
     /// <summary>Starts a silo on <paramref name="connectionString"/> sending to <paramref name="upstream"/>, with extra command-line <paramref name="settings"/>.</summary>
     public static async Task<WebApplication> StartAsync(string connectionString, Uri upstream, params string[] settings)
     {
-        var silo = SiloApplication.Create(
+        var silo = Create(
         [
             "--urls", "http://127.0.0.1:0",
             "--Storage:ConnectionString", connectionString,
@@ -23,6 +24,25 @@ internal static class TestSilo
         await silo.StartAsync();
         return silo;
     }
+
+    /// <summary>
+    /// Creates a silo from command-line <paramref name="args"/>, with Orleans ports of its own (tests start many silos
+    /// at once; the arguments may still name ports, which win).
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null) =>
+        SiloApplication.Create([.. OrleansPorts(), .. args], configure);
+
+    /// <summary>Free loopback ports for a silo's Orleans endpoints, as command-line settings.</summary>
+    public static string[] OrleansPorts() =>
+    [
+        "--Orleans:SiloPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
+
+    /// <summary>Free Orleans ports for a silo under <c>WebApplicationFactory</c>.</summary>
+    public static IWebHostBuilder UseFreeOrleansPorts(this IWebHostBuilder builder) => builder
+        .UseSetting("Orleans:SiloPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Points <paramref name="simulator"/>'s webhooks at <paramref name="silo"/>'s receiver (its port is known only once it listens).</summary>
     public static void SendWebhooksTo(KestrelApp simulator, WebApplication silo) =>

@@ -7,7 +7,6 @@ using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
-using WaDispatch.Runtime;
 using WaDispatch.Grains.Webhooks;
 using WaDispatch.Testing;
 using Xunit;
@@ -28,6 +27,7 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     {
         SiloContentRoot.Pin();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseFreeOrleansPorts()
             .UseSetting("Storage:ConnectionString", _file.ConnectionString)
             .UseSetting("Webhooks:AppSecret", Secret)
             .UseSetting("Webhooks:VerifyToken", "let-me-in"));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -18,7 +19,7 @@ public sealed class SimulatorHarness : IAsyncDisposable
     private readonly KestrelApp _app;
     private readonly HttpClient _http;
 
-    private SimulatorHarness(KestrelApp app, WebhookReceiver? receiver, ManualTimeProvider time)
+    private SimulatorHarness(KestrelApp app, WebhookReceiver? receiver, FakeTimeProvider time)
     {
         _app = app;
         Receiver = receiver;
@@ -26,7 +27,7 @@ public sealed class SimulatorHarness : IAsyncDisposable
         _http = new HttpClient { BaseAddress = app.Address };
     }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public WebhookReceiver? Receiver { get; }
 
@@ -34,7 +35,7 @@ public sealed class SimulatorHarness : IAsyncDisposable
 
     public static async Task<SimulatorHarness> StartAsync(Action<SimulatorOptions>? configure = null, bool webhooks = false)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var receiver = webhooks ? await WebhookReceiver.StartAsync() : null;
         var app = await SimulatorServer.StartAsync(
             o =>

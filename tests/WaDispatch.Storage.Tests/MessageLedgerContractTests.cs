@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Storage.Webhooks;
 using WaDispatch.Testing;
@@ -22,7 +23,7 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = StorageDatabase.Create(await CreateOptionsAsync());
-        await new SchemaMigrator(_database, new ManualTimeProvider()).MigrateAsync(Ct);
+        await new SchemaMigrator(_database, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))).MigrateAsync(Ct);
         Ledger = new MessageLedgerStore(_database);
     }
 
@@ -99,23 +100,29 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OpenMessages_AreReadInPages_AndADeferredOneWaitsWithItsRetryTime()
+    public async Task ANumbersOpenMessages_AreReadInPages_AndADeferredOneIsDueAtItsRetryTime()
     {
-        await Ledger.WriteAsync([Accept("a"), Accept("b"), Accept("c"), Accept("d"), Accept("z")], Ct);
+        const string other = "106540352200000";
+        await Ledger.WriteAsync([Accept("a"), Accept("b"), Accept("c"), Accept("d"), Accept("e", number: other), Accept("f", number: other)], Ct);
         await Ledger.WriteAsync(
         [
             new AdvanceWrite("a", "wamid.a", "sent", 2, 1, T0),
             new AdvanceWrite("b", null, "sending", 1, 0, T0),
             new DeferWrite("c", T0.AddMinutes(5), T0, "deferred", -10, """{"code":-10}"""),
             new DeferWrite("a", T0.AddMinutes(5), T0, "deferred"), // already sent: cannot be deferred
+            new AdvanceWrite("e", "wamid.e", "sent", 2, 1, T0),
+            new AdvanceWrite("f", "wamid.f", "sent", 2, 1, T0),
         ], Ct);
 
-        var first = await Ledger.ReadOpenAsync(string.Empty, "y", 2, Ct);
-        var second = await Ledger.ReadOpenAsync(first[^1].Id, "y", 2, Ct);
+        var first = await Ledger.ReadOpenAsync(Number, string.Empty, 2, Ct);
+        var second = await Ledger.ReadOpenAsync(Number, first[^1].Id, 2, Ct);
 
         Assert.Equal(["b", "c"], first.Select(m => m.Id));
         Assert.Equal(["d"], second.Select(m => m.Id));
         Assert.Equal(("accepted", T0.AddMinutes(5)), (first[1].Status, first[1].RetryAt));
+        Assert.Empty(await Ledger.ReadDueAsync(Number, T0.AddMinutes(4), string.Empty, 10, Ct));
+        Assert.Equal(["c"], (await Ledger.ReadDueAsync(Number, T0.AddMinutes(5), string.Empty, 10, Ct)).Select(m => m.Id));
+        Assert.Equal([Number], await Ledger.ReadOpenNumbersAsync(Ct));
         Assert.Equal(-10, (await Ledger.ReadEventsAsync("c", Ct)).Single(e => e.Status == "deferred").ErrorCode);
         Assert.Equal("sent", (await Ledger.ReadAsync("a", Ct))!.Status);
     }
@@ -211,8 +218,10 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
         Assert.Equal(two, left.Single().Delivery.Body);
     }
 
-    private static AcceptWrite Accept(string id, string? key = null, string? callbackUrl = null) =>
-        new(new LedgerMessage(id, key, "106540352242922", "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0, callbackUrl));
+    private const string Number = "106540352242922";
+
+    private static AcceptWrite Accept(string id, string? key = null, string? callbackUrl = null, string number = Number) =>
+        new(new LedgerMessage(id, key, number, "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0, callbackUrl));
 }
 
 /// <summary>The ledger contract on a SQLite file.</summary>
@@ -232,24 +241,13 @@ public sealed class SqliteMessageLedgerTests : MessageLedgerContractTests
 /// <summary>The ledger contract on a real PostgreSQL server, in a fresh database per test.</summary>
 public sealed class PostgresMessageLedgerTests : MessageLedgerContractTests
 {
-    private string? _connectionString;
+    private readonly ThrowawayPostgres _database = new();
 
-    protected override async Task<StorageOptions> CreateOptionsAsync()
+    protected override Task<StorageOptions> CreateOptionsAsync()
     {
-        if (TestPostgres.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-
-        _connectionString = await TestPostgres.CreateDatabaseAsync();
-        return new StorageOptions().UsePostgres(_connectionString);
+        Assert.SkipWhen(TestPostgres.SkipReason is not null, TestPostgres.SkipReason ?? string.Empty);
+        return _database.CreateAsync();
     }
 
-    protected override async Task DropAsync()
-    {
-        if (_connectionString is not null)
-        {
-            await TestPostgres.DropDatabaseAsync(_connectionString);
-        }
-    }
+    protected override Task DropAsync() => _database.DropAsync();
 }

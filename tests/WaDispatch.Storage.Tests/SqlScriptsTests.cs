@@ -7,11 +7,11 @@ public sealed class SqlScriptsTests
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [InlineData(StorageProvider.PostgreSql)]
-    public void EveryVendor_HasEveryGrainStateScript_AndTheSameMigrations(StorageProvider provider)
+    public void EveryVendor_HasTheMigratorsScripts_AndTheSameMigrations(StorageProvider provider)
     {
         var scripts = SqlScripts.For(provider);
 
-        foreach (var name in new[] { "prepare.sql", "applied_migrations.sql", "record_migration.sql", "GrainState/read.sql", "GrainState/version.sql", "GrainState/insert.sql", "GrainState/update.sql", "GrainState/clear.sql" })
+        foreach (var name in new[] { "prepare.sql", "applied_migrations.sql", "record_migration.sql", "Messages/open_of_number.sql", "Messages/due_of_number.sql", "Messages/open_numbers.sql" })
         {
             Assert.False(string.IsNullOrWhiteSpace(scripts.Get(name)), name);
         }
@@ -22,12 +22,13 @@ public sealed class SqlScriptsTests
     }
 
     [Fact]
-    public void VendorScript_OverridesTheCommonOne_AndMissingScriptsAreNamed()
+    public void VendorScripts_AreFoundBesideTheCommonOnes_AndMissingScriptsAreNamed()
     {
         var postgres = SqlScripts.For(StorageProvider.PostgreSql);
 
-        Assert.Contains("jsonb", postgres.Get("GrainState/insert.sql"), StringComparison.Ordinal);
-        Assert.DoesNotContain("jsonb", SqlScripts.For(StorageProvider.Sqlite).Get("GrainState/insert.sql"), StringComparison.Ordinal);
+        Assert.Contains("bytea", postgres.Migrations.Single(m => m.Name.Contains("orleans", StringComparison.Ordinal)).Sql, StringComparison.Ordinal);
+        Assert.Contains("pg_advisory_xact_lock", postgres.Get("lock_migrations.sql"), StringComparison.Ordinal);
+        Assert.Equal(SqlScripts.For(StorageProvider.Sqlite).Get("record_migration.sql"), postgres.Get("record_migration.sql"));
         Assert.Null(SqlScripts.For(StorageProvider.Sqlite).Find("lock_migrations.sql"));
         var missing = Assert.Throws<KeyNotFoundException>(() => postgres.Get("nope.sql"));
         Assert.Contains("nope.sql", missing.Message, StringComparison.Ordinal);

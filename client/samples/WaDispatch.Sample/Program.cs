@@ -1,25 +1,22 @@
 // A backend that confirms orders over WhatsApp through IWaDispatcher.
 //
-//   remote:   dotnet run --project silo/WaDispatch.Silo            (in one terminal)
-//             dotnet run --project client/samples/WaDispatch.Sample -- remote http://localhost:5080/
-//   embedded: dotnet run --project client/samples/WaDispatch.Sample -- embedded https://graph.facebook.com <access-token>
+//   first:    dotnet run --project silo/WaDispatch.Silo            (in one terminal)
+//   remote:   dotnet run --project client/samples/WaDispatch.Sample -- remote http://localhost:5080/
+//   embedded: dotnet run --project client/samples/WaDispatch.Sample -- embedded 30000
 //
-// Either way the code below the registration is the same.
+// Remote goes through the silo's HTTP API; embedded calls its grains through the Orleans gateway (the silo's
+// Orleans:GatewayPort). Either way the code below the registration is the same.
+using System.Globalization;
+using System.Net;
 using WaDispatch.Client;
-using WaDispatch.Grains.Webhooks;
 
 var mode = args.ElementAtOrDefault(0) ?? "remote";
 var builder = WebApplication.CreateBuilder();
 if (mode == "embedded")
 {
-    // WaDispatch in this process: its state in ./data, Meta's webhooks on this app's /webhooks/whatsapp.
-    builder.Services.AddWaDispatch(o =>
-    {
-        o.UseSqlite("Data Source=data/sample.db");
-        o.UpstreamBaseAddress = new Uri(args.ElementAtOrDefault(1) ?? "https://graph.facebook.com");
-        o.AccessToken = args.ElementAtOrDefault(2) ?? Environment.GetEnvironmentVariable("WHATSAPP_TOKEN");
-        o.WebhookAppSecret = Environment.GetEnvironmentVariable("WHATSAPP_APP_SECRET");
-    });
+    // An Orleans client of the silo: IWaDispatcher as grain calls through its gateway.
+    var gatewayPort = int.Parse(args.ElementAtOrDefault(1) ?? "30000", CultureInfo.InvariantCulture);
+    builder.Services.AddWaDispatch(o => o.AddGateway(IPAddress.Loopback, gatewayPort));
 }
 else
 {
@@ -31,10 +28,6 @@ else
 }
 
 var app = builder.Build();
-if (mode == "embedded")
-{
-    app.MapWhatsAppWebhooks();
-}
 
 await app.StartAsync();
 var dispatcher = app.Services.GetRequiredService<IWaDispatcher>();

@@ -2,9 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.Grains.Recipients;
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Persistence;
 using WaDispatch.Storage.Budgets;
+using Orleans.Runtime;
 
 namespace WaDispatch.Grains.Budgets;
 
@@ -23,11 +22,12 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     private readonly Dictionary<string, MessagingLimitBudget> _budgets = new(StringComparer.Ordinal);
     private List<BudgetEntry> _entries = [];
 
-    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public BusinessGrain(IPersistentState<BusinessSettings> settings, MessagingBudgetStore store, IOptions<BudgetOptions> options, DispatchMetrics metrics)
+    /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
+    public BusinessGrain([PersistentState("business-settings")] IPersistentState<BusinessSettings> settings, MessagingBudgetStore store, IOptions<BudgetOptions> options, DispatchMetrics metrics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
+        _time = time;
         _settings = settings;
         _store = store;
         _writer = new BudgetWriter(store);
@@ -35,6 +35,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     }
 
     private readonly DispatchMetrics _metrics;
+    private readonly TimeProvider _time;
 
     private MessagingLimitTier Tier => _settings.State.Tier ?? _defaultTier;
 
@@ -42,10 +43,10 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var now = Now();
-        await _store.PruneAsync(GrainKey, now - MessagingLimitBudget.Window, cancellationToken).ConfigureAwait(false);
-        _entries = await _store.ReadAsync(GrainKey, now - MessagingLimitBudget.Window, cancellationToken).ConfigureAwait(false);
+        await _store.PruneAsync(this.GetPrimaryKeyString(), now - MessagingLimitBudget.Window, cancellationToken);
+        _entries = await _store.ReadAsync(this.GetPrimaryKeyString(), now - MessagingLimitBudget.Window, cancellationToken);
         Rebuild();
-        RegisterGrainTimer(PruneAsync, PruneEvery, PruneEvery);
+        this.RegisterGrainTimer(PruneAsync, new GrainTimerCreationOptions(PruneEvery, PruneEvery));
     }
 
     /// <inheritdoc />
@@ -73,11 +74,17 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
             return ValueTask.FromResult(new BudgetDecision(charge.Origin == SendOrigin.Campaign ? BudgetVerdict.Deferred : BudgetVerdict.Rejected, retryAt, LimitReached(charge.PhoneNumberId, budget.Used, retryAt)));
         }
 
-        var entry = new BudgetEntry(GrainKey, charge.PhoneNumberId, charge.WaId, now);
+        var entry = new BudgetEntry(this.GetPrimaryKeyString(), charge.PhoneNumberId, charge.WaId, now);
         _entries.Add(entry);
-        _metrics.Budget(GrainKey, budget.Used);
-        var committed = _writer.Record(entry);
-        return ValueTask.FromResult(new BudgetDecision(count == BudgetCount.Counted ? BudgetVerdict.Charged : BudgetVerdict.Free) { Committed = committed });
+        _metrics.Budget(this.GetPrimaryKeyString(), budget.Used);
+        return ChargedAsync(_writer.Record(entry), count == BudgetCount.Counted ? BudgetVerdict.Charged : BudgetVerdict.Free);
+    }
+
+    /// <summary>The decision once its count is durable: a crash never forgets a recipient reached (the call interleaves while it waits).</summary>
+    private static async ValueTask<BudgetDecision> ChargedAsync(Task committed, BudgetVerdict verdict)
+    {
+        await committed;
+        return new BudgetDecision(verdict);
     }
 
     /// <inheritdoc />
@@ -92,7 +99,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
 
         sentAt = Truncate(sentAt);
         BudgetOf(phoneNumberId).Record(waId, sentAt);
-        var entry = new BudgetEntry(GrainKey, phoneNumberId, waId, sentAt);
+        var entry = new BudgetEntry(this.GetPrimaryKeyString(), phoneNumberId, waId, sentAt);
         _entries.Add(entry);
         return new ValueTask(_writer.Record(entry));
     }
@@ -144,7 +151,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
         state.OptInKeywords = configuration.OptInKeywords?.ToList();
         try
         {
-            await _settings.WriteStateAsync().ConfigureAwait(false);
+            await _settings.WriteStateAsync();
         }
         catch
         {
@@ -181,7 +188,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     /// <summary>Whole milliseconds, as storage keeps them, so that a reload frees places at the same instants.</summary>
     private static DateTimeOffset Truncate(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
-    private DateTimeOffset Now() => Truncate(TimeProvider.GetUtcNow());
+    private DateTimeOffset Now() => Truncate(_time.GetUtcNow());
 
     private BusinessSnapshot Snapshot()
     {
@@ -203,7 +210,7 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
             usage.Add(new BudgetUsage(null, 0, unlimited ? null : capacity, null));
         }
 
-        return new BusinessSnapshot(GrainKey, tier, _settings.State.Tier is null, unlimited ? null : capacity, _settings.State.Scope, usage, Keywords());
+        return new BusinessSnapshot(this.GetPrimaryKeyString(), tier, _settings.State.Tier is null, unlimited ? null : capacity, _settings.State.Scope, usage, Keywords());
     }
 
     private MessagingLimitBudget BudgetOf(string phoneNumberId)
@@ -232,13 +239,13 @@ public sealed class BusinessGrain : Grain, IBusinessGrain
     {
         var cutoff = Now() - MessagingLimitBudget.Window;
         _entries.RemoveAll(e => e.CountedAt <= cutoff);
-        await _store.PruneAsync(GrainKey, cutoff, cancellationToken).ConfigureAwait(false);
+        await _store.PruneAsync(this.GetPrimaryKeyString(), cutoff, cancellationToken);
     }
 
     private CloudApiError LimitReached(string phoneNumberId, int used, DateTimeOffset retryAt)
     {
         var tier = Tier;
-        var scope = _settings.State.Scope == BudgetScope.PhoneNumber ? $"phone number {phoneNumberId} of business {GrainKey}" : $"business {GrainKey}";
+        var scope = _settings.State.Scope == BudgetScope.PhoneNumber ? $"phone number {phoneNumberId} of business {this.GetPrimaryKeyString()}" : $"business {this.GetPrimaryKeyString()}";
         return CloudApiError.Create(
             ErrorCodes.MessagingLimitReached,
             "Messaging limit reached",

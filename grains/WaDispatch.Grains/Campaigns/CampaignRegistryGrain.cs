@@ -1,5 +1,5 @@
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Persistence;
+
+using Orleans.Runtime;
 
 namespace WaDispatch.Grains.Campaigns;
 
@@ -8,8 +8,8 @@ public sealed class CampaignRegistryGrain : Grain, ICampaignRegistryGrain
 {
     private readonly IPersistentState<CampaignRegistryState> _state;
 
-    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public CampaignRegistryGrain(IPersistentState<CampaignRegistryState> state) => _state = state;
+    /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
+    public CampaignRegistryGrain([PersistentState("campaign-registry")] IPersistentState<CampaignRegistryState> state) => _state = state;
 
     /// <inheritdoc />
     public async ValueTask AddAsync(string campaignId)
@@ -18,7 +18,7 @@ public sealed class CampaignRegistryGrain : Grain, ICampaignRegistryGrain
         if (!_state.State.CampaignIds.Contains(campaignId, StringComparer.Ordinal))
         {
             _state.State.CampaignIds.Add(campaignId);
-            await _state.WriteStateAsync().ConfigureAwait(false);
+            await _state.WriteStateAsync();
         }
     }
 
@@ -31,16 +31,4 @@ public sealed class CampaignRegistryState
 {
     /// <summary>Every campaign id, oldest first.</summary>
     public List<string> CampaignIds { get; set; } = [];
-}
-
-/// <summary>Calls on a <see cref="ICampaignRegistryGrain"/> reference that read like method calls.</summary>
-public static class CampaignRegistryGrainCalls
-{
-    /// <inheritdoc cref="ICampaignRegistryGrain.AddAsync"/>
-    public static ValueTask AddAsync(this GrainReference<ICampaignRegistryGrain> registry, string campaignId) =>
-        registry.InvokeAsync(static (g, id) => g.AddAsync(id), campaignId);
-
-    /// <inheritdoc cref="ICampaignRegistryGrain.ListAsync"/>
-    public static ValueTask<IReadOnlyList<string>> ListAsync(this GrainReference<ICampaignRegistryGrain> registry) =>
-        registry.InvokeAsync(static g => g.ListAsync());
 }

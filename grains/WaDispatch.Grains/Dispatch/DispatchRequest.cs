@@ -4,10 +4,10 @@ using WaDispatch.Grains.Recipients;
 
 namespace WaDispatch.Grains.Dispatch;
 
-/// <summary>One message to take through the recipient's rules, the messaging limit and the lane.</summary>
-/// <param name="Id">The caller's id for the message.</param>
+/// <summary>One message to take through the recipient's rules and the messaging limit, to its lane.</summary>
+/// <param name="Id">WaDispatch's message id.</param>
 /// <param name="PhoneNumberId">The business number that sends.</param>
-/// <param name="Message">The Cloud API request body.</param>
+/// <param name="Message">The Cloud API request body, as it leaves for Meta.</param>
 /// <param name="Category">The template's category, or <see cref="MessageCategory.Service"/> for a free-form message.</param>
 /// <param name="Origin">A direct send or a campaign send.</param>
 /// <param name="ExpiresAt">After this instant it is not sent.</param>
@@ -16,15 +16,12 @@ public sealed record DispatchRequest(string Id, string PhoneNumberId, SendMessag
     /// <summary>The lane's priority class; by default from the category (authentication and service replies first, marketing last).</summary>
     public SendPriority? Priority { get; init; }
 
-    /// <summary>The fairness unit in the lane, typically the campaign id.</summary>
-    public string? Flow { get; init; }
+    /// <summary>The campaign it belongs to: its fairness unit in the lane.</summary>
+    public string? CampaignId { get; init; }
 
-    /// <summary>Awaited just before each request leaves for Meta; see <see cref="OutboundSend.Departing"/>.</summary>
-    public Func<Task>? Departing { get; init; }
+    /// <summary>Whether a caller waits for Meta's answer (the Cloud API route).</summary>
+    public bool Direct { get; init; }
 
-    /// <summary>
-    /// Told of the lane's outcome as soon as it is known, before the recipient's and the budget's bookkeeping:
-    /// the message ledger records Meta's id at once, ahead of the status webhooks that follow it.
-    /// </summary>
-    public Action<SendOutcome>? Answered { get; init; }
+    /// <summary>Whether the message is in the ledger (every message the silo takes is; a lane may be fed without it in tests and benchmarks).</summary>
+    public bool Recorded { get; init; } = true;
 }

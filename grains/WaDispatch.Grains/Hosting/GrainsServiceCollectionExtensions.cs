@@ -10,29 +10,37 @@ using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Webhooks;
-using WaDispatch.Runtime.Hosting;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using WaDispatch.Grains.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers WaDispatch's domain grains.</summary>
+/// <summary>Registers what WaDispatch's grains stand on, on a silo.</summary>
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the phone-number lanes, business budgets, recipients and template catalogs with the grain runtime, the
-    /// message ledger and <see cref="MessageService"/>, campaigns and <see cref="CampaignRunner"/>, and their options (sections <c>Lanes</c>, <c>Budgets</c>, <c>Recipients</c>, <c>Templates</c> and <c>Messages</c> when bound by the host). Needs storage and an upstream
-    /// (<c>AddWaDispatchStorage</c>, <c>AddCloudApiClient</c>).
+    /// Registers the services WaDispatch's grains use and the silo's own workers: the message ledger and
+    /// <see cref="MessageService"/>, the dispatcher, campaigns (<see cref="CampaignService"/>), webhook processing,
+    /// status callbacks and events, template sync, and their options (sections <c>Lanes</c>, <c>Budgets</c>,
+    /// <c>Recipients</c>, <c>Templates</c>, <c>Messages</c> and <c>Callbacks</c> when bound by the host). Orleans
+    /// finds the grains themselves. Needs storage and an upstream (<c>AddWaDispatchStorage</c>, <c>AddCloudApiClient</c>).
     /// </summary>
-    public static GrainRuntimeBuilder AddWaDispatchGrains(this GrainRuntimeBuilder grains)
+    public static IServiceCollection AddWaDispatchGrains(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(grains);
-        var services = grains.Services;
+        ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<LaneOptions>().ValidateOnStart();
         services.AddOptions<BudgetOptions>().ValidateOnStart();
         services.AddOptions<RecipientOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LaneOptions>, LaneOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
+        // Recipients are many and short-lived: Orleans collects them after their own idle age, not its default 15 minutes.
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RecipientOptions>>((collection, recipients) =>
+            collection.ClassSpecificCollectionAge[typeof(RecipientGrain).FullName!] = recipients.Value.IdleCollectionAge);
+        services.AddTransient<IConfigurationValidator, RecipientCollectionValidator>();
         services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchMetrics>();
         services.TryAddSingleton<MessageDispatcher>();
         services.AddOptions<MessageOptions>().ValidateOnStart();
@@ -45,8 +53,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<MessageLedger>();
         services.TryAddSingleton<MessageService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageService>(sp => sp.GetRequiredService<MessageService>()));
-        services.TryAddSingleton<CampaignRunner>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CampaignRunner>(sp => sp.GetRequiredService<CampaignRunner>()));
+        services.TryAddSingleton<CampaignService>();
         services.AddOptions<WebhookOptions>();
         services.TryAddSingleton<WebhookProcessor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookProcessor>(sp => sp.GetRequiredService<WebhookProcessor>()));
@@ -55,43 +62,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemplateOptions>, TemplateOptionsValidator>());
         services.TryAddSingleton<TemplateSyncService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TemplateSyncService>(sp => sp.GetRequiredService<TemplateSyncService>()));
-        grains.AddGrain<IPhoneNumberGrain, PhoneNumberGrain>(
-            context => ActivatorUtilities.CreateInstance<PhoneNumberGrain>(
-                context.Services,
-                context.GetPersistentState("settings", GrainStateJsonContext.Default.LaneSettings)),
-            o => o.Name = "phone-number");
-        grains.AddGrain<IPhoneNumberDirectoryGrain, PhoneNumberDirectoryGrain>(
-            context => new PhoneNumberDirectoryGrain(context.GetPersistentState("entry", GrainStateJsonContext.Default.PhoneNumberDirectoryState)),
-            o => o.Name = "phone-number-directory");
-        grains.AddGrain<IBusinessGrain, BusinessGrain>(
-            context => ActivatorUtilities.CreateInstance<BusinessGrain>(
-                context.Services,
-                context.GetPersistentState("settings", GrainStateJsonContext.Default.BusinessSettings)),
-            o => o.Name = "business");
-        grains.AddGrain<IRecipientGrain, RecipientGrain>(
-            context => ActivatorUtilities.CreateInstance<RecipientGrain>(
-                context.Services,
-                context.GetPersistentState("state", GrainStateJsonContext.Default.RecipientState)),
-            o =>
-            {
-                o.Name = "recipient";
-                o.CollectionAge = RecipientGrain.CollectionAge;
-            });
-        grains.AddGrain<ITemplateCatalogGrain, TemplateCatalogGrain>(
-            context => new TemplateCatalogGrain(context.GetPersistentState("catalog", GrainStateJsonContext.Default.TemplateCatalogState)),
-            o => o.Name = "template-catalog");
-        grains.AddGrain<ITemplateRegistryGrain, TemplateRegistryGrain>(
-            context => new TemplateRegistryGrain(context.GetPersistentState("registry", GrainStateJsonContext.Default.TemplateRegistryState)),
-            o => o.Name = "template-registry");
-        grains.AddGrain<ICampaignGrain, CampaignGrain>(
-            context => new CampaignGrain(context.GetPersistentState("campaign", GrainStateJsonContext.Default.CampaignState)),
-            o => o.Name = "campaign");
-        grains.AddGrain<ICampaignRegistryGrain, CampaignRegistryGrain>(
-            context => new CampaignRegistryGrain(context.GetPersistentState("registry", GrainStateJsonContext.Default.CampaignRegistryState)),
-            o => o.Name = "campaign-registry");
-        grains.AddGrain<ICampaignKeyGrain, CampaignKeyGrain>(
-            context => new CampaignKeyGrain(context.GetPersistentState("key", GrainStateJsonContext.Default.CampaignKeyState)),
-            o => o.Name = "campaign-key");
-        return grains;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StatusEventsForwarder>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, StartupWake>());
+        services.TryAddSingleton<LocalLanes>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, LocalLanes>(sp => sp.GetRequiredService<LocalLanes>()));
+        return services;
     }
 }

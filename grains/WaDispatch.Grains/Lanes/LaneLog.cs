@@ -14,8 +14,8 @@ internal static partial class LaneLog
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: a take turn failed; retrying in a second")]
     public static partial void TakeFailed(ILogger logger, Exception exception, string phoneNumberId);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: the answer to send {SendId} could not be handed to the lane ({Reason}); the send was completed directly as {Status}")]
-    public static partial void AnswerNotHandedBack(ILogger logger, string phoneNumberId, string sendId, string reason, SendStatus status);
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: the answer to message {MessageId} could not be handed to the lane ({Reason}); the pump settles it itself")]
+    public static partial void AnswerNotHandedBack(ILogger logger, string phoneNumberId, string messageId, string reason);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: its stop could not be written; it holds until this activation ends or the settings are written again")]
     public static partial void StopNotPersisted(ILogger logger, Exception exception, string phoneNumberId);
@@ -25,4 +25,16 @@ internal static partial class LaneLog
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: send {SendId} was not sent because its departure could not be recorded; the lane retries it")]
     public static partial void DepartureNotRecorded(ILogger logger, Exception exception, string phoneNumberId, string sendId);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: message {MessageId} ended {Status}, but recording that failed; the lane's next activation settles it")]
+    public static partial void OutcomeNotRecorded(ILogger logger, Exception exception, string phoneNumberId, string messageId, SendStatus status);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: error {Code} to message {MessageId} could not be told to its recipient")]
+    public static partial void RetryNotTold(ILogger logger, Exception exception, string phoneNumberId, string messageId, int code);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Lane {PhoneNumberId}: message {MessageId} belongs to another dispatch (it is no longer accepted in the ledger); this copy is dropped")]
+    public static partial void NotThisDispatchs(ILogger logger, string phoneNumberId, string messageId);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: taking up its open messages from the ledger failed; it tries again in a minute")]
+    public static partial void TakeUpFailed(ILogger logger, Exception exception, string phoneNumberId);
 }

@@ -1,52 +1,76 @@
 using Microsoft.Extensions.Logging;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Upstream;
-using WaDispatch.Runtime;
+using WaDispatch.Grains.Messages;
+using WaDispatch.Storage.Messages;
 
 namespace WaDispatch.Grains.Lanes;
 
 /// <summary>
-/// Carries a lane's sends upstream outside its turns: asks the lane for permitted sends (a turn),
-/// starts their HTTP calls without awaiting them, and hands each answer back as a call. Then waits for
-/// what the lane said: the next permit, a signal, or a held send coming due.
+/// Carries a lane's sends upstream outside its turns: asks the lane for permitted sends (a grain call), marks each
+/// <c>sending</c> in the ledger, sends it, records Meta's acceptance at once, and hands each answer back to the lane as
+/// a grain call; then records how the send ended and tells its recipient and business (<see cref="LaneOutcomes"/>).
+/// Between takes it waits for what the lane said: the next permit, a signal, or a held send coming due.
 /// </summary>
+/// <remarks>
+/// One per lane activation. It calls its lane through the grain's own reference, as any caller would, so the lane's
+/// turns stay the only place its state changes. A send already upstream when the activation goes away still finishes
+/// here and is settled directly: nothing it learnt from Meta is lost.
+/// </remarks>
 internal sealed class LanePump
 {
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The longest the pump waits without a take turn: a lane holding sends for later stays active
-    /// (a call is activity), so idle collection never abandons them.
+    /// The longest the pump waits without a take turn: a lane holding sends for later stays active (a call is
+    /// activity), so idle collection never abandons them.
     /// </summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
 
     private readonly string _phoneNumberId;
-    private readonly GrainReference<IPhoneNumberGrain> _lane;
+    private readonly IPhoneNumberGrain _lane;
     private readonly ICloudApi _upstream;
+    private readonly MessageLedger _ledger;
+    private readonly LaneOutcomes _outcomes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _departureDelay;
     private readonly DepartureWindow _departures;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _sending = new();
+    private TaskCompletionSource _signal = NewSignal();
     private volatile bool _stopped;
 
-    public LanePump(string phoneNumberId, GrainReference<IPhoneNumberGrain> lane, ICloudApi upstream, TimeProvider time, ILogger logger, TimeSpan departureDelay)
+    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay)
     {
         _departureDelay = (long)(departureDelay.TotalSeconds * time.TimestampFrequency);
         _phoneNumberId = phoneNumberId;
         _lane = lane;
         _upstream = upstream;
+        _ledger = ledger;
+        _outcomes = outcomes;
         _time = time;
         _logger = logger;
         _departures = new DepartureWindow(time);
     }
 
+    /// <summary>This pump's identity: the lane answers only its own pump's takes.</summary>
+    public Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>Starts the pump on the thread pool, outside the lane's turns.</summary>
     public void Start() => _ = Task.Run(RunAsync);
 
-    /// <summary>
-    /// Stops taking sends; the lane pulses its signal so that a waiting pump notices. Sends already
-    /// upstream finish and report on their own.
-    /// </summary>
-    public void Stop() => _stopped = true;
+    /// <summary>Wakes a waiting pump: the lane has new sends, or a slot came free.</summary>
+    public void Pulse() => Interlocked.Exchange(ref _signal, NewSignal()).TrySetResult();
+
+    /// <summary>Stops taking sends. Sends already upstream finish and are settled on their own.</summary>
+    public void Stop()
+    {
+        _stopped = true;
+        Pulse();
+    }
+
+    /// <summary>Completes once every send this pump took has ended and been settled (for a stopping silo, after <see cref="Stop"/>).</summary>
+    public Task DrainAsync() => Task.WhenAll(_sending.Keys);
 
     private async Task RunAsync()
     {
@@ -54,17 +78,24 @@ internal sealed class LanePump
         {
             try
             {
-                var batch = await _lane.InvokeAsync(static (g, pump) => ((PhoneNumberGrain)g).TakeAsync(pump), this).ConfigureAwait(false);
-                foreach (var send in batch.Sends)
+                // The signal is taken before the turn: a pulse during it wakes the wait that follows.
+                var signal = Volatile.Read(ref _signal).Task;
+                var batch = await _lane.TakeAsync(Id).ConfigureAwait(false);
+                if (batch.Stop)
                 {
-                    _ = SendAsync(send, batch.TokenReference, batch.SecondCap);
+                    return;
                 }
 
-                await WaitAsync(batch).ConfigureAwait(false);
-            }
-            catch (GrainRuntimeStoppedException)
-            {
-                return;
+                foreach (var taken in batch.Sends)
+                {
+                    var sending = SendAsync(taken, batch.TokenReference, batch.SecondCap);
+                    if (!sending.IsCompleted && _sending.TryAdd(sending, 0))
+                    {
+                        _ = sending.ContinueWith(static (done, all) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)all!).TryRemove(done, out _), _sending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    }
+                }
+
+                await WaitAsync(batch, signal).ConfigureAwait(false);
             }
             catch (Exception ex) when (!_stopped)
             {
@@ -78,25 +109,27 @@ internal sealed class LanePump
         }
     }
 
-    private async Task SendAsync(OutboundSend send, string? tokenReference, int secondCap)
+    private async Task SendAsync(TakenSend taken, string? tokenReference, int secondCap)
     {
-        SendResult result;
+        var send = taken.Send;
+        LaneAnswer answer;
         try
         {
-            if (send.Departing is { } departing)
+            if (send.Recorded && !await DepartingAsync(taken).ConfigureAwait(false))
             {
-                await departing().ConfigureAwait(false);
-
-                // Leave a fixed time after the permit, whatever the record took: the permits' spacing holds.
-                var remaining = _time.GetElapsedTime(_time.GetTimestamp(), send.TakenAt + _departureDelay);
-                if (remaining > TimeSpan.Zero)
-                {
-                    await Task.Delay(remaining, _time).ConfigureAwait(false);
-                }
+                LaneLog.NotThisDispatchs(_logger, _phoneNumberId, send.MessageId);
+                await HandBackAsync(send, new LaneAnswer { MessageId = send.MessageId, Attempt = taken.Attempt, Duplicate = true }).ConfigureAwait(false);
+                return;
             }
 
-            // Permits are spaced, but a stall of this process between permit and departure (a pause, a busy thread
-            // pool) lets their sends leave together; Meta counts arrivals. So departures keep the pacer's cap too.
+            // Leave no sooner than Lanes:DepartureDelay after the permit, and keep departures to the pacer's cap and
+            // spacing: a stall, or marks committed together, must not let the sends arrive at Meta together.
+            var remaining = _time.GetElapsedTime(_time.GetTimestamp(), taken.TakenAt + _departureDelay);
+            if (send.Recorded && remaining > TimeSpan.Zero)
+            {
+                await Task.Delay(remaining, _time).ConfigureAwait(false);
+            }
+
             for (var wait = _departures.Reserve(secondCap); wait > TimeSpan.Zero; wait = _departures.Reserve(secondCap))
             {
                 await Task.Delay(wait, _time).ConfigureAwait(false);
@@ -105,9 +138,9 @@ internal sealed class LanePump
         catch (Exception ex)
         {
             // Not recorded as leaving, so it must not leave: back to the lane as a transient failure.
-            LaneLog.DepartureNotRecorded(_logger, ex, _phoneNumberId, send.Id);
-            result = SendResult.Failure(CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not record that the message was leaving; it was not sent."), 0);
-            await HandBackAsync(send, result).ConfigureAwait(false);
+            LaneLog.DepartureNotRecorded(_logger, ex, _phoneNumberId, send.MessageId);
+            var notLeft = CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not record that the message was leaving; it was not sent.");
+            await HandBackAsync(send, new LaneAnswer { MessageId = send.MessageId, Attempt = taken.Attempt, Error = notLeft }).ConfigureAwait(false);
             return;
         }
 
@@ -115,82 +148,150 @@ internal sealed class LanePump
         {
             // Not cancelled on Stop: a send that left must finish, so that its answer is known.
             var left = _time.GetTimestamp();
-            result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
-            send.UpstreamTime = _time.GetElapsedTime(left);
+            var result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
+            answer = new LaneAnswer
+            {
+                MessageId = send.MessageId,
+                Attempt = taken.Attempt,
+                Response = result.Response,
+                Error = result.Error,
+                RetryAfter = result.RetryAfter,
+                OutcomeUnknown = result.OutcomeUnknown,
+                HttpStatus = result.HttpStatus,
+                UpstreamTime = _time.GetElapsedTime(left),
+            };
         }
         catch (Exception ex)
         {
-            result = SendResult.Failure(CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), 0, outcomeUnknown: true);
+            answer = new LaneAnswer { MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true };
         }
 
-        await HandBackAsync(send, result).ConfigureAwait(false);
-    }
-
-    private async Task HandBackAsync(OutboundSend send, SendResult result)
-    {
-
-        while (true)
+        if (answer.Response is { } response)
         {
             try
             {
-                await _lane.InvokeAsync(static (g, answer) => ((PhoneNumberGrain)g).CompleteAsync(answer.send, answer.result), (send, result)).ConfigureAwait(false);
-                return;
-            }
-            catch (GrainOverloadedException)
-            {
-                // The answer must reach the lane, or its in-flight count drifts: wait and hand it back again.
-                await Task.Delay(FailureBackoff, _time).ConfigureAwait(false);
+                await _outcomes.RecordSentAsync(send, response).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                // The runtime is shutting down (or the grain failed): the answer still reaches the send's owner.
-                var status = Settle(result);
-                send.TryComplete(status, result.Response, result.Error, _time.GetUtcNow());
-                LaneLog.AnswerNotHandedBack(_logger, _phoneNumberId, send.Id, ex.GetType().Name, status);
-                return;
+                // The message stays `sending`: its status webhooks (found by WaDispatch's id) or the next activation settle it.
+                LaneLog.OutcomeNotRecorded(_logger, ex, _phoneNumberId, send.MessageId, SendStatus.Sent);
             }
         }
+
+        await HandBackAsync(send, answer).ConfigureAwait(false);
     }
 
-    /// <summary>How a send ends when its lane cannot take the answer: sent, failed for good, or free to send again.</summary>
-    private static SendStatus Settle(SendResult result)
+    /// <summary>
+    /// Records that the message is leaving. A first take must be the one that moves the row from accepted: a row already
+    /// marked belongs to another dispatch of the same message (or ended), and sending this copy would send it twice.
+    /// A later take of the same send finds its own mark.
+    /// </summary>
+    private async Task<bool> DepartingAsync(TakenSend taken)
     {
-        if (result.IsSuccess)
-        {
-            return SendStatus.Sent;
-        }
-
-        if (result.OutcomeUnknown)
-        {
-            return SendStatus.Failed;
-        }
-
-        var action = result.Action ?? ErrorClassification.Classify(result.Error!.Code);
-        // Throttles, pauses and stops say nothing against the message: it was not sent and may be again.
-        return action.Retry.Retry || action.Class is ErrorClass.StopLane or ErrorClass.Auth ? SendStatus.Abandoned : SendStatus.Failed;
+        var outcome = await _ledger.SendingAsync(taken.Send.MessageId, _time.GetUtcNow()).ConfigureAwait(false);
+        return outcome == LedgerWriteOutcome.Applied || (outcome == LedgerWriteOutcome.Unchanged && taken.Attempt > 1);
     }
 
-    private async Task WaitAsync(LaneBatch batch)
+    /// <summary>Hands the answer to the lane and settles what the lane says ended; settles the send directly when no lane takes it.</summary>
+    private async Task HandBackAsync(LaneSend send, LaneAnswer answer)
     {
-        switch (batch.Next.Wait)
+        LaneVerdict verdict;
+        try
+        {
+            verdict = await _lane.CompleteAsync(answer).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The silo is stopping, or the grain failed: what Meta answered still reaches the ledger.
+            LaneLog.AnswerNotHandedBack(_logger, _phoneNumberId, send.MessageId, ex.GetType().Name);
+            verdict = new LaneVerdict(false, null, Known: false);
+        }
+
+        if (answer.Duplicate)
+        {
+            return;
+        }
+
+        if (verdict.Final)
+        {
+            await _outcomes.SettleAsync(send, verdict.Outcome!).ConfigureAwait(false);
+        }
+        else if (verdict.Known)
+        {
+            if (answer.Error is { } error)
+            {
+                await _outcomes.RetryingAsync(send, error.Code).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await SettleDirectlyAsync(send, answer).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// How a send ends when no lane activation holds it (this one went away while it was upstream): sent or failed for
+    /// good as Meta said; anything that may go again goes back to accepted, for the lane's next activation.
+    /// </summary>
+    private async Task SettleDirectlyAsync(LaneSend send, LaneAnswer answer)
+    {
+        var now = _time.GetUtcNow();
+        if (answer.Response is { } response)
+        {
+            await _outcomes.SettleAsync(send, new SendOutcome(SendStatus.Sent, response, null, 1, now)).ConfigureAwait(false);
+            return;
+        }
+
+        var error = answer.Error!;
+        var action = ErrorClassification.Classify(error.Code);
+        var again = !answer.OutcomeUnknown && (action.Retry.Retry || action.Class is ErrorClass.StopLane or ErrorClass.Auth);
+        if (!again)
+        {
+            await _outcomes.SettleAsync(send, new SendOutcome(SendStatus.Failed, null, error, 1, now)).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            if (send.Recorded)
+            {
+                await _ledger.DeferAsync(send.MessageId, now, now, MessageStatuses.Requeued, error).ConfigureAwait(false);
+                await _lane.WakeAtAsync(now).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // It stays where it is in the ledger; the lane's next activation (at the latest the next start) takes it up.
+            LaneLog.OutcomeNotRecorded(_logger, ex, _phoneNumberId, send.MessageId, SendStatus.Abandoned);
+        }
+
+        await _outcomes.SettleAsync(send, new SendOutcome(SendStatus.Abandoned, null, error, 1, now)).ConfigureAwait(false);
+    }
+
+    private async Task WaitAsync(LaneBatch batch, Task signal)
+    {
+        switch (batch.Wait)
         {
             case LaneWait.None:
                 return;
             case LaneWait.Signal:
-                await batch.Signal.ConfigureAwait(false);
+                await signal.ConfigureAwait(false);
                 return;
             default:
-                var delay = _time.GetElapsedTime(_time.GetTimestamp(), batch.Next.WakeAt);
+                var delay = _time.GetElapsedTime(_time.GetTimestamp(), batch.WakeAt);
                 delay = delay > MaxWait ? MaxWait : delay;
-                if (delay > TimeSpan.Zero && !batch.Signal.IsCompleted)
+                if (delay > TimeSpan.Zero && !signal.IsCompleted)
                 {
                     using var wake = new CancellationTokenSource();
                     var timer = Task.Delay(delay, _time, wake.Token);
-                    await Task.WhenAny(batch.Signal, timer).ConfigureAwait(false);
+                    await Task.WhenAny(signal, timer).ConfigureAwait(false);
                     await wake.CancelAsync().ConfigureAwait(false);
                 }
 
                 return;
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

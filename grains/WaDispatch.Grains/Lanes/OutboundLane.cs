@@ -112,6 +112,9 @@ internal sealed class OutboundLane : IDisposable
 
     public int InFlightLimit { get; private set; }
 
+    /// <summary>Told of every send that leaves the lane (sent, failed, expired, abandoned), inside the call that ended it.</summary>
+    public Action<OutboundSend, SendOutcome>? Ended { get; set; }
+
     /// <summary>Every send the lane holds: queued, held, and upstream.</summary>
     public int Backlog => _queue.Count + InFlight;
 
@@ -209,7 +212,7 @@ internal sealed class OutboundLane : IDisposable
             send.Attempts++;
             send.TakenBy = this;
             send.TakenAt = now;
-            if (send.Departing is not null)
+            if (send.Send.Recorded)
             {
                 _departures.Enqueue(now + Ticks(_options.DepartureDelay));
             }
@@ -229,7 +232,7 @@ internal sealed class OutboundLane : IDisposable
         {
             InFlight--;
             // The answer time upstream: a send recorded in the ledger left Lanes:DepartureDelay after its grant.
-            var latency = _time.GetTimestamp() - send.TakenAt - (send.Departing is null ? 0 : Ticks(_options.DepartureDelay));
+            var latency = _time.GetTimestamp() - send.TakenAt - (send.Send.Recorded ? Ticks(_options.DepartureDelay) : 0);
             _latencyTicks = _latencyTicks == 0 ? latency : (0.9 * _latencyTicks) + (0.1 * latency);
         }
 
@@ -241,7 +244,7 @@ internal sealed class OutboundLane : IDisposable
         {
             _sent++;
             InFlightLimit = Math.Min(_options.MaxInFlight, InFlightLimit + 1);
-            send.TryComplete(SendStatus.Sent, result.Response, null, utcNow);
+            End(send, SendStatus.Sent, result.Response, null, utcNow);
         }
         else
         {
@@ -251,6 +254,21 @@ internal sealed class OutboundLane : IDisposable
         if (Backlog == 0)
         {
             _idleSince = now;
+        }
+    }
+
+    /// <summary>Drops a send taken upstream that did not leave and is not this lane's to end (another dispatch of the same message owns it).</summary>
+    public void Forget(OutboundSend send)
+    {
+        if (ReferenceEquals(send.TakenBy, this))
+        {
+            InFlight--;
+        }
+
+        send.TakenBy = null;
+        if (Backlog == 0)
+        {
+            _idleSince = _time.GetTimestamp();
         }
     }
 
@@ -275,7 +293,7 @@ internal sealed class OutboundLane : IDisposable
         var utcNow = _time.GetUtcNow();
         foreach (var send in _queue.RemoveAll(static _ => true))
         {
-            send.TryComplete(SendStatus.Abandoned, null, null, utcNow);
+            End(send, SendStatus.Abandoned, null, null, utcNow);
         }
 
         _idleSince = _time.GetTimestamp();
@@ -347,13 +365,8 @@ internal sealed class OutboundLane : IDisposable
             default:
                 // Refused for good, or sent-or-not unknown: retrying could deliver it twice.
                 _failed++;
-                send.TryComplete(SendStatus.Failed, null, error, utcNow);
+                End(send, SendStatus.Failed, null, error, utcNow);
                 break;
-        }
-
-        if (!send.Completion.IsCompleted)
-        {
-            send.Retrying?.Invoke(result);
         }
     }
 
@@ -479,10 +492,18 @@ internal sealed class OutboundLane : IDisposable
     private void Expire(OutboundSend send, DateTimeOffset utcNow)
     {
         _expired++;
-        send.TryComplete(SendStatus.Expired, null, null, utcNow);
+        End(send, SendStatus.Expired, null, null, utcNow);
         if (Backlog == 0)
         {
             _idleSince = _time.GetTimestamp();
+        }
+    }
+
+    private void End(OutboundSend send, SendStatus status, CloudApi.Messages.SendMessageResponse? response, CloudApiError? error, DateTimeOffset at)
+    {
+        if (send.TryComplete(status, response, error, at))
+        {
+            Ended?.Invoke(send, send.Outcome!);
         }
     }
 

@@ -1,5 +1,5 @@
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Persistence;
+
+using Orleans.Runtime;
 
 namespace WaDispatch.Grains.Lanes;
 
@@ -8,8 +8,8 @@ public sealed class PhoneNumberDirectoryGrain : Grain, IPhoneNumberDirectoryGrai
 {
     private readonly IPersistentState<PhoneNumberDirectoryState> _state;
 
-    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public PhoneNumberDirectoryGrain(IPersistentState<PhoneNumberDirectoryState> state) => _state = state;
+    /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
+    public PhoneNumberDirectoryGrain([PersistentState("phone-number-directory")] IPersistentState<PhoneNumberDirectoryState> state) => _state = state;
 
     /// <inheritdoc />
     public async ValueTask SetAsync(string phoneNumberId)
@@ -18,7 +18,7 @@ public sealed class PhoneNumberDirectoryGrain : Grain, IPhoneNumberDirectoryGrai
         if (!string.Equals(_state.State.PhoneNumberId, phoneNumberId, StringComparison.Ordinal))
         {
             _state.State.PhoneNumberId = phoneNumberId;
-            await _state.WriteStateAsync().ConfigureAwait(false);
+            await _state.WriteStateAsync();
         }
     }
 

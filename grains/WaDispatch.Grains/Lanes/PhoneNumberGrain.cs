@@ -1,90 +1,148 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Upstream;
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Persistence;
+using WaDispatch.Grains.Messages;
 
 namespace WaDispatch.Grains.Lanes;
 
 /// <summary>
-/// The lane of one business phone number. Its turns decide (<see cref="OutboundLane"/>); its
-/// <see cref="LanePump"/> carries sends upstream outside the turns and brings the answers back as calls.
+/// The lane of one business phone number. Its turns decide (<see cref="OutboundLane"/>); its <see cref="LanePump"/>
+/// carries sends upstream outside the turns and brings the answers back as calls; <see cref="LaneOutcomes"/> records
+/// how they end. When it activates, it takes up its number's open messages from the ledger.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "A grain's life ends with OnDeactivateAsync, which disposes the lane.")]
-public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
+public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
 {
     /// <summary>How many sends one take turn hands out at most.</summary>
     private const int TakeBatch = 64;
 
+    /// <summary>The reminder that wakes a lane with messages waiting in the ledger for a later time.</summary>
+    private const string WakeReminder = "wake";
+
+    private static readonly TimeSpan GaugeInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Wakes further off than this are kept by a reminder too: they survive the lane's collection and its silo.</summary>
+    private static readonly TimeSpan ReminderBeyond = TimeSpan.FromMinutes(2);
+
     private readonly IPersistentState<LaneSettings> _settings;
     private readonly ICloudApi _upstream;
+    private readonly MessageLedger _ledger;
+    private readonly MessageService _messages;
     private readonly LaneOptions _options;
-    private readonly ILogger<PhoneNumberGrain> _logger;
-    private OutboundLane _lane = null!;
-    private static readonly TimeSpan GaugeInterval = TimeSpan.FromMilliseconds(250);
     private readonly DispatchMetrics _metrics;
-    private long _gaugesAt;
-    private LanePump _pump = null!;
-    private TaskCompletionSource? _signal;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PhoneNumberGrain> _logger;
+    private readonly LocalLanes _localLanes;
+    private readonly Dictionary<string, OutboundSend> _upstreamSends = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public PhoneNumberGrain(IPersistentState<LaneSettings> settings, ICloudApi upstream, IOptions<LaneOptions> options, DispatchMetrics metrics, ILogger<PhoneNumberGrain> logger)
+    // Every message the lane holds (queued, held or upstream), by id: a take-up's recheck leaves these alone.
+    private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
+    private OutboundLane _lane = null!;
+    private LanePump _pump = null!;
+    private LaneOutcomes _outcomes = null!;
+    private IGrainTimer? _wakeTimer;
+    private IGrainTimer? _recheckTimer;
+    private DateTimeOffset? _recheckAt;
+    private DateTimeOffset? _wakeAt;
+    private long _gaugesAt;
+
+    /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
+    public PhoneNumberGrain(
+        [PersistentState("lane-settings")] IPersistentState<LaneSettings> settings,
+        ICloudApi upstream,
+        MessageLedger ledger,
+        MessageService messages,
+        IOptions<LaneOptions> options,
+        DispatchMetrics metrics,
+        TimeProvider time,
+        ILogger<PhoneNumberGrain> logger,
+        LocalLanes localLanes)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _metrics = metrics;
         _settings = settings;
         _upstream = upstream;
+        _ledger = ledger;
+        _messages = messages;
         _options = options.Value;
+        _metrics = metrics;
+        _time = time;
         _logger = logger;
+        _localLanes = localLanes;
     }
+
+    private string PhoneNumberId => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var settings = _settings.State;
-        _lane = new OutboundLane(settings.ThroughputMps ?? _options.DefaultThroughputMps, _options, TimeProvider);
+        _lane = new OutboundLane(settings.ThroughputMps ?? _options.DefaultThroughputMps, _options, _time) { Ended = Ended };
         if (settings.StopReason is { } reason)
         {
             _lane.Stop(reason);
         }
 
-        _pump = new LanePump(GrainKey, GrainFactory.GetGrain<IPhoneNumberGrain>(GrainKey), _upstream, TimeProvider, _logger, _options.DepartureDelay);
+        var self = this.AsReference<IPhoneNumberGrain>();
+        _outcomes = new LaneOutcomes(PhoneNumberId, _ledger, GrainFactory, _metrics, _time, _logger);
+        _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay);
         _pump.Start();
+
+        // Orleans deactivates a grain only once no call is running in it: a stopping silo lets callers waiting in SendAsync go first.
+        _localLanes.Add(PhoneNumberId, self, _pump);
+
+        // Outside the turn: the number's open messages come back through the dispatcher, as calls to this lane.
+        var activatedAt = _time.GetUtcNow();
+        _ = Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, activatedAt, TakeUpScope.Activation), CancellationToken.None);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _localLanes.Remove(PhoneNumberId);
         _pump.Stop();
-        _metrics.LaneGone(GrainKey);
+        _metrics.LaneGone(PhoneNumberId);
+
+        // Waiting sends are still accepted in the ledger: the next activation takes them up. Sends upstream finish in the pump.
         _lane.AbandonWaiting();
         _lane.Dispose();
-        Pulse();
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask EnqueueAsync(OutboundSend send)
-    {
-        ArgumentNullException.ThrowIfNull(send);
-        _lane.Enqueue(send);
-        Pulse();
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask EnqueueAsync(IReadOnlyList<OutboundSend> sends)
+    public ValueTask EnqueueAsync(IReadOnlyList<LaneSend> sends)
     {
         ArgumentNullException.ThrowIfNull(sends);
         foreach (var send in sends)
         {
             ArgumentNullException.ThrowIfNull(send, nameof(sends));
-            _lane.Enqueue(send);
+            Hold(send.MessageId);
+            _lane.Enqueue(new OutboundSend(send));
         }
 
-        Pulse();
+        _pump.Pulse();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SendOutcome> SendAsync(LaneSend send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        var outcome = _outcomes.WaitFor(send.MessageId);
+        Hold(send.MessageId);
+        _lane.Enqueue(new OutboundSend(send));
+        _pump.Pulse();
+        return await outcome;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseAsync()
+    {
+        _pump.Stop();
+        _lane.AbandonWaiting();
         return ValueTask.CompletedTask;
     }
 
@@ -103,9 +161,9 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
         settings.DisplayPhoneNumber = configuration.DisplayPhoneNumber;
         settings.TokenReference = configuration.TokenReference;
         settings.WabaId = configuration.WabaId;
-        await _settings.WriteStateAsync().ConfigureAwait(false);
+        await _settings.WriteStateAsync();
         _lane.SetThroughput(settings.ThroughputMps ?? _options.DefaultThroughputMps);
-        Pulse();
+        _pump.Pulse();
         return Snapshot();
     }
 
@@ -114,9 +172,9 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     {
         CheckThroughput(throughputMps, nameof(throughputMps));
         _settings.State.ThroughputMps = throughputMps;
-        await _settings.WriteStateAsync().ConfigureAwait(false);
+        await _settings.WriteStateAsync();
         _lane.SetThroughput(throughputMps);
-        Pulse();
+        _pump.Pulse();
         return Snapshot();
     }
 
@@ -126,12 +184,12 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
         if (_settings.State.StopReason is not null)
         {
             _settings.State.StopReason = null;
-            await _settings.WriteStateAsync().ConfigureAwait(false);
+            await _settings.WriteStateAsync();
         }
 
         _lane.Resume();
-        LaneLog.Resumed(_logger, GrainKey);
-        Pulse();
+        LaneLog.Resumed(_logger, PhoneNumberId);
+        _pump.Pulse();
         return Snapshot();
     }
 
@@ -140,65 +198,202 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         _lane.RecordInbound(count);
-        _metrics.Inbound(GrainKey, count);
+        _metrics.Inbound(PhoneNumberId, count);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask<LaneRoute> GetRouteAsync() => ValueTask.FromResult(new LaneRoute(_settings.State.BusinessId ?? GrainKey, _settings.State.WabaId));
+    public async ValueTask WakeAtAsync(DateTimeOffset at)
+    {
+        if (_wakeAt is { } planned && planned <= at && _wakeTimer is not null)
+        {
+            return;
+        }
+
+        _wakeAt = at;
+        var due = at - _time.GetUtcNow();
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
+        _wakeTimer?.Dispose();
+        _wakeTimer = this.RegisterGrainTimer(WakeUpAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = due < ReminderBeyond });
+        if (due >= ReminderBeyond)
+        {
+            // Reminders tick at most once a minute: the timer is exact while the lane is active, the reminder survives it.
+            await this.RegisterOrUpdateReminder(WakeReminder, due, TimeSpan.FromMinutes(1));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecheckAtAsync(DateTimeOffset at)
+    {
+        if (_recheckAt is { } planned && planned <= at && _recheckTimer is not null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _recheckAt = at;
+        var due = at - _time.GetUtcNow();
+        _recheckTimer?.Dispose();
+        _recheckTimer = this.RegisterGrainTimer(RecheckAsync, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> UnheldAsync(IReadOnlyList<string> messageIds)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        return ValueTask.FromResult<IReadOnlyList<string>>([.. messageIds.Where(id => !_held.ContainsKey(id))]);
+    }
+
+    /// <inheritdoc />
+    public ValueTask WakeAsync() => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeReminder)
+        {
+            return;
+        }
+
+        if (_wakeAt is null || _wakeAt <= _time.GetUtcNow())
+        {
+            // Nothing left to wait for once the due messages are taken up; the take-up books the next wake if there is one.
+            if (await this.GetReminder(WakeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            await WakeUpAsync(CancellationToken.None);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<LaneRoute> GetRouteAsync() => ValueTask.FromResult(new LaneRoute(_settings.State.BusinessId ?? PhoneNumberId, _settings.State.WabaId));
 
     /// <inheritdoc />
     public ValueTask<LaneSnapshot> GetSnapshotAsync() => ValueTask.FromResult(Snapshot());
 
-    /// <summary>The pump's turn: permits and sends for <paramref name="pump"/>, or nothing when it is not this activation's.</summary>
-    internal ValueTask<LaneBatch> TakeAsync(LanePump pump)
+    /// <inheritdoc />
+    public ValueTask<LaneBatch> TakeAsync(Guid pump)
     {
-        var signal = _signal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!ReferenceEquals(pump, _pump))
+        if (pump != _pump.Id)
         {
-            // A pump of an earlier activation: it stops rather than take.
-            pump.Stop();
-            return ValueTask.FromResult(new LaneBatch([], LaneTake.ForSignal, Task.CompletedTask, null, 1));
+            // An earlier activation's pump: it stops rather than take.
+            return ValueTask.FromResult(new LaneBatch([], LaneWait.Signal, 0, null, 1, Stop: true));
         }
 
         var sends = new List<OutboundSend>();
         var next = _lane.Take(TakeBatch, sends);
+        var taken = new List<TakenSend>(sends.Count);
+        foreach (var send in sends)
+        {
+            _upstreamSends[send.Id] = send;
+            taken.Add(new TakenSend(send.Send, send.Attempts, send.TakenAt));
+        }
+
         PublishGauges();
-        return ValueTask.FromResult(new LaneBatch(sends, next, signal.Task, _settings.State.TokenReference, _lane.SecondCap));
+        return ValueTask.FromResult(new LaneBatch(taken, next.Wait, next.WakeAt, _settings.State.TokenReference, _lane.SecondCap));
     }
 
-    /// <summary>An upstream answer, brought back as a call.</summary>
-    internal async ValueTask CompleteAsync(OutboundSend send, SendResult result)
+    /// <inheritdoc />
+    public async ValueTask<LaneVerdict> CompleteAsync(LaneAnswer answer)
     {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (!_upstreamSends.TryGetValue(answer.MessageId, out var send) || send.Attempts != answer.Attempt)
+        {
+            return new LaneVerdict(false, null, Known: false);
+        }
+
+        _upstreamSends.Remove(answer.MessageId);
+        if (answer.Duplicate)
+        {
+            _lane.Forget(send);
+            Release(send.Id);
+            _pump.Pulse();
+            return new LaneVerdict(true, new SendOutcome(SendStatus.Abandoned, null, null, send.Attempts, _time.GetUtcNow()));
+        }
+
+        send.UpstreamTime = answer.UpstreamTime;
+        var result = answer.Response is { } response
+            ? SendResult.Success(response, answer.HttpStatus)
+            : SendResult.Failure(answer.Error ?? CloudApiError.Create(ErrorCodes.SomethingWentWrong, "Something went wrong", "No answer."), answer.HttpStatus, answer.RetryAfter, answer.OutcomeUnknown);
         var wasStopped = _lane.StopReason;
         _lane.Complete(send, result);
-        _metrics.Answer(GrainKey, result.Error?.Code ?? 0);
-        Pulse();
+        _metrics.Answer(PhoneNumberId, result.Error?.Code ?? 0);
+        _pump.Pulse();
         if (_lane.StopReason is { } reason && wasStopped is null)
         {
-            LaneLog.Stopped(_logger, GrainKey, reason.Code, reason.Title, reason.Details);
+            LaneLog.Stopped(_logger, PhoneNumberId, reason.Code, reason.Title, reason.Details);
             _settings.State.StopReason = reason;
             try
             {
-                await _settings.WriteStateAsync().ConfigureAwait(false);
+                await _settings.WriteStateAsync();
             }
             catch (Exception ex)
             {
-                // The answer is already applied (the send is back in the queue): failing this call would
-                // make the pump settle the send a second time. The stop stays in memory and is written
-                // with the next change of the settings.
-                LaneLog.StopNotPersisted(_logger, ex, GrainKey);
+                // The answer is already applied (the send is back in the queue): failing this call would make the pump
+                // settle the send a second time. The stop stays in memory and is written with the next settings change.
+                LaneLog.StopNotPersisted(_logger, ex, PhoneNumberId);
+            }
+        }
+
+        return send.Outcome is { } outcome ? new LaneVerdict(true, outcome) : new LaneVerdict(false, null);
+    }
+
+    /// <summary>A send left the lane; one that ended without an answer to settle (expired, abandoned) is recorded from here.</summary>
+    private void Ended(OutboundSend send, SendOutcome outcome)
+    {
+        Release(send.Id);
+        if (outcome.Status is SendStatus.Expired or SendStatus.Abandoned)
+        {
+            _ = _outcomes.SettleAsync(send.Send, outcome);
+        }
+    }
+
+    private async Task WakeUpAsync(CancellationToken cancellationToken)
+    {
+        _wakeAt = null;
+        _wakeTimer?.Dispose();
+        _wakeTimer = null;
+        var now = _time.GetUtcNow();
+        _ = Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, now, TakeUpScope.Due), CancellationToken.None);
+        await Task.CompletedTask;
+    }
+
+    private Task RecheckAsync(CancellationToken cancellationToken)
+    {
+        _recheckAt = null;
+        _recheckTimer?.Dispose();
+        _recheckTimer = null;
+        var now = _time.GetUtcNow();
+        _ = Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, now, TakeUpScope.Recheck), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private void Hold(string messageId) => _held[messageId] = _held.GetValueOrDefault(messageId) + 1;
+
+    private void Release(string messageId)
+    {
+        if (_held.TryGetValue(messageId, out var count))
+        {
+            if (count <= 1)
+            {
+                _held.Remove(messageId);
+            }
+            else
+            {
+                _held[messageId] = count - 1;
             }
         }
     }
 
-    private LaneSnapshot Snapshot() => _lane.Snapshot(GrainKey, _settings.State);
+    private LaneSnapshot Snapshot() => _lane.Snapshot(PhoneNumberId, _settings.State);
 
     /// <summary>Publishes the lane's gauges from this turn, at most four times a second (the pump's turns are many more).</summary>
     private void PublishGauges()
     {
-        var now = TimeProvider.GetTimestamp();
-        if (TimeProvider.GetElapsedTime(_gaugesAt, now) < GaugeInterval && _gaugesAt != 0)
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(_gaugesAt, now) < GaugeInterval && _gaugesAt != 0)
         {
             return;
         }
@@ -206,14 +401,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain
         _gaugesAt = now;
         var snapshot = Snapshot();
         var queued = snapshot.Queued;
-        _metrics.Lane(GrainKey, queued.Reply + queued.Transactional + queued.Bulk + queued.Held, snapshot.InFlight, snapshot.PacedMps, snapshot.Status.ToString().ToLowerInvariant());
-    }
-
-    private void Pulse()
-    {
-        var signal = _signal;
-        _signal = null;
-        signal?.TrySetResult();
+        _metrics.Lane(PhoneNumberId, queued.Reply + queued.Transactional + queued.Bulk + queued.Held, snapshot.InFlight, snapshot.PacedMps, snapshot.Status.ToString().ToLowerInvariant());
     }
 
     private static void CheckThroughput(int throughputMps, string field)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Serialization;
@@ -12,16 +13,17 @@ using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
-using WaDispatch.Runtime;
 using WaDispatch.Storage.Messages;
 
 namespace WaDispatch.Grains.Messages;
 
 /// <summary>
-/// Accepts messages durably and sees each through to its end: a message is in the ledger before anyone is
-/// told it was accepted, is marked <c>sending</c> durably just before its request leaves for Meta, and
-/// records how it ended. After a restart, accepted messages are dispatched again and messages caught
-/// <c>sending</c> are failed as outcome unknown: never lost, never sent twice.
+/// Accepts messages durably and takes each to its lane: a message is in the ledger before anyone is told it was
+/// accepted, then it goes through the recipient's rules and the messaging limit (<see cref="MessageDispatcher"/>) to
+/// its number's <see cref="IPhoneNumberGrain"/>, which sends it and records how it ends. What cannot go yet waits in
+/// the ledger with its retry time, and its lane takes it up then. Holds no message's fate itself: a lane that
+/// activates takes up its number's open messages from the ledger (<see cref="TakeUpAsync"/>), so a message this
+/// process was taking to its lane when it died is taken up there.
 /// </summary>
 public sealed partial class MessageService : IHostedService, IDisposable
 {
@@ -30,7 +32,14 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private const string Direct = "sync";
     private const string FromCampaign = "campaign";
     private const int MaxPhoneNumberIdLength = 64;
-    private const int RecoveryPage = 500;
+    private const int TakeUpPage = 500;
+
+    /// <summary>
+    /// A message a lane takes up must have been left alone this long: one younger may be on its way to the lane from
+    /// a live caller, and one marked <c>sending</c> this recently may still be upstream from the lane's last activation
+    /// (whose pump finishes what it sent). Longer than the Cloud API client's timeout.
+    /// </summary>
+    internal static readonly TimeSpan TakeUpGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
@@ -45,19 +54,22 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private readonly IOptionsMonitor<CallbackOptions> _callbacks;
     private readonly TimeProvider _time;
     private readonly ILogger<MessageService> _logger;
+    private readonly IClusterMembershipService _membership;
+    private readonly DispatchMetrics _metrics;
+    private readonly DateTimeOffset _startedAt;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, Task<DirectSendResult>> _direct = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task<LedgerWriteOutcome>> _recordingSent = new(StringComparer.Ordinal);
     private readonly Lock _idLock = new();
     private UInt128 _lastId;
-    private string _recoverBefore = string.Empty;
-    private Task _recovery = Task.CompletedTask;
 
     /// <summary>Creates the service.</summary>
-    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time, ILogger<MessageService> logger)
+    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time, ILogger<MessageService> logger, IClusterMembershipService membership, DispatchMetrics metrics)
     {
+        _metrics = metrics;
+        _membership = membership;
+        _startedAt = time.GetUtcNow();
         _callbacks = callbacks;
         _ledger = ledger;
         _dispatcher = dispatcher;
@@ -67,9 +79,6 @@ public sealed partial class MessageService : IHostedService, IDisposable
         _logger = logger;
         _slots = new SemaphoreSlim(options.CurrentValue.MaxDispatching);
     }
-
-    /// <summary>Completes when the messages left open by the previous run have been taken up again.</summary>
-    public Task Recovery => _recovery;
 
     /// <summary>
     /// Accepts <paramref name="submission"/> durably and sends it in the background. Returns the accepted
@@ -88,7 +97,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
         if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
         {
-            _ = RunAsync(record!, submission.Message, notBefore: null);
+            _ = RunAsync(record!, submission.Message);
             cancellationToken.ThrowIfCancellationRequested();
             return new AcceptResult(View(record!), false, null);
         }
@@ -136,16 +145,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// Sends one campaign message: accepted into the ledger under the key <c>campaign:{id}:{seq}</c>, so that
-    /// a recipient is sent to once however often the campaign is resumed or restarted. Completes when the
-    /// message is done — ended, or durably waiting in the ledger for a limit to pass — with its result; with
-    /// null when the ledger already had it (an earlier run took it; the recovery settles it if open).
+    /// Accepts campaign messages into the ledger, each under the key <c>campaign:{id}:{seq}</c> so that a recipient is
+    /// sent to once however often the campaign is resumed or restarted, and takes the new ones to their lane in the
+    /// background. Completes once they are durable; a message the ledger already had is left to the lane that has it.
     /// </summary>
-    public async Task<DirectSendResult?> SendCampaignMessageAsync(CampaignMessage message)
+    public async Task AcceptCampaignMessagesAsync(IReadOnlyList<CampaignMessage> messages)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(messages);
         var now = _time.GetUtcNow();
-        var record = new LedgerMessage(
+        var records = messages.Select(message => (Message: message, Record: new LedgerMessage(
             NewId(now),
             $"campaign:{message.CampaignId}:{message.Seq}",
             message.PhoneNumberId,
@@ -160,28 +168,17 @@ public sealed partial class MessageService : IHostedService, IDisposable
             now,
             message.ExpiresAt,
             now,
-            message.CallbackUrl);
-        if (await _ledger.WriteAsync(new AcceptWrite(record)).ConfigureAwait(false) != LedgerWriteOutcome.Applied)
+            message.CallbackUrl))).ToList();
+        var writes = await Task.WhenAll(records.Select(r => _ledger.WriteAsync(new AcceptWrite(r.Record)))).ConfigureAwait(false);
+        for (var i = 0; i < records.Count; i++)
         {
-            return null;
-        }
-
-        await _slots.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            return await DispatchAsync(record, message.Message, direct: false, message.Category, message.Priority).ConfigureAwait(false);
-        }
-        finally
-        {
-            _slots.Release();
+            if (writes[i] == LedgerWriteOutcome.Applied)
+            {
+                var (message, record) = records[i];
+                _ = RunAsync(record, message.Message, message.Category, message.Priority);
+            }
         }
     }
-
-    /// <summary>
-    /// While the ledger is still recording that Meta accepted the message with <paramref name="wamid"/>: that
-    /// write, so that a status webhook which outran it can wait for it. Null otherwise.
-    /// </summary>
-    public Task? RecordingSent(string wamid) => _recordingSent.TryGetValue(wamid, out var write) ? write : null;
 
     /// <summary>The message with id <paramref name="id"/> and its history, or null.</summary>
     public async Task<MessageView?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -200,18 +197,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Ids are time-ordered: everything below this one was accepted by an earlier run.
-        _recoverBefore = NewId(_time.GetUtcNow());
-        _recovery = Task.Run(() => RecoverAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Messages waiting for a slot or a retry time stay accepted in the ledger: the next start takes them up.
+        // Messages on their way to a lane stay accepted in the ledger: their lane takes them up when it next activates.
         if (_disposed)
         {
             return;
@@ -305,31 +296,28 @@ public sealed partial class MessageService : IHostedService, IDisposable
         return (first, null);
     }
 
-    private async Task RunAsync(LedgerMessage record, SendMessageRequest message, DateTimeOffset? notBefore)
+    /// <summary>Takes an accepted message to its lane in the background, a bounded number at a time (<see cref="MessageOptions.MaxDispatching"/>).</summary>
+    private async Task RunAsync(LedgerMessage record, SendMessageRequest message, MessageCategory? category = null, SendPriority? priority = null)
     {
         try
         {
-            if (notBefore is { } at && at > _time.GetUtcNow())
-            {
-                await Task.Delay(at - _time.GetUtcNow(), _time, _stopping.Token).ConfigureAwait(false);
-            }
-
             await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
+            // Stopping: it stays accepted, and its lane takes it up when it next activates.
             return;
         }
 
         try
         {
-            if (record.CampaignId is null)
+            if (record.CampaignId is not null && category is null)
             {
-                await DispatchAsync(record, message, direct: false).ConfigureAwait(false);
+                await DispatchForCampaignAsync(record, message).ConfigureAwait(false);
             }
             else
             {
-                await DispatchForCampaignAsync(record, message).ConfigureAwait(false);
+                await DispatchAsync(record, message, direct: false, category, priority).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -343,27 +331,27 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// A campaign message taken up again (after a deferral, a lane's hand-back or a restart) follows its campaign:
-    /// not sent once the campaign is cancelled or over, held while it is paused, and sent with its category and priority.
+    /// A campaign message taken up again (after a deferral, or by a lane that activated) follows its campaign: not
+    /// sent once the campaign is cancelled or over, held while it is paused, and sent with its category and priority.
     /// </summary>
     private async Task DispatchForCampaignAsync(LedgerMessage record, SendMessageRequest message)
     {
-        var campaign = await _grains.GetGrain<ICampaignGrain>(record.CampaignId!).GetAsync().ConfigureAwait(false);
+        var campaign = (await _grains.GetGrain<ICampaignGrain>(record.CampaignId!).GetAsync().ConfigureAwait(false))?.State;
         switch (campaign)
         {
             case null or { Status: CampaignStatus.Cancelled or CampaignStatus.Completed or CampaignStatus.Expired }:
                 await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Skipped, null, _time.GetUtcNow(), reason: "cancelled")).ConfigureAwait(false);
                 return;
             case { Status: CampaignStatus.Paused }:
-                await RequeueAsync(record, message, MessageStatuses.Deferred, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Campaign paused", $"Campaign {record.CampaignId} is paused: {campaign.PauseReason}")).ConfigureAwait(false);
+                await DeferAsync(record, MessageStatuses.Deferred, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Campaign paused", $"Campaign {record.CampaignId} is paused: {campaign.PauseReason}")).ConfigureAwait(false);
                 return;
         }
 
-        var (category, priority) = CampaignRunner.SendClassOf(campaign);
+        var (category, priority) = CampaignSendClass.Of(campaign);
         await DispatchAsync(record, message, direct: false, category, priority).ConfigureAwait(false);
     }
 
-    /// <summary>Takes one accepted message through the dispatcher and records how it ended.</summary>
+    /// <summary>Takes one accepted message through admission to its lane; records what keeps it from going. For a direct send, waits for its end.</summary>
     private async Task<DirectSendResult> DispatchAsync(LedgerMessage record, SendMessageRequest message, bool direct, MessageCategory? knownCategory = null, SendPriority? priority = null)
     {
         var options = _options.CurrentValue;
@@ -375,48 +363,76 @@ public sealed partial class MessageService : IHostedService, IDisposable
         // Until the catalog says otherwise, a template counts as marketing: its opt-outs are honoured.
         var category = knownCategory ?? (string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal) ? MessageCategory.Marketing : MessageCategory.Service);
         var campaign = record.CampaignId;
-        var marked = false;
-        Task<LedgerWriteOutcome>? sentWrite = null;
+
         // WaDispatch's id travels with the message to Meta and back in its status webhooks (CallbackData).
         var request = new DispatchRequest(id, record.PhoneNumberId, CallbackData.Wrap(id, message), category, campaign is null ? SendOrigin.Direct : SendOrigin.Campaign, expiresAt)
         {
-            Departing = async () => marked = await DepartingAsync(id, marked).ConfigureAwait(false),
-            Answered = outcome => sentWrite = outcome.Status == SendStatus.Sent ? RecordSent(id, outcome) : null,
-            Flow = campaign,
+            CampaignId = campaign,
             Priority = priority,
+            Direct = direct,
         };
 
         DispatchResult result;
         try
         {
-            result = await _dispatcher.SendAsync(request).ConfigureAwait(false);
+            var admission = await _dispatcher.AdmitAsync(request).ConfigureAwait(false);
+            if (admission.Send is { } send)
+            {
+                if (!direct)
+                {
+                    // From here the lane owns the message: it sends it and records how it ends.
+                    await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false);
+                    return new DirectSendResult(id, null, null);
+                }
+
+                // The permit wait is the lane's: it runs from admission, however long admission took.
+                var permitBy = _time.GetUtcNow() + options.MaxPermitWait;
+                var outcome = await admission.Lane.SendAsync(send with { ExpiresAt = permitBy < record.ExpiresAt ? permitBy : record.ExpiresAt }).ConfigureAwait(false);
+                result = outcome.Status switch
+                {
+                    SendStatus.Sent => new DispatchResult(DispatchStatus.Sent, outcome),
+                    SendStatus.Failed => new DispatchResult(DispatchStatus.Failed, outcome, outcome.Error),
+                    SendStatus.Expired => new DispatchResult(DispatchStatus.Expired, outcome, outcome.Error),
+                    _ => new DispatchResult(DispatchStatus.Abandoned, outcome, outcome.Error),
+                };
+            }
+            else
+            {
+                result = admission.Refusal!;
+            }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
-            // It never reached the lane (the runtime is stopping, a grain is overloaded).
+            // It never reached its lane (the silo is stopping, a grain failed): a queued message stays accepted for its lane to take up.
             Log.DispatchFailed(_logger, ex, id);
             var unavailable = CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not take the message to its lane; it was not sent.");
             return direct
                 ? await EndAsync(record, MessageStatuses.Failed, unavailable, releaseKey: true).ConfigureAwait(false)
-                : await RequeueAsync(record, message, MessageStatuses.Requeued, unavailable).ConfigureAwait(false);
+                : await DeferAsync(record, MessageStatuses.Requeued, unavailable).ConfigureAwait(false);
         }
 
         switch (result.Status)
         {
             case DispatchStatus.Sent:
-                await RecordAsync(id, sentWrite ?? RecordSent(id, result.Outcome!)).ConfigureAwait(false);
+                // The lane recorded it as it came back from Meta.
                 return new DirectSendResult(id, result.Outcome!.Response, null) { UpstreamTime = result.Outcome.UpstreamTime };
             case DispatchStatus.Failed:
-                return await EndAsync(record, MessageStatuses.Failed, result.Error, releaseKey: false).ConfigureAwait(false);
+                // Recorded by the lane too (Meta refused it, or its outcome is unknown).
+                return new DirectSendResult(id, null, result.Error);
             case DispatchStatus.Skipped:
                 await RecordAsync(id, _ledger.EndAsync(id, MessageStatuses.Skipped, result.Error, _time.GetUtcNow(), reason: result.SkipReason)).ConfigureAwait(false);
+                if (campaign is not null)
+                {
+                    _metrics.CampaignSend(campaign, sent: false);
+                }
+
                 return new DirectSendResult(id, null, result.Error);
             case DispatchStatus.Refused when campaign is not null && TemplateHeld.Contains(result.Error?.Code ?? 0):
-                return await RequeueAsync(record, message, MessageStatuses.Deferred, result.Error!).ConfigureAwait(false);
+                return await DeferAsync(record, MessageStatuses.Deferred, result.Error!).ConfigureAwait(false);
             case DispatchStatus.Refused or DispatchStatus.Deferred when !direct && result.RetryAt is { } retryAt && retryAt < record.ExpiresAt
                 && (result.Status == DispatchStatus.Deferred || Passing.Contains(result.Error?.Code ?? 0)):
                 await RecordAsync(id, _ledger.DeferAsync(id, retryAt, _time.GetUtcNow(), MessageStatuses.Deferred, result.Error)).ConfigureAwait(false);
-                _ = RunAsync(record, message, retryAt);
+                await WakeLaneAsync(record.PhoneNumberId, retryAt).ConfigureAwait(false);
                 return new DirectSendResult(id, null, result.Error, retryAt - _time.GetUtcNow());
             case DispatchStatus.Deferred or DispatchStatus.Refused when !direct && result.RetryAt >= record.ExpiresAt
                 && (result.Status == DispatchStatus.Deferred || Passing.Contains(result.Error?.Code ?? 0)):
@@ -441,74 +457,175 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 var expired = result.Error ?? CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Message expired", $"The message could not be sent before it expired at {Format(record.ExpiresAt)}.");
                 return await EndAsync(record, MessageStatuses.Expired, expired, releaseKey: direct).ConfigureAwait(false);
             default:
-                // Abandoned: its lane stopped or shut down before it reached Meta.
+                // Abandoned: the lane went away before it was sent (its caller gets the answer; a retry may send it).
                 var abandoned = result.Error ?? CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "The lane stopped before the message was sent.");
-                return direct
-                    ? await EndAsync(record, MessageStatuses.Failed, abandoned, releaseKey: true).ConfigureAwait(false)
-                    : await RequeueAsync(record, message, MessageStatuses.Requeued, abandoned).ConfigureAwait(false);
+                return await EndAsync(record, MessageStatuses.Failed, abandoned, releaseKey: true).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Records that the message is leaving. The first departure of a dispatch must be the one that marks the
-    /// row: a row already marked belongs to another dispatch (or ended), and sending it would send it twice.
-    /// A retry of the same dispatch finds its own mark.
+    /// Takes up what the ledger holds open for <paramref name="phoneNumberId"/>, as its lane asks (<paramref name="scope"/>):
+    /// when it activates (every open message), when a retry time comes, or to recheck what it left: accepted ones go to the lane
+    /// again (at their retry time), ones marked <c>sending</c> by an earlier activation end <c>failed</c> with their
+    /// outcome unknown — Meta may have them, and sending again could deliver them twice —, ones of the Cloud API route
+    /// end <c>failed</c> with their key given back (their caller was told nothing), expired ones end <c>expired</c>.
+    /// Messages touched within <see cref="TakeUpGrace"/> are left to whoever touched them, and looked at again then
+    /// (<see cref="TakeUpScope.Recheck"/>) — unless they were touched before this silo started and no other silo is
+    /// active: then nobody can be carrying them.
     /// </summary>
-    /// <summary>
-    /// Starts recording that Meta accepted message <paramref name="id"/>; while the write runs, a status
-    /// webhook for its <c>wamid</c> waits for it (<see cref="RecordingSent"/>).
-    /// </summary>
-    private Task<LedgerWriteOutcome> RecordSent(string id, SendOutcome outcome)
+    public async Task TakeUpAsync(string phoneNumberId, DateTimeOffset now, TakeUpScope scope)
     {
-        var write = _ledger.SentAsync(id, outcome.MessageId, outcome.CompletedAt);
-        if (outcome.MessageId is { } wamid)
+        var counts = (Dispatched: 0, Unknown: 0, Expired: 0);
+        DateTimeOffset? nextWake = null;
+        DateTimeOffset? recheck = null;
+        var lane = _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+        try
         {
-            _recordingSent[wamid] = write;
-            _ = write.ContinueWith(_ => _recordingSent.TryRemove(wamid, out Task<LedgerWriteOutcome>? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
+            var alone = _membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) <= 1;
+            var cutoff = now - TakeUpGrace;
+            var after = string.Empty;
+            while (!_stopping.IsCancellationRequested)
+            {
+                var page = scope == TakeUpScope.Due
+                    ? await _ledger.Store.ReadDueAsync(phoneNumberId, now, after, TakeUpPage, _stopping.Token).ConfigureAwait(false)
+                    : await _ledger.Store.ReadOpenAsync(phoneNumberId, after, TakeUpPage, _stopping.Token).ConfigureAwait(false);
+                if (page.Count == 0)
+                {
+                    break;
+                }
 
-        return write;
+                after = page[^1].Id;
+                if (scope == TakeUpScope.Recheck)
+                {
+                    // The lane is active and holds its backlog: only what it does not hold is taken up again.
+                    var unheld = (await lane.UnheldAsync([.. page.Select(r => r.Id)]).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+                    page = [.. page.Where(r => unheld.Contains(r.Id))];
+                }
+
+                foreach (var record in page)
+                {
+                    if (record.RetryAt is { } retryAt && retryAt > now)
+                    {
+                        nextWake = nextWake is { } earlier && earlier <= retryAt ? earlier : retryAt;
+                        continue;
+                    }
+
+                    if (record.UpdatedAt > cutoff && !(scope == TakeUpScope.Due && record.Status == MessageStatuses.Accepted) && !(alone && record.UpdatedAt < _startedAt))
+                    {
+                        // Someone may still hold it: look again once it is old enough.
+                        var again = record.UpdatedAt + TakeUpGrace;
+                        recheck = recheck is { } sooner && sooner <= again ? sooner : again;
+                        continue;
+                    }
+
+                    if (record.Status == MessageStatuses.Sending)
+                    {
+                        counts.Unknown++;
+                        await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Failed, CloudApiError.Create(ErrorCodes.TransportFailure, "Outcome unknown", "WaDispatch stopped while this message was on its way to Meta; whether Meta received it is unknown, so it is not sent again. Its status webhooks, if Meta has it, still move it on."), now)).ConfigureAwait(false);
+                    }
+                    else if (record.Mode == Direct)
+                    {
+                        // Its caller was told nothing and may have retried: it never left, so its key is given back.
+                        counts.Unknown++;
+                        await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Failed, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch stopped before this message was sent; it was not sent."), now, releaseKey: true)).ConfigureAwait(false);
+                    }
+                    else if (record.ExpiresAt <= now)
+                    {
+                        counts.Expired++;
+                        await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Expired, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Message expired", $"The message expired at {Format(record.ExpiresAt)} before it could be sent."), now)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        counts.Dispatched++;
+                        var message = JsonSerializer.Deserialize(record.Request, CloudApiJsonContext.Wire.SendMessageRequest)!;
+                        _ = RunAsync(record, message);
+                    }
+                }
+            }
+
+            if (nextWake is { } wake)
+            {
+                await WakeLaneAsync(phoneNumberId, wake).ConfigureAwait(false);
+            }
+
+            if (recheck is { } at)
+            {
+                await RecheckLaneAsync(phoneNumberId, at).ConfigureAwait(false);
+            }
+
+            if (counts != (0, 0, 0))
+            {
+                Log.TakenUp(_logger, phoneNumberId, counts.Dispatched, counts.Unknown, counts.Expired);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // Still open in the ledger: the lane's next wake (at the latest its next activation) tries again.
+            Log.TakeUpFailed(_logger, ex, phoneNumberId);
+            await RecheckLaneAsync(phoneNumberId, now + TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        }
     }
 
-    private async Task<bool> DepartingAsync(string id, bool alreadyMarked)
+    private async Task RecheckLaneAsync(string phoneNumberId, DateTimeOffset at)
     {
-        var outcome = await _ledger.SendingAsync(id, _time.GetUtcNow()).ConfigureAwait(false);
-        return outcome switch
+        try
         {
-            LedgerWriteOutcome.Applied => true,
-            LedgerWriteOutcome.Unchanged when alreadyMarked => true,
-            _ => throw new InvalidOperationException($"Message {id} is not this dispatch's to send ({outcome}): it is not sent."),
-        };
+            await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).RecheckAtAsync(at).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.WakeNotBooked(_logger, ex, phoneNumberId);
+        }
+    }
+
+    private async Task WakeLaneAsync(string phoneNumberId, DateTimeOffset at)
+    {
+        try
+        {
+            await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).WakeAtAsync(at).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The message waits in the ledger; the lane takes it up when it next activates (at the latest at the next start).
+            Log.WakeNotBooked(_logger, ex, phoneNumberId);
+        }
     }
 
     private async Task<DirectSendResult> EndAsync(LedgerMessage record, string status, CloudApiError? error, bool releaseKey, DateTimeOffset? retryAt = null)
     {
         await RecordAsync(record.Id, _ledger.EndAsync(record.Id, status, error, _time.GetUtcNow(), releaseKey)).ConfigureAwait(false);
+        if (record.CampaignId is { } campaign)
+        {
+            _metrics.CampaignSend(campaign, sent: false);
+        }
+
         var retryAfter = retryAt is { } at && at > _time.GetUtcNow() ? at - _time.GetUtcNow() : (TimeSpan?)null;
         return new DirectSendResult(record.Id, null, error, retryAfter);
     }
 
-    private async Task<DirectSendResult> RequeueAsync(LedgerMessage record, SendMessageRequest message, string reason, CloudApiError error)
+    /// <summary>Back to accepted, to go again after <see cref="MessageOptions.RequeueDelay"/> (or to expire first); its lane takes it up then.</summary>
+    private async Task<DirectSendResult> DeferAsync(LedgerMessage record, string reason, CloudApiError error)
     {
-        if (_stopping.IsCancellationRequested)
-        {
-            // Shutting down: it waits, accepted, for the next start, which takes it up at once.
-            await RecordAsync(record.Id, _ledger.DeferAsync(record.Id, _time.GetUtcNow(), _time.GetUtcNow(), reason, error)).ConfigureAwait(false);
-            return new DirectSendResult(record.Id, null, error);
-        }
-
-        var retryAt = _time.GetUtcNow() + _options.CurrentValue.RequeueDelay;
+        var now = _time.GetUtcNow();
+        var retryAt = _stopping.IsCancellationRequested ? now : now + _options.CurrentValue.RequeueDelay;
         if (retryAt >= record.ExpiresAt)
         {
             return await EndAsync(record, MessageStatuses.Expired, error, releaseKey: false).ConfigureAwait(false);
         }
 
-        await RecordAsync(record.Id, _ledger.DeferAsync(record.Id, retryAt, _time.GetUtcNow(), reason, error)).ConfigureAwait(false);
-        _ = RunAsync(record, message, retryAt);
-        return new DirectSendResult(record.Id, null, error, retryAt - _time.GetUtcNow());
+        await RecordAsync(record.Id, _ledger.DeferAsync(record.Id, retryAt, now, reason, error)).ConfigureAwait(false);
+        if (!_stopping.IsCancellationRequested)
+        {
+            await WakeLaneAsync(record.PhoneNumberId, retryAt).ConfigureAwait(false);
+        }
+
+        return new DirectSendResult(record.Id, null, error, retryAt - now);
     }
 
-    /// <summary>A ledger write after the fact: if it fails, the next start finds the message open and settles it safely.</summary>
+    /// <summary>A ledger write after the fact: if it fails, the message stays open and its lane settles it safely later.</summary>
     private async Task RecordAsync(string id, Task<LedgerWriteOutcome> write)
     {
         try
@@ -530,65 +647,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
             var queued = lane.Queued.Reply + lane.Queued.Transactional + lane.Queued.Bulk;
             return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(queued / Math.Max(1, lane.PacedMps))));
         }
-        catch (Exception ex) when (ex is GrainOverloadedException or GrainRuntimeStoppedException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return TimeSpan.FromSeconds(1);
-        }
-    }
-
-    /// <summary>Settles what the previous run left open: dispatches accepted messages, fails those caught sending.</summary>
-    private async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        var after = string.Empty;
-        var counts = (Redispatched: 0, Unknown: 0, Expired: 0);
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var page = await _ledger.Store.ReadOpenAsync(after, _recoverBefore, RecoveryPage, cancellationToken).ConfigureAwait(false);
-                if (page.Count == 0)
-                {
-                    break;
-                }
-
-                after = page[^1].Id;
-                var now = _time.GetUtcNow();
-                foreach (var record in page)
-                {
-                    if (record.Status == MessageStatuses.Sending)
-                    {
-                        // It may have reached Meta: sending it again could deliver it twice.
-                        counts.Unknown++;
-                        await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Failed, CloudApiError.Create(ErrorCodes.TransportFailure, "Outcome unknown", "WaDispatch stopped while this message was on its way to Meta; whether Meta received it is unknown, so it is not sent again."), now)).ConfigureAwait(false);
-                    }
-                    else if (record.Mode == Direct)
-                    {
-                        // Its caller was told nothing and may have retried: it never left, so its key is given back.
-                        counts.Unknown++;
-                        await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Failed, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch restarted before this message was sent; it was not sent."), now, releaseKey: true)).ConfigureAwait(false);
-                    }
-                    else if (record.ExpiresAt <= now)
-                    {
-                        counts.Expired++;
-                        await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Expired, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Message expired", $"The message expired at {Format(record.ExpiresAt)} while WaDispatch was down."), now)).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        counts.Redispatched++;
-                        var message = JsonSerializer.Deserialize(record.Request, CloudApiJsonContext.Wire.SendMessageRequest)!;
-                        _ = RunAsync(record, message, record.RetryAt);
-                    }
-                }
-            }
-
-            Log.Recovered(_logger, counts.Redispatched, counts.Unknown, counts.Expired);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            Log.RecoveryFailed(_logger, ex);
         }
     }
 
@@ -641,11 +702,14 @@ public sealed partial class MessageService : IHostedService, IDisposable
         [LoggerMessage(EventId = 2302, Level = LogLevel.Error, Message = "Message {MessageId}: its new status could not be recorded; the next start settles it")]
         public static partial void NotRecorded(ILogger logger, Exception exception, string messageId);
 
-        [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "Messages left open by the previous run: {Redispatched} dispatched again, {Unknown} failed (outcome unknown or never sent), {Expired} expired")]
-        public static partial void Recovered(ILogger logger, int redispatched, int unknown, int expired);
+        [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "Lane {PhoneNumberId} took up its open messages: {Dispatched} dispatched again, {Unknown} failed (outcome unknown or never sent), {Expired} expired")]
+        public static partial void TakenUp(ILogger logger, string phoneNumberId, int dispatched, int unknown, int expired);
 
-        [LoggerMessage(EventId = 2304, Level = LogLevel.Error, Message = "Taking up the messages left open by the previous run failed; they are taken up at the next start")]
-        public static partial void RecoveryFailed(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = 2304, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: taking up its open messages failed; it tries again in a minute")]
+        public static partial void TakeUpFailed(ILogger logger, Exception exception, string phoneNumberId);
+
+        [LoggerMessage(EventId = 2306, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: its wake for messages waiting in the ledger could not be booked; it takes them up when it next activates")]
+        public static partial void WakeNotBooked(ILogger logger, Exception exception, string phoneNumberId);
 
         [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "The message ledger could not be flushed at shutdown")]
         public static partial void FlushFailed(ILogger logger, Exception exception);

@@ -18,6 +18,10 @@ public sealed class SmoothRateLimiter : RateLimiter
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
+
+    // The schedule counts from the limiter's creation: kept in floating point, absolute timestamps (a fake clock's
+    // are ticks since year 1) would lose the sub-microsecond precision the schedule needs.
+    private readonly long _origin;
     private readonly double _headroom;
     private readonly double _maxCatchUp;
     private readonly double _catchUpSpeed;
@@ -54,6 +58,7 @@ public sealed class SmoothRateLimiter : RateLimiter
         }
 
         _time = options.TimeProvider;
+        _origin = _time.GetTimestamp();
         _headroom = options.Headroom;
         if (!(options.CatchUpSpeed >= 1))
         {
@@ -64,7 +69,7 @@ public sealed class SmoothRateLimiter : RateLimiter
         _catchUpSpeed = options.CatchUpSpeed;
         _burstSlack = Math.Min(_maxCatchUp, 0.002 * _time.TimestampFrequency);
         SetRate(options.PermitsPerSecond);
-        _next = _time.GetTimestamp();
+        _next = Now();
     }
 
     /// <summary>The tier this limiter keeps under.</summary>
@@ -110,7 +115,7 @@ public sealed class SmoothRateLimiter : RateLimiter
         {
             lock (_lock)
             {
-                var behind = _time.GetTimestamp() - _next;
+                var behind = Now() - _next;
                 return behind > _maxCatchUp ? TimeSpan.FromSeconds((behind - _maxCatchUp) / _time.TimestampFrequency) : null;
             }
         }
@@ -164,7 +169,7 @@ public sealed class SmoothRateLimiter : RateLimiter
     {
         lock (_lock)
         {
-            _next = _time.GetTimestamp();
+            _next = Now();
         }
     }
 
@@ -174,7 +179,7 @@ public sealed class SmoothRateLimiter : RateLimiter
         ArgumentOutOfRangeException.ThrowIfNegative(permits);
         lock (_lock)
         {
-            var now = _time.GetTimestamp();
+            var now = Now();
             _next = Math.Max(_next, now - _maxCatchUp) + (permits * _interval);
             Log(now, permits);
         }
@@ -185,7 +190,7 @@ public sealed class SmoothRateLimiter : RateLimiter
     {
         lock (_lock)
         {
-            var now = _time.GetTimestamp();
+            var now = Now();
             var available = (long)Math.Floor((now - Math.Max(_next, now - _maxCatchUp)) / _interval) + 1;
             return new RateLimiterStatistics
             {
@@ -205,7 +210,7 @@ public sealed class SmoothRateLimiter : RateLimiter
         lock (_lock)
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _windowCap);
-            var now = _time.GetTimestamp();
+            var now = Now();
             var next = Math.Max(_next, now - _maxCatchUp);
             var catchUp = Math.Max(_nextCatchUp, now - _burstSlack);
             var last = Math.Max(next + ((Math.Max(permitCount, 1) - 1) * _interval), WindowFreesAt(permitCount));
@@ -236,6 +241,9 @@ public sealed class SmoothRateLimiter : RateLimiter
             return PacingLease.Refused(TimeSpan.FromTicks(Math.Max(1, (long)ticks)));
         }
     }
+
+    /// <summary>Timestamp ticks since the limiter was created.</summary>
+    private long Now() => _time.GetTimestamp() - _origin;
 
     /// <summary>When <paramref name="permits"/> more fit the sliding second: the instant the grant that would be one too many leaves it.</summary>
     private long WindowFreesAt(int permits)

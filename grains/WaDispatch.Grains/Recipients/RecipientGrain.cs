@@ -1,27 +1,25 @@
 using Microsoft.Extensions.Options;
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Persistence;
+using Orleans.Runtime;
 
 namespace WaDispatch.Grains.Recipients;
 
 /// <summary>
-/// A (business number, user) pair. Collected after two idle minutes; state is written only when a fact
+/// A (business number, user) pair. Collected after <see cref="RecipientOptions.IdleCollectionAge"/> idle (two minutes by default); state is written only when a fact
 /// changed, so a campaign to users WaDispatch knows nothing about writes nothing for them.
 /// </summary>
 public sealed class RecipientGrain : Grain, IRecipientGrain
 {
-    /// <summary>Recipients are many and mostly touched once per campaign: they leave memory soon.</summary>
-    public static readonly TimeSpan CollectionAge = TimeSpan.FromMinutes(2);
-
     private readonly IPersistentState<RecipientState> _state;
     private readonly RecipientOptions _options;
+    private readonly TimeProvider _time;
     private RecipientRules _rules = null!;
     private string _phoneNumberId = null!;
     private string _waId = null!;
 
-    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public RecipientGrain(IPersistentState<RecipientState> state, IOptions<RecipientOptions> options)
+    /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
+    public RecipientGrain([PersistentState("recipient")] IPersistentState<RecipientState> state, IOptions<RecipientOptions> options, TimeProvider time)
     {
+        _time = time;
         ArgumentNullException.ThrowIfNull(options);
         _state = state;
         _options = options.Value;
@@ -30,7 +28,7 @@ public sealed class RecipientGrain : Grain, IRecipientGrain
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_phoneNumberId, _waId) = RecipientKey.Parse(GrainKey);
+        (_phoneNumberId, _waId) = RecipientKey.Parse(this.GetPrimaryKeyString());
         _rules = new RecipientRules(_state.State, _options);
         return Task.CompletedTask;
     }
@@ -39,7 +37,7 @@ public sealed class RecipientGrain : Grain, IRecipientGrain
     public ValueTask<RecipientDecision> AdmitAsync(RecipientSend send)
     {
         ArgumentNullException.ThrowIfNull(send);
-        return ValueTask.FromResult(_rules.Admit(send, TimeProvider.GetUtcNow()));
+        return ValueTask.FromResult(_rules.Admit(send, _time.GetUtcNow()));
     }
 
     /// <inheritdoc />
@@ -57,7 +55,7 @@ public sealed class RecipientGrain : Grain, IRecipientGrain
     public ValueTask RecordOutcomeAsync(int code, DateTimeOffset at) => WriteIf(_rules.Outcome(code, at));
 
     /// <inheritdoc />
-    public ValueTask<RecipientSnapshot> GetSnapshotAsync() => ValueTask.FromResult(_rules.Snapshot(_phoneNumberId, _waId, TimeProvider.GetUtcNow()));
+    public ValueTask<RecipientSnapshot> GetSnapshotAsync() => ValueTask.FromResult(_rules.Snapshot(_phoneNumberId, _waId, _time.GetUtcNow()));
 
     private ValueTask WriteIf(bool changed) => changed ? new ValueTask(WriteAsync()) : ValueTask.CompletedTask;
 
@@ -65,13 +63,13 @@ public sealed class RecipientGrain : Grain, IRecipientGrain
     {
         try
         {
-            await _state.WriteStateAsync().ConfigureAwait(false);
+            await _state.WriteStateAsync();
         }
         catch
         {
             // Not written, not kept: otherwise Meta's retry of the same event would look like a duplicate
             // and the fact would be lost when the grain is collected.
-            await _state.ReadStateAsync().ConfigureAwait(false);
+            await _state.ReadStateAsync();
             _rules = new RecipientRules(_state.State, _options);
             throw;
         }

@@ -6,6 +6,12 @@ public sealed class RecipientOptions
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Recipients";
 
+    /// <summary>
+    /// How long a recipient's grain stays in memory unused before Orleans collects it (its facts are in storage).
+    /// Default 2 minutes: a campaign of millions keeps only its latest recipients in memory.
+    /// </summary>
+    public TimeSpan IdleCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long a recipient Meta could not deliver to (131026) is skipped. Default 7 days.</summary>
     public TimeSpan UndeliverableFor { get; set; } = TimeSpan.FromDays(7);
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
 
 namespace WaDispatch.Grains.Recipients;
 
@@ -8,6 +10,8 @@ internal sealed class RecipientOptionsValidator : IValidateOptions<RecipientOpti
     public ValidateOptionsResult Validate(string? name, RecipientOptions options)
     {
         var failures = new List<string>();
+        Positive(options.IdleCollectionAge, "Recipients:IdleCollectionAge", failures);
+
         Positive(options.UndeliverableFor, "Recipients:UndeliverableFor", failures);
         Positive(options.MarketingCapWait, "Recipients:MarketingCapWait", failures);
         Positive(options.PairInterval, "Recipients:PairInterval", failures);
@@ -25,6 +29,24 @@ internal sealed class RecipientOptionsValidator : IValidateOptions<RecipientOpti
         if (value <= TimeSpan.Zero)
         {
             failures.Add($"{setting} is {value}; it must be positive.");
+        }
+    }
+}
+
+/// <summary>
+/// Checks at silo start that recipients can be collected at their idle age: Orleans sweeps once per collection quantum.
+/// Read when the silo validates its configuration, after both options are built (the collection options are built
+/// from the recipient options).
+/// </summary>
+internal sealed class RecipientCollectionValidator(IOptions<RecipientOptions> recipients, IOptions<GrainCollectionOptions> collection) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        var age = recipients.Value.IdleCollectionAge;
+        var quantum = collection.Value.CollectionQuantum;
+        if (age <= quantum)
+        {
+            throw new OrleansConfigurationException($"Recipients:IdleCollectionAge is {age}; it must be longer than Orleans' collection quantum ({quantum}).");
         }
     }
 }

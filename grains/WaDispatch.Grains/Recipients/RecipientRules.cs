@@ -77,7 +77,7 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
             return Refuse(windowOpen, ErrorCodes.ReEngagementMessage, "Re-engagement message", $"The customer-service window with this user closes at {Format(windowUntil)}, before the pair rate lets another message go at {Format(at)}.", null);
         }
 
-        if (at > send.ExpiresAt)
+        if (at > now && at > send.ExpiresAt)
         {
             // Held by this user's pair rate, not by the number's throughput: said so, with when the pair frees up.
             return new RecipientDecision(RecipientVerdict.Expired, windowOpen, RetryAt: at, Error: CloudApiError.Create(

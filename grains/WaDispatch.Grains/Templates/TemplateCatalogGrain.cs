@@ -1,6 +1,5 @@
 using WaDispatch.CloudApi.Templates;
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Persistence;
+using Orleans.Runtime;
 
 namespace WaDispatch.Grains.Templates;
 
@@ -10,8 +9,8 @@ public sealed class TemplateCatalogGrain : Grain, ITemplateCatalogGrain
     private readonly IPersistentState<TemplateCatalogState> _state;
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public TemplateCatalogGrain(IPersistentState<TemplateCatalogState> state) => _state = state;
+    /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
+    public TemplateCatalogGrain([PersistentState("template-catalog")] IPersistentState<TemplateCatalogState> state) => _state = state;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -59,7 +58,7 @@ public sealed class TemplateCatalogGrain : Grain, ITemplateCatalogGrain
             }
         }
 
-        await _state.WriteStateAsync().ConfigureAwait(false);
+        await _state.WriteStateAsync();
     }
 
     /// <inheritdoc />
@@ -76,7 +75,7 @@ public sealed class TemplateCatalogGrain : Grain, ITemplateCatalogGrain
 
     /// <inheritdoc />
     public ValueTask<TemplateCatalogSnapshot> GetSnapshotAsync() =>
-        ValueTask.FromResult(new TemplateCatalogSnapshot(GrainKey, _state.State.SyncedAt, [.. _state.State.Templates]));
+        ValueTask.FromResult(new TemplateCatalogSnapshot(this.GetPrimaryKeyString(), _state.State.SyncedAt, [.. _state.State.Templates]));
 
     private static DateTimeOffset WholeSeconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
@@ -104,7 +103,7 @@ public sealed class TemplateCatalogGrain : Grain, ITemplateCatalogGrain
         record(news, at);
         state.Changes[key] = news;
         state.Templates[i] = change(state.Templates[i]);
-        await _state.WriteStateAsync().ConfigureAwait(false);
+        await _state.WriteStateAsync();
     }
 
     private void Reindex()

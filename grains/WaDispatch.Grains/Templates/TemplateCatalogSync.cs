@@ -1,6 +1,5 @@
 using WaDispatch.CloudApi.Templates;
 using WaDispatch.CloudApi.Upstream;
-using WaDispatch.Runtime;
 
 namespace WaDispatch.Grains.Templates;
 

@@ -1,5 +1,5 @@
-using WaDispatch.Runtime;
-using WaDispatch.Runtime.Persistence;
+
+using Orleans.Runtime;
 
 namespace WaDispatch.Grains.Templates;
 
@@ -8,8 +8,8 @@ public sealed class TemplateRegistryGrain : Grain, ITemplateRegistryGrain
 {
     private readonly IPersistentState<TemplateRegistryState> _state;
 
-    /// <summary>Creates the grain; the runtime calls this through the registration in <c>AddWaDispatchGrains</c>.</summary>
-    public TemplateRegistryGrain(IPersistentState<TemplateRegistryState> state) => _state = state;
+    /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
+    public TemplateRegistryGrain([PersistentState("template-registry")] IPersistentState<TemplateRegistryState> state) => _state = state;
 
     /// <inheritdoc />
     public async ValueTask<bool> AddAsync(string wabaId)
@@ -21,7 +21,7 @@ public sealed class TemplateRegistryGrain : Grain, ITemplateRegistryGrain
         }
 
         _state.State.WabaIds.Add(wabaId);
-        await _state.WriteStateAsync().ConfigureAwait(false);
+        await _state.WriteStateAsync();
         return true;
     }
 

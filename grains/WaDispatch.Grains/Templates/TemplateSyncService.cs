@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WaDispatch.Runtime;
 
 namespace WaDispatch.Grains.Templates;
 
@@ -63,7 +62,7 @@ public sealed partial class TemplateSyncService : BackgroundService
         }
     }
 
-    private GrainReference<ITemplateRegistryGrain> Registry => _grains.GetGrain<ITemplateRegistryGrain>(ITemplateRegistryGrain.Key);
+    private ITemplateRegistryGrain Registry => _grains.GetGrain<ITemplateRegistryGrain>(ITemplateRegistryGrain.Key);
 
     private async Task SyncOneAsync(string wabaId, CancellationToken cancellationToken)
     {

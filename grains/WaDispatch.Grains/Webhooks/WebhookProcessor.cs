@@ -13,7 +13,6 @@ using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
-using WaDispatch.Runtime;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Storage.Webhooks;
@@ -35,9 +34,9 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private const int RecoveryPage = 500;
 
     /// <summary>
-    /// A status can outrun the ledger's record of its <c>wamid</c> (both follow Meta's answer). When the
-    /// record is being written the status waits for it; otherwise it is tried once more after this delay,
-    /// then dropped as a message WaDispatch did not send.
+    /// A status can outrun the ledger's record of its <c>wamid</c> (both follow Meta's answer). WaDispatch's own id in
+    /// the callback data finds the message anyway; a status without it (a caller's value too long to wrap) is tried
+    /// again after these delays, then dropped as a message WaDispatch did not send.
     /// </summary>
     private static readonly TimeSpan[] StatusRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
@@ -46,9 +45,8 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
     private readonly WebhookInboxStore _inbox;
     private readonly MessageLedger _ledger;
-    private readonly MessageService _messages;
     private readonly IGrainFactory _grains;
-    private readonly CampaignRunner _campaigns;
+    private readonly CampaignService _campaigns;
     private readonly DispatchMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookProcessor> _logger;
@@ -64,12 +62,11 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private Task[] _workers = [];
 
     /// <summary>Creates the processor.</summary>
-    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, MessageService messages, IGrainFactory grains, CampaignRunner campaigns, DispatchMetrics metrics, TimeProvider time, ILogger<WebhookProcessor> logger)
+    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, IGrainFactory grains, CampaignService campaigns, DispatchMetrics metrics, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
         _metrics = metrics;
         _inbox = inbox;
         _ledger = ledger;
-        _messages = messages;
         _grains = grains;
         _campaigns = campaigns;
         _time = time;
@@ -140,15 +137,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
             foreach (var (wamid, status, at) in statuses)
             {
-                var outcome = await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false);
-                if (outcome == LedgerWriteOutcome.NotFound && _messages.RecordingSent(wamid) is { } recording)
-                {
-                    // The status outran the record of Meta's answer, which is being written: once it is, again.
-                    await recording.ConfigureAwait(false);
-                    outcome = await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false);
-                }
-
-                if (outcome == LedgerWriteOutcome.NotFound)
+                if (await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
                 {
                     return false;
                 }
@@ -418,14 +407,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         {
             foreach (var delay in StatusRetries)
             {
-                if (_messages.RecordingSent(status.Wamid) is { } recording)
-                {
-                    await recording.ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
-                }
+                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
 
                 if (await ApplyAsync(status).ConfigureAwait(false) != LedgerWriteOutcome.NotFound)
                 {

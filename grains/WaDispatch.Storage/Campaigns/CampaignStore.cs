@@ -21,6 +21,16 @@ public sealed class CampaignStore
         _countsSql = database.Scripts.Get("Campaigns/counts.sql");
     }
 
+    /// <summary>How many of the campaign's messages are on their way (accepted or sending), and how many of those wait for a retry time after <paramref name="now"/>.</summary>
+    public async Task<(long Open, long Waiting)> CountOpenAsync(string campaignId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = lease.Connection.CreateCommand(_database.Scripts.Get("Campaigns/open_count.sql")).With("campaign_id", campaignId).With("now", now.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Deletes the audience of <paramref name="campaignId"/>: an upload that failed leaves nothing behind.</summary>
     public async Task DeleteAsync(string campaignId, CancellationToken cancellationToken = default)
     {

@@ -151,15 +151,38 @@ public sealed class MessageLedgerStore
         return events;
     }
 
-    /// <summary>Up to <paramref name="limit"/> messages not yet sent (accepted or sending) with ids after <paramref name="afterId"/> and before <paramref name="beforeId"/>, by id.</summary>
-    public async Task<List<LedgerMessage>> ReadOpenAsync(string afterId, string beforeId, int limit, CancellationToken cancellationToken = default)
+    /// <summary>Up to <paramref name="limit"/> messages of <paramref name="phoneNumberId"/> not yet sent (accepted or sending), with ids after <paramref name="afterId"/>, by id.</summary>
+    public Task<List<LedgerMessage>> ReadOpenAsync(string phoneNumberId, string afterId, int limit, CancellationToken cancellationToken = default) =>
+        ReadManyAsync("Messages/open_of_number.sql", cancellationToken, ("phone_number_id", phoneNumberId), ("after_id", afterId), ("limit", limit));
+
+    /// <summary>Up to <paramref name="limit"/> messages of <paramref name="phoneNumberId"/> waiting for a retry time at or before <paramref name="now"/>, with ids after <paramref name="afterId"/>.</summary>
+    public Task<List<LedgerMessage>> ReadDueAsync(string phoneNumberId, DateTimeOffset now, string afterId, int limit, CancellationToken cancellationToken = default) =>
+        ReadManyAsync("Messages/due_of_number.sql", cancellationToken, ("phone_number_id", phoneNumberId), ("now", now.ToUnixTimeMilliseconds()), ("after_id", afterId), ("limit", limit));
+
+    /// <summary>Every phone number with a message not yet sent.</summary>
+    public async Task<List<string>> ReadOpenNumbersAsync(CancellationToken cancellationToken = default)
     {
         await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var connection = lease.Connection;
-        await using var command = connection.CreateCommand(_sql.Get("Messages/open.sql"))
-            .With("after_id", afterId)
-            .With("before_id", beforeId)
-            .With("limit", limit);
+        await using var command = lease.Connection.CreateCommand(_sql.Get("Messages/open_numbers.sql"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var numbers = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            numbers.Add(reader.GetString(0));
+        }
+
+        return numbers;
+    }
+
+    private async Task<List<LedgerMessage>> ReadManyAsync(string script, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = lease.Connection.CreateCommand(_sql.Get(script));
+        foreach (var (name, value) in parameters)
+        {
+            command.With(name, value);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var messages = new List<LedgerMessage>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -88,10 +88,17 @@ public sealed partial class WebhookSender : IDisposable
                     return;
                 }
 
+                // The retry is due a delay after the failure, however late this continuation runs.
+                var retryAt = _timeProvider.GetUtcNow() + retryDelay;
                 Interlocked.Increment(ref _failedAttempts);
                 if (attempt < options.MaxWebhookAttempts)
                 {
-                    await Task.Delay(retryDelay, _timeProvider, token).ConfigureAwait(false);
+                    var wait = retryAt - _timeProvider.GetUtcNow();
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, _timeProvider, token).ConfigureAwait(false);
+                    }
+
                     retryDelay = retryDelay >= MaxRetryDelay / 2 ? MaxRetryDelay : retryDelay * 2;
                 }
             }

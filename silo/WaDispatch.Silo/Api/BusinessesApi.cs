@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Recipients;
-using WaDispatch.Runtime;
+using Orleans;
 
 namespace WaDispatch.Silo.Api;
 

@@ -40,13 +40,13 @@ internal static class CampaignsApi
         routes.MapPost("/v1/campaigns", CreateAsync);
         routes.MapGet("/v1/campaigns", ListAsync);
         routes.MapGet("/v1/campaigns/{id}", GetAsync);
-        routes.MapPost("/v1/campaigns/{id}/pause", (string id, CampaignRunner runner) => ChangeAsync(id, runner, r => r.PauseAsync(id, "Paused by request."), "running or scheduled"));
-        routes.MapPost("/v1/campaigns/{id}/resume", (string id, CampaignRunner runner) => ChangeAsync(id, runner, r => r.ResumeAsync(id), "paused"));
-        routes.MapPost("/v1/campaigns/{id}/cancel", (string id, CampaignRunner runner) => ChangeAsync(id, runner, r => r.CancelAsync(id), "not ended"));
+        routes.MapPost("/v1/campaigns/{id}/pause", (string id, CampaignService runner) => ChangeAsync(id, runner, r => r.PauseAsync(id, "Paused by request."), "running or scheduled"));
+        routes.MapPost("/v1/campaigns/{id}/resume", (string id, CampaignService runner) => ChangeAsync(id, runner, r => r.ResumeAsync(id), "paused"));
+        routes.MapPost("/v1/campaigns/{id}/cancel", (string id, CampaignService runner) => ChangeAsync(id, runner, r => r.CancelAsync(id), "not ended"));
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, CampaignRunner runner, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext context, CampaignService runner, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var (key, badKey) = MessagesApi.IdempotencyKey(request, "campaign");
@@ -107,7 +107,7 @@ internal static class CampaignsApi
     }
 
     /// <summary>Parts in order: <c>campaign</c> (the JSON definition), then <c>audience</c> (NDJSON or CSV, by content type or file name).</summary>
-    private static async Task<IResult> CreateFromMultipartAsync(MultipartReader reader, CampaignRunner runner, string? key, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateFromMultipartAsync(MultipartReader reader, CampaignService runner, string? key, CancellationToken cancellationToken)
     {
         CampaignBody? body = null;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -149,7 +149,7 @@ internal static class CampaignsApi
         return ApiErrors.InvalidParameter("The multipart body needs a 'campaign' part (JSON) followed by an 'audience' part (NDJSON or CSV file).");
     }
 
-    private static async Task<IResult> CreateCampaignAsync(CampaignBody body, IAsyncEnumerable<AudienceEntry> audience, CampaignRunner runner, string? key, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateCampaignAsync(CampaignBody body, IAsyncEnumerable<AudienceEntry> audience, CampaignService runner, string? key, CancellationToken cancellationToken)
     {
         if (AdminIds.Check(body.PhoneNumberId, "phone_number_id") is { } badId)
         {
@@ -161,7 +161,7 @@ internal static class CampaignsApi
             return ApiErrors.InvalidParameter("template is required: the template object of a send (name, language, components), with {{key}} placeholders for per-recipient values.");
         }
 
-        var request = new CampaignRequest(body.PhoneNumberId!, template)
+        var request = new CampaignRequest(body.PhoneNumberId!, template.GetRawText())
         {
             Category = body.Category,
             StartAt = body.StartAt,
@@ -186,15 +186,15 @@ internal static class CampaignsApi
         await Task.CompletedTask;
     }
 
-    private static async Task<IResult> ListAsync(CampaignRunner runner, CancellationToken cancellationToken) =>
+    private static async Task<IResult> ListAsync(CampaignService runner, CancellationToken cancellationToken) =>
         Results.Json(new CampaignList(await runner.ListAsync(cancellationToken)), CampaignsJsonContext.Default.CampaignList);
 
-    private static async Task<IResult> GetAsync(string id, CampaignRunner runner, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetAsync(string id, CampaignService runner, CancellationToken cancellationToken) =>
         id.Length > AdminIds.MaxLength ? ApiErrors.InvalidParameter($"The campaign id is {id.Length} characters long; ids are 32.")
         : await runner.GetAsync(id, cancellationToken) is { } campaign ? Results.Json(campaign, CampaignsJsonContext.Default.CampaignView)
         : NotFound(id);
 
-    private static async Task<IResult> ChangeAsync(string id, CampaignRunner runner, Func<CampaignRunner, Task<bool>> change, string expected)
+    private static async Task<IResult> ChangeAsync(string id, CampaignService runner, Func<CampaignService, Task<bool>> change, string expected)
     {
         if (id.Length > AdminIds.MaxLength || await runner.GetAsync(id) is not { } before)
         {

@@ -3,7 +3,7 @@ using WaDispatch.CloudApi.Upstream;
 using WaDispatch.CloudApi.Validation;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Templates;
-using WaDispatch.Runtime;
+using Orleans;
 
 namespace WaDispatch.Silo.Api;
 

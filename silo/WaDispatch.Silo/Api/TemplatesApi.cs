@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using WaDispatch.Grains.Templates;
-using WaDispatch.Runtime;
+using Orleans;
 
 namespace WaDispatch.Silo.Api;
 

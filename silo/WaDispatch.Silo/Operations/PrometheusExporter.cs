@@ -7,7 +7,8 @@ namespace WaDispatch.Silo.Operations;
 
 /// <summary>
 /// <c>GET /metrics</c> in Prometheus' text exposition format (version 0.0.4), from the
-/// <see cref="System.Diagnostics.Metrics"/> instruments of every <c>WaDispatch.*</c> meter and the runtime's <c>System.Runtime</c> meter. No exporter
+/// <see cref="System.Diagnostics.Metrics"/> instruments of every <c>WaDispatch.*</c> meter, Orleans' <c>Microsoft.Orleans</c> meter
+/// (activations, requests, storage latency, as <c>orleans_*</c>) and the runtime's <c>System.Runtime</c> meter. No exporter
 /// package is available, so this is the small writer: counters become <c>_total</c>, seconds get
 /// <c>_seconds</c>, histograms fixed buckets with <c>_sum</c> and <c>_count</c>, gauges and up-down
 /// counters gauges. Instruments of the same name are summed per label set.
@@ -24,14 +25,15 @@ internal sealed class PrometheusExporter : IDisposable
     private readonly ConcurrentDictionary<Instrument, Series> _series = new();
     private readonly Lock _collecting = new();
 
-    /// <summary>Listens to the WaDispatch meters of <paramref name="meters"/> (this host's) and to process-wide ones.</summary>
+    /// <summary>Listens to the WaDispatch and Orleans meters of <paramref name="meters"/> (this host's) and to process-wide ones.</summary>
     public PrometheusExporter(IMeterFactory meters)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             // Another host in the same process (tests, an embedded host beside a silo) has meters of the same names: not ours.
             // The runtime's own meter adds GC, thread-pool and memory series.
-            var ours = instrument.Meter.Name.StartsWith("WaDispatch", StringComparison.Ordinal) && (instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, meters));
+            var ours = (instrument.Meter.Name.StartsWith("WaDispatch", StringComparison.Ordinal) || instrument.Meter.Name == "Microsoft.Orleans")
+                && (instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, meters));
             if (ours || instrument.Meter.Name == "System.Runtime")
             {
                 var series = _series.GetOrAdd(instrument, static i => new Series(i));

@@ -1,4 +1,0 @@
-namespace WaDispatch.Runtime.Activations;
-
-/// <summary>The result of a grain method that returns no value.</summary>
-internal readonly struct VoidResult;

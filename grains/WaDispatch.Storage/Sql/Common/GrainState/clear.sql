@@ -1,5 +1,0 @@
--- The row stays with a new version so that a writer holding an older version still conflicts.
-UPDATE grain_state
-SET payload = NULL, version = version + 1, modified_at = @modified_at
-WHERE grain_type = @grain_type AND grain_key = @grain_key AND state_name = @state_name AND version = @version
-RETURNING version;

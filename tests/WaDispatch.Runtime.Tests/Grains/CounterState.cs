@@ -1,6 +1,0 @@
-namespace WaDispatch.Runtime.Tests.Grains;
-
-public sealed class CounterState
-{
-    public int Count { get; set; }
-}
