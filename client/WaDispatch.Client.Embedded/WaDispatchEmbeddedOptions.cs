@@ -3,8 +3,8 @@ using System.Net;
 namespace WaDispatch.Client;
 
 /// <summary>
-/// How a backend service reaches the WaDispatch silos it embeds WaDispatch from: their Orleans gateways, and the
-/// cluster they form.
+/// How a backend service reaches the WaDispatch silos it embeds WaDispatch from: their Orleans gateways (listed here, or
+/// read from the cluster's membership table), and the cluster they form.
 /// </summary>
 public sealed class WaDispatchEmbeddedOptions
 {
@@ -19,6 +19,13 @@ public sealed class WaDispatchEmbeddedOptions
 
     /// <summary>The silos' <c>Orleans:ServiceId</c>. Default <c>wadispatch</c>.</summary>
     public string ServiceId { get; set; } = "wadispatch";
+
+    /// <summary>
+    /// The connection string of the cluster's PostgreSQL database (its <c>Storage:ConnectionString</c>), for silos with
+    /// <c>Orleans:Membership=AdoNet</c>: the client then reads the live gateways from the membership table, follows the
+    /// cluster as silos come and go, and <see cref="Gateways"/> is not used.
+    /// </summary>
+    public string? ClusterDatabase { get; set; }
 
     /// <summary>Adds a gateway: <c>host:port</c> of a silo's <c>Orleans:GatewayPort</c>.</summary>
     public WaDispatchEmbeddedOptions AddGateway(IPAddress address, int port)

@@ -24,7 +24,19 @@ public static class WaDispatchEmbeddedServiceCollectionExtensions
         var gateways = options.Gateways.Count > 0 ? [.. options.Gateways] : new[] { WaDispatchEmbeddedOptions.DefaultGateway };
         services.AddOrleansClient(client =>
         {
-            client.UseStaticClustering(gateways);
+            if (options.ClusterDatabase is { } database)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = database;
+                });
+            }
+            else
+            {
+                client.UseStaticClustering(gateways);
+            }
+
             client.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = options.ClusterId;

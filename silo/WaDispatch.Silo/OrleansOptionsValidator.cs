@@ -29,6 +29,21 @@ internal sealed class OrleansOptionsValidator : IValidateOptions<OrleansOptions>
             }
         }
 
+        if (options.AdvertisedAddress is { } advertised && !System.Net.IPAddress.TryParse(advertised, out _))
+        {
+            failures.Add($"{OrleansOptions.SectionName}:{nameof(options.AdvertisedAddress)} is '{advertised}'; it must be an IP address.");
+        }
+
+        if (options.ProbeTimeout < TimeSpan.FromMilliseconds(500) || options.ProbeTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{OrleansOptions.SectionName}:{nameof(options.ProbeTimeout)} is {options.ProbeTimeout}; it must be between 00:00:00.500 and 00:01:00.");
+        }
+
+        if (!Enum.IsDefined(options.Membership))
+        {
+            failures.Add($"{OrleansOptions.SectionName}:{nameof(options.Membership)} is {options.Membership}; it must be Localhost or AdoNet.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

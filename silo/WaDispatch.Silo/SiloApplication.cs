@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -118,14 +120,49 @@ public static class SiloApplication
             throw new OptionsValidationException(OrleansOptions.SectionName, typeof(OrleansOptions), invalid.Failures);
         }
 
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        if (orleans.Membership == OrleansClustering.AdoNet && storage.Provider != StorageProvider.PostgreSql)
+        {
+            throw new OptionsValidationException(OrleansOptions.SectionName, typeof(OrleansOptions),
+                [$"Orleans:Membership is AdoNet; it needs Storage:Provider PostgreSql (it is {storage.Provider}): the silos of a cluster share that database."]);
+        }
+
         builder.Services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.SectionName);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
             silo.AddWaDispatch();
-            silo.UseInMemoryReminderService();
+            if (orleans.Membership == OrleansClustering.Localhost)
+            {
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+                silo.UseInMemoryReminderService();
+                return;
+            }
+
+            // A cluster: every silo listens on all addresses and publishes the one others reach it at.
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = orleans.ClusterId;
+                cluster.ServiceId = orleans.ServiceId;
+            });
+            silo.ConfigureEndpoints(AdvertisedAddress(orleans), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+            silo.Configure<ClusterMembershipOptions>(membership => membership.ProbeTimeout = orleans.ProbeTimeout);
+            silo.UseAdoNetClustering(options => options.Configure<StorageDatabase>((o, database) =>
+            {
+                o.Invariant = "Npgsql";
+                o.DataSource = database.DataSource;
+            }));
+            silo.UseAdoNetReminderService(options => options.Configure<StorageDatabase>((o, database) =>
+            {
+                o.Invariant = "Npgsql";
+                o.DataSource = database.DataSource;
+            }));
         });
     }
+
+    /// <summary>The address this silo publishes: the setting, else the host's first IPv4 address that is not loopback.</summary>
+    private static IPAddress AdvertisedAddress(OrleansOptions orleans) =>
+        orleans.AdvertisedAddress is { } configured ? IPAddress.Parse(configured)
+        : Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a)) ?? IPAddress.Loopback;
 
     /// <summary>Says at start-up what a newcomer must know: whether anything reaches WhatsApp, and whether the API is open.</summary>
     private static void LogStartup(WebApplication app)

@@ -38,7 +38,11 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         {
             if (ListeningOn().Match(line) is { Success: true } match)
             {
-                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                // Set WADISPATCH_TEST_SILO_LOGS to a folder to keep each silo's output there when a test needs looking into.
+                var logs = Environment.GetEnvironmentVariable("WADISPATCH_TEST_SILO_LOGS") is { Length: > 0 } folder
+                    ? File.Create(Path.Combine(folder, $"silo-{process.Id}.log"))
+                    : Stream.Null;
+                _ = process.StandardOutput.BaseStream.CopyToAsync(logs, CancellationToken.None);
                 _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                 var gateway = Array.LastIndexOf(settings, "--Orleans:GatewayPort") is var given and >= 0 ? settings[given + 1] : ports[3];
                 return new SiloProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"), int.Parse(gateway, System.Globalization.CultureInfo.InvariantCulture));

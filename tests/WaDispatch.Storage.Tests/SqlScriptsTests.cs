@@ -26,7 +26,7 @@ public sealed class SqlScriptsTests
     {
         var postgres = SqlScripts.For(StorageProvider.PostgreSql);
 
-        Assert.Contains("bytea", postgres.Migrations.Single(m => m.Name.Contains("orleans", StringComparison.Ordinal)).Sql, StringComparison.Ordinal);
+        Assert.Contains("bytea", postgres.Migrations.Single(m => m.Name.Contains("orleans_grain_storage", StringComparison.Ordinal)).Sql, StringComparison.Ordinal);
         Assert.Contains("pg_advisory_xact_lock", postgres.Get("lock_migrations.sql"), StringComparison.Ordinal);
         Assert.Equal(SqlScripts.For(StorageProvider.Sqlite).Get("record_migration.sql"), postgres.Get("record_migration.sql"));
         Assert.Null(SqlScripts.For(StorageProvider.Sqlite).Find("lock_migrations.sql"));

@@ -63,7 +63,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<TemplateSyncService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TemplateSyncService>(sp => sp.GetRequiredService<TemplateSyncService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StatusEventsForwarder>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, StartupWake>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, LaneWake>());
         services.TryAddSingleton<LocalLanes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, LocalLanes>(sp => sp.GetRequiredService<LocalLanes>()));
         return services;

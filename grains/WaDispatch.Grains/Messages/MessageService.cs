@@ -495,9 +495,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 }
 
                 after = page[^1].Id;
-                if (scope == TakeUpScope.Recheck)
+                if (scope != TakeUpScope.Activation)
                 {
-                    // The lane is active and holds its backlog: only what it does not hold is taken up again.
+                    // The lane is active and holds its backlog (a due message may already be back in its queue): only what
+                    // it does not hold is taken up again.
                     var unheld = (await lane.UnheldAsync([.. page.Select(r => r.Id)]).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
                     page = [.. page.Where(r => unheld.Contains(r.Id))];
                 }

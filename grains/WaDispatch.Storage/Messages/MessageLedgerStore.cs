@@ -160,10 +160,22 @@ public sealed class MessageLedgerStore
         ReadManyAsync("Messages/due_of_number.sql", cancellationToken, ("phone_number_id", phoneNumberId), ("now", now.ToUnixTimeMilliseconds()), ("after_id", afterId), ("limit", limit));
 
     /// <summary>Every phone number with a message not yet sent.</summary>
-    public async Task<List<string>> ReadOpenNumbersAsync(CancellationToken cancellationToken = default)
+    public Task<List<string>> ReadOpenNumbersAsync(CancellationToken cancellationToken = default) =>
+        ReadNumbersAsync("Messages/open_numbers.sql", cancellationToken);
+
+    /// <summary>Every phone number with a message not yet sent whose retry time has come by <paramref name="now"/>.</summary>
+    public Task<List<string>> ReadDueNumbersAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ReadNumbersAsync("Messages/due_numbers.sql", cancellationToken, ("now", now.ToUnixTimeMilliseconds()));
+
+    private async Task<List<string>> ReadNumbersAsync(string script, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = lease.Connection.CreateCommand(_sql.Get("Messages/open_numbers.sql"));
+        await using var command = lease.Connection.CreateCommand(_sql.Get(script));
+        foreach (var (name, value) in parameters)
+        {
+            command.With(name, value);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var numbers = new List<string>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
