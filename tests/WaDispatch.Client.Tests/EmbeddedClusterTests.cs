@@ -30,16 +30,7 @@ public sealed class EmbeddedClusterTests
         {
             await using var simulator = await SimulatorServer.StartAsync(o => o.AppSecret = Secret);
             var meta = simulator.Services.GetRequiredService<CloudApiSimulator>();
-            string[] settings =
-            [
-                "--Storage:Provider", "PostgreSql",
-                "--Storage:ConnectionString", database,
-                "--Orleans:Membership", "AdoNet",
-                "--Orleans:AdvertisedAddress", "127.0.0.1",
-                "--Simulator:Enabled", "false",
-                "--CloudApi:BaseAddress", simulator.Address.ToString(),
-                "--Webhooks:AppSecret", Secret,
-            ];
+            var settings = SiloProcess.ClusterSettings(database, simulator.Address, Secret);
             silos.Add(await SiloProcess.StartAsync(settings));
             silos.Add(await SiloProcess.StartAsync(settings));
             simulator.Services.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(silos[0].Address, "webhooks/whatsapp");

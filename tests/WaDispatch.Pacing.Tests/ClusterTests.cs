@@ -41,17 +41,7 @@ public sealed class ClusterTests
                 o.ReadDelay = TimeSpan.FromMilliseconds(60);
             });
             var meta = simulator.Services.GetRequiredService<CloudApiSimulator>();
-            string[] settings =
-            [
-                "--Storage:Provider", "PostgreSql",
-                "--Storage:ConnectionString", database,
-                "--Orleans:Membership", "AdoNet",
-                "--Orleans:AdvertisedAddress", "127.0.0.1",
-                "--Simulator:Enabled", "false",
-                "--CloudApi:BaseAddress", simulator.Address.ToString(),
-                "--Webhooks:AppSecret", Secret,
-                "--Budgets:DefaultTier", "TIER_10K",
-            ];
+            string[] settings = [.. SiloProcess.ClusterSettings(database, simulator.Address, Secret), "--Budgets:DefaultTier", "TIER_10K"];
 
             // Silo 0 takes the test's requests and Meta's webhooks.
             for (var i = 0; i < silos.Length; i++)

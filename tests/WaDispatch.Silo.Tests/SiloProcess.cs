@@ -52,6 +52,21 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         throw new InvalidOperationException($"The silo exited before listening: {await process.StandardError.ReadToEndAsync()}");
     }
 
+    /// <summary>
+    /// Settings of a silo in a cluster on PostgreSQL (<c>Orleans:Membership=AdoNet</c>, advertised on loopback) with
+    /// <paramref name="upstream"/> as Meta, whose webhooks it verifies with <paramref name="appSecret"/>.
+    /// </summary>
+    public static string[] ClusterSettings(string database, Uri upstream, string appSecret) =>
+    [
+        "--Storage:Provider", "PostgreSql",
+        "--Storage:ConnectionString", database,
+        "--Orleans:Membership", "AdoNet",
+        "--Orleans:AdvertisedAddress", "127.0.0.1",
+        "--Simulator:Enabled", "false",
+        "--CloudApi:BaseAddress", upstream.ToString(),
+        "--Webhooks:AppSecret", appSecret,
+    ];
+
     /// <summary>Sends SIGTERM, as an orchestrator does, and waits for the process to exit; returns its exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
