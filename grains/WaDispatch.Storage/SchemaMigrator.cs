@@ -41,16 +41,26 @@ public sealed class SchemaMigrator
         var scripts = _database.Scripts;
         await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
-        await using (var prepare = connection.CreateCommand(scripts.Get("prepare.sql")))
+        var lockSql = scripts.Find("lock_migrations.sql");
+        if (lockSql is null)
         {
+            // SQLite: one process per file, and its preparation (the journal mode) cannot run inside a transaction.
+            await using var prepare = connection.CreateCommand(scripts.Get("prepare.sql"));
             await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (scripts.Find("lock_migrations.sql") is { } lockSql)
+        if (lockSql is not null)
         {
-            await using var lockCommand = connection.CreateCommand(lockSql, transaction);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using (var lockCommand = connection.CreateCommand(lockSql, transaction))
+            {
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Under the lock: silos starting together on a new PostgreSQL database would otherwise race to create the
+            // table of applied migrations (CREATE TABLE IF NOT EXISTS is not safe against itself there: 23505 on pg_type).
+            await using var prepare = connection.CreateCommand(scripts.Get("prepare.sql"), transaction);
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var applied = new HashSet<int>();
