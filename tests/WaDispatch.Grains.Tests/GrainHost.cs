@@ -9,9 +9,9 @@ using WaDispatch.Storage;
 namespace WaDispatch.Grains.Tests;
 
 /// <summary>
-/// WaDispatch's grains on a one-silo Orleans test cluster (<see cref="InProcessTestCluster"/>), with the real
-/// persistence provider on real storage and the Graph API client pointed at a simulator. Grain calls go through the
-/// cluster's client, so every argument and answer crosses Orleans' serializers as it does in production.
+/// WaDispatch's grains on an Orleans test cluster (<see cref="InProcessTestCluster"/>, one silo unless asked for more),
+/// with the real persistence provider on real storage and the Graph API client pointed at a simulator. Grain calls go
+/// through the cluster's client, so every argument and answer crosses Orleans' serializers as it does in production.
 /// </summary>
 public sealed class GrainHost : IAsyncDisposable
 {
@@ -26,13 +26,27 @@ public sealed class GrainHost : IAsyncDisposable
     /// <summary>The cluster's client: calls made as the front door's callers make them.</summary>
     public IGrainFactory Grains => _cluster.Client;
 
-    /// <summary>The silo's services (the message service, the ledger, options).</summary>
+    /// <summary>The first silo's services (the message service, the ledger, options).</summary>
     public IServiceProvider Services => _cluster.GetSiloServiceProvider();
 
+    /// <summary>How many silos are running.</summary>
+    public int SiloCount => _cluster.Silos.Count;
+
+    /// <summary>The services of the running silo at <paramref name="index"/> (in the order they started).</summary>
+    public IServiceProvider ServicesOf(int index) => _cluster.GetSiloServiceProvider(_cluster.Silos[index].SiloAddress);
+
     /// <summary>
-    /// Starts a silo on <paramref name="storage"/>. A <paramref name="time"/> other than the system clock drives the
-    /// grains' clock and timers; Orleans' own background work stays on real time (its membership, messaging and
-    /// collection must not wait for a test to advance a fake clock).
+    /// Stops the running silo at <paramref name="index"/> abruptly (<see cref="InProcessTestCluster.KillSiloAsync"/>): no
+    /// grain deactivates, and the others learn of its death from failed probes, as after a crash.
+    /// </summary>
+    public Task KillSiloAsync(int index) => _cluster.KillSiloAsync(_cluster.Silos[index]);
+
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos on <paramref name="storage"/>. A <paramref name="time"/> other than the
+    /// system clock drives the grains' clock and timers; Orleans' own background work stays on real time (its membership,
+    /// messaging and collection must not wait for a test to advance a fake clock). One silo keeps reminders in memory;
+    /// several share them in PostgreSQL (the storage must be PostgreSQL), as a cluster does, and detect a dead silo with
+    /// the probe timeout the silo ships with.
     /// </summary>
     public static async Task<GrainHost> StartAsync(
         Action<StorageOptions> storage,
@@ -40,9 +54,10 @@ public sealed class GrainHost : IAsyncDisposable
         Uri? upstream = null,
         Action<LaneOptions>? lanes = null,
         Action<BudgetOptions>? budgets = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null,
+        short silos = 1)
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = ServiceId;
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) =>
@@ -66,7 +81,20 @@ public sealed class GrainHost : IAsyncDisposable
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.UseInMemoryReminderService();
+            if (silos == 1)
+            {
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                silo.UseAdoNetReminderService(options => options.Configure<StorageDatabase>((o, database) =>
+                {
+                    o.Invariant = database.Provider == StorageProvider.PostgreSql ? "Npgsql" : throw new InvalidOperationException("Several silos share their reminders in PostgreSQL.");
+                    o.DataSource = database.DataSource;
+                }));
+                silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o => o.ProbeTimeout = TimeSpan.FromSeconds(2));
+            }
+
             silo.AddWaDispatch();
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(serializer => serializer.AddWaDispatchContracts()));

@@ -42,7 +42,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
                 var logs = Environment.GetEnvironmentVariable("WADISPATCH_TEST_SILO_LOGS") is { Length: > 0 } folder
                     ? File.Create(Path.Combine(folder, $"silo-{process.Id}.log"))
                     : Stream.Null;
-                _ = process.StandardOutput.BaseStream.CopyToAsync(logs, CancellationToken.None);
+                _ = process.StandardOutput.BaseStream.CopyToAsync(logs, CancellationToken.None).ContinueWith(_ => logs.Dispose(), TaskScheduler.Default);
                 _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                 var gateway = Array.LastIndexOf(settings, "--Orleans:GatewayPort") is var given and >= 0 ? settings[given + 1] : ports[3];
                 return new SiloProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"), int.Parse(gateway, System.Globalization.CultureInfo.InvariantCulture));

@@ -96,10 +96,13 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
         JsonDocument.Parse(await _http.GetStringAsync(new Uri($"_sim/phone-numbers/{phoneNumberId}/stats", UriKind.Relative))).RootElement;
 
     /// <summary>When each accepted message of a number arrived, in order.</summary>
-    public async Task<List<DateTimeOffset>> ArrivalsAsync(string phoneNumberId)
+    public async Task<List<DateTimeOffset>> ArrivalsAsync(string phoneNumberId) => [.. (await LedgerAsync(phoneNumberId)).Select(e => e.ReceivedAt)];
+
+    /// <summary>Each message of a number the simulator accepted: to whom (its WhatsApp id) and when it arrived, in order of arrival.</summary>
+    public async Task<List<(string WaId, DateTimeOffset ReceivedAt)>> LedgerAsync(string phoneNumberId)
     {
         var ledger = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"_sim/ledger?phone_number_id={phoneNumberId}", UriKind.Relative))).RootElement;
-        return [.. ledger.EnumerateArray().Select(e => e.GetProperty("received_at").GetDateTimeOffset()).Order()];
+        return [.. ledger.EnumerateArray().Select(e => (e.GetProperty("wa_id").GetString()!, e.GetProperty("received_at").GetDateTimeOffset())).OrderBy(e => e.Item2)];
     }
 
     /// <inheritdoc />

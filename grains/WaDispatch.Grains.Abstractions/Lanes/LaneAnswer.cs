@@ -47,4 +47,8 @@ public sealed record LaneAnswer
     /// </summary>
     [Id(8)]
     public bool Duplicate { get; init; }
+
+    /// <summary>The pump that carried it: an answer from another activation's pump is not this activation's to apply.</summary>
+    [Id(9)]
+    public Guid Pump { get; init; }
 }

@@ -12,9 +12,12 @@ namespace WaDispatch.Grains.Hosting;
 /// <see cref="SweepInterval"/>: every lane with open messages (one whose silo died activates elsewhere and takes them
 /// up, even when nothing else calls it) and every lane with a message whose retry time has come (a lane books its own
 /// wake for a message it deferred, but a caller that deferred a message because the lane could not be reached could not
-/// book one). It starts things and holds nothing: every silo sweeps, and waking a lane twice is harmless.
+/// book one). And when another silo dies: every lane with open messages looks through them again
+/// (<see cref="IPhoneNumberGrain.RecheckAtAsync"/>), for messages the dead silo had accepted, or was taking to a lane
+/// that lives on elsewhere, never reached that lane and would otherwise wait for its next activation. It starts things
+/// and holds nothing: every silo sweeps, and waking a lane twice is harmless.
 /// </summary>
-public sealed partial class LaneWake(IGrainFactory grains, MessageLedgerStore ledger, TimeProvider time, ILogger<LaneWake> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+public sealed partial class LaneWake(IGrainFactory grains, MessageLedgerStore ledger, IClusterMembershipService membership, TimeProvider time, ILogger<LaneWake> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     /// <summary>How often the ledger is asked for lanes with due messages.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
@@ -47,6 +50,7 @@ public sealed partial class LaneWake(IGrainFactory grains, MessageLedgerStore le
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        var watching = Task.Run(() => WatchMembershipAsync(cancellationToken), CancellationToken.None);
         await WakeAllAsync(cancellationToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(SweepInterval, time);
         try
@@ -58,6 +62,46 @@ public sealed partial class LaneWake(IGrainFactory grains, MessageLedgerStore le
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+
+        await watching.ConfigureAwait(false);
+    }
+
+    private async Task WatchMembershipAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var known = membership.CurrentSnapshot;
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                var died = snapshot.CreateUpdate(known).Changes.Count(m => m.Status == SiloStatus.Dead);
+                known = snapshot;
+                if (died > 0)
+                {
+                    await RecheckOpenLanesAsync(died, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RecheckOpenLanesAsync(int died, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Each lane takes up what it does not hold, once it has been left alone long enough that no live caller still
+            // has it on the way (MessageService.TakeUpGrace).
+            var now = time.GetUtcNow();
+            var open = await ledger.ReadOpenNumbersAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(open.Select(n => grains.GetGrain<IPhoneNumberGrain>(n).RecheckAtAsync(now).AsTask())).ConfigureAwait(false);
+            Log.RecheckedAfterDeath(logger, died, open.Count);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The lanes' own rechecks, their next activation, or the next death's recheck take these messages up.
+            Log.RecheckFailed(logger, ex);
         }
     }
 
@@ -114,5 +158,11 @@ public sealed partial class LaneWake(IGrainFactory grains, MessageLedgerStore le
 
         [LoggerMessage(EventId = 2323, Level = LogLevel.Warning, Message = "Waking the lanes with due messages failed; the next sweep tries again")]
         public static partial void SweepFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 2325, Level = LogLevel.Information, Message = "{Silos} silo(s) died: {Lanes} lanes with open messages look through them again")]
+        public static partial void RecheckedAfterDeath(ILogger logger, int silos, int lanes);
+
+        [LoggerMessage(EventId = 2326, Level = LogLevel.Warning, Message = "After a silo's death, asking the lanes with open messages to look through them again failed")]
+        public static partial void RecheckFailed(ILogger logger, Exception exception);
     }
 }

@@ -37,4 +37,10 @@ internal static partial class LaneLog
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: taking up its open messages from the ledger failed; it tries again in a minute")]
     public static partial void TakeUpFailed(ILogger logger, Exception exception, string phoneNumberId);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: another activation of this lane answers its calls (a silo left or joined); this one ends and the other takes up its open messages")]
+    public static partial void Superseded(ILogger logger, string phoneNumberId);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: {Count} sends taken upstream had no answer after two minutes (lost while a silo died); their slots are freed and the ledger's open messages are looked through again")]
+    public static partial void AnswersLost(ILogger logger, string phoneNumberId, int count);
 }

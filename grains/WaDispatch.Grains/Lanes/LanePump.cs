@@ -27,6 +27,11 @@ internal sealed class LanePump
     /// </summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long an answer is offered to the lane again while calls to it fail; then the pump settles it itself.</summary>
+    private static readonly TimeSpan HandBackPatience = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan MaxHandBackRetry = TimeSpan.FromSeconds(2);
+
     private readonly string _phoneNumberId;
     private readonly IPhoneNumberGrain _lane;
     private readonly ICloudApi _upstream;
@@ -36,12 +41,17 @@ internal sealed class LanePump
     private readonly ILogger _logger;
     private readonly long _departureDelay;
     private readonly DepartureWindow _departures;
+
+    // Called when a call reached another activation of the lane: during a silo's death or join Orleans may briefly have
+    // two, and the one the cluster's calls no longer reach must end rather than keep sends that no pump takes.
+    private readonly Action _superseded;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _sending = new();
     private TaskCompletionSource _signal = NewSignal();
     private volatile bool _stopped;
 
-    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay)
+    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay, Action superseded)
     {
+        _superseded = superseded;
         _departureDelay = (long)(departureDelay.TotalSeconds * time.TimestampFrequency);
         _phoneNumberId = phoneNumberId;
         _lane = lane;
@@ -72,6 +82,17 @@ internal sealed class LanePump
     /// <summary>Completes once every send this pump took has ended and been settled (for a stopping silo, after <see cref="Stop"/>).</summary>
     public Task DrainAsync() => Task.WhenAll(_sending.Keys);
 
+    /// <summary>A call reached another activation of the lane: this pump stops, and its activation ends.</summary>
+    private void Supersede()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            Pulse();
+            _superseded();
+        }
+    }
+
     private async Task RunAsync()
     {
         while (!_stopped)
@@ -83,6 +104,7 @@ internal sealed class LanePump
                 var batch = await _lane.TakeAsync(Id).ConfigureAwait(false);
                 if (batch.Stop)
                 {
+                    Supersede();
                     return;
                 }
 
@@ -118,7 +140,7 @@ internal sealed class LanePump
             if (send.Recorded && !await DepartingAsync(taken).ConfigureAwait(false))
             {
                 LaneLog.NotThisDispatchs(_logger, _phoneNumberId, send.MessageId);
-                await HandBackAsync(send, new LaneAnswer { MessageId = send.MessageId, Attempt = taken.Attempt, Duplicate = true }).ConfigureAwait(false);
+                await HandBackAsync(send, new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Duplicate = true }).ConfigureAwait(false);
                 return;
             }
 
@@ -140,7 +162,7 @@ internal sealed class LanePump
             // Not recorded as leaving, so it must not leave: back to the lane as a transient failure.
             LaneLog.DepartureNotRecorded(_logger, ex, _phoneNumberId, send.MessageId);
             var notLeft = CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not record that the message was leaving; it was not sent.");
-            await HandBackAsync(send, new LaneAnswer { MessageId = send.MessageId, Attempt = taken.Attempt, Error = notLeft }).ConfigureAwait(false);
+            await HandBackAsync(send, new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = notLeft }).ConfigureAwait(false);
             return;
         }
 
@@ -151,6 +173,7 @@ internal sealed class LanePump
             var result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
             answer = new LaneAnswer
             {
+                Pump = Id,
                 MessageId = send.MessageId,
                 Attempt = taken.Attempt,
                 Response = result.Response,
@@ -163,7 +186,7 @@ internal sealed class LanePump
         }
         catch (Exception ex)
         {
-            answer = new LaneAnswer { MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true };
+            answer = new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true };
         }
 
         if (answer.Response is { } response)
@@ -197,15 +220,34 @@ internal sealed class LanePump
     private async Task HandBackAsync(LaneSend send, LaneAnswer answer)
     {
         LaneVerdict verdict;
-        try
+        var retry = TimeSpan.FromMilliseconds(100);
+        var giveUpAt = _time.GetTimestamp() + (long)(HandBackPatience.TotalSeconds * _time.TimestampFrequency);
+        while (true)
         {
-            verdict = await _lane.CompleteAsync(answer).ConfigureAwait(false);
+            try
+            {
+                verdict = await _lane.CompleteAsync(answer).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception) when (!_stopped && _time.GetTimestamp() < giveUpAt)
+            {
+                // While a silo dies, a call to this lane can fail in Orleans' directory although the lane lives on: an
+                // answer the lane never hears of holds one of its in-flight slots, so it is handed back again.
+                await Task.Delay(retry, _time).ConfigureAwait(false);
+                retry = retry * 2 > MaxHandBackRetry ? MaxHandBackRetry : retry * 2;
+            }
+            catch (Exception ex)
+            {
+                // The silo is stopping, or the lane is gone: what Meta answered still reaches the ledger.
+                LaneLog.AnswerNotHandedBack(_logger, _phoneNumberId, send.MessageId, ex.GetType().Name);
+                verdict = new LaneVerdict(false, null, Known: false);
+                break;
+            }
         }
-        catch (Exception ex)
+
+        if (verdict.Superseded)
         {
-            // The silo is stopping, or the grain failed: what Meta answered still reaches the ledger.
-            LaneLog.AnswerNotHandedBack(_logger, _phoneNumberId, send.MessageId, ex.GetType().Name);
-            verdict = new LaneVerdict(false, null, Known: false);
+            Supersede();
         }
 
         if (answer.Duplicate)

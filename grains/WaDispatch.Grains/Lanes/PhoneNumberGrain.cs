@@ -24,6 +24,15 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
 
     private static readonly TimeSpan GaugeInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The longest a pump waits for a signal while its lane holds sends.</summary>
+    private static readonly TimeSpan HeldTakeInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A send taken upstream this long ago without an answer has lost it (a take or an answer that never arrived while a
+    /// silo died): longer than the upstream timeout and the pump's retries of its answer together.
+    /// </summary>
+    private static readonly TimeSpan LostAnswerAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>Wakes further off than this are kept by a reminder too: they survive the lane's collection and its silo.</summary>
     private static readonly TimeSpan ReminderBeyond = TimeSpan.FromMinutes(2);
 
@@ -38,8 +47,10 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     private readonly LocalLanes _localLanes;
     private readonly Dictionary<string, OutboundSend> _upstreamSends = new(StringComparer.Ordinal);
 
-    // Every message the lane holds (queued, held or upstream), by id: a take-up's recheck leaves these alone.
-    private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
+    // Every message the lane holds (queued, held or upstream), by id: a take-up's recheck leaves these alone, and a second
+    // copy of one (a take-up racing the dispatch that brought it) is not queued again. Two copies upstream at once would
+    // share one entry in _upstreamSends, and the answer of one would be taken for the other's: an in-flight slot lost for good.
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
     private OutboundLane _lane = null!;
     private LanePump _pump = null!;
     private LaneOutcomes _outcomes = null!;
@@ -48,6 +59,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     private DateTimeOffset? _recheckAt;
     private DateTimeOffset? _wakeAt;
     private long _gaugesAt;
+    private long _lostCheckedAt;
 
     /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
     public PhoneNumberGrain(
@@ -87,7 +99,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
 
         var self = this.AsReference<IPhoneNumberGrain>();
         _outcomes = new LaneOutcomes(PhoneNumberId, _ledger, GrainFactory, _metrics, _time, _logger);
-        _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay);
+        _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay, Superseded);
         _pump.Start();
 
         // Orleans deactivates a grain only once no call is running in it: a stopping silo lets callers waiting in SendAsync go first.
@@ -119,8 +131,10 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         foreach (var send in sends)
         {
             ArgumentNullException.ThrowIfNull(send, nameof(sends));
-            Hold(send.MessageId);
-            _lane.Enqueue(new OutboundSend(send));
+            if (_held.Add(send.MessageId))
+            {
+                _lane.Enqueue(new OutboundSend(send));
+            }
         }
 
         _pump.Pulse();
@@ -131,9 +145,13 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     public async ValueTask<SendOutcome> SendAsync(LaneSend send)
     {
         ArgumentNullException.ThrowIfNull(send);
+        // A copy the lane already holds answers this caller too when it ends.
         var outcome = _outcomes.WaitFor(send.MessageId);
-        Hold(send.MessageId);
-        _lane.Enqueue(new OutboundSend(send));
+        if (_held.Add(send.MessageId))
+        {
+            _lane.Enqueue(new OutboundSend(send));
+        }
+
         _pump.Pulse();
         return await outcome;
     }
@@ -225,15 +243,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     /// <inheritdoc />
     public ValueTask RecheckAtAsync(DateTimeOffset at)
     {
-        if (_recheckAt is { } planned && planned <= at && _recheckTimer is not null)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        _recheckAt = at;
-        var due = at - _time.GetUtcNow();
-        _recheckTimer?.Dispose();
-        _recheckTimer = this.RegisterGrainTimer(RecheckAsync, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        BookRecheck(at);
         return ValueTask.CompletedTask;
     }
 
@@ -241,7 +251,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     public ValueTask<IReadOnlyList<string>> UnheldAsync(IReadOnlyList<string> messageIds)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
-        return ValueTask.FromResult<IReadOnlyList<string>>([.. messageIds.Where(id => !_held.ContainsKey(id))]);
+        return ValueTask.FromResult<IReadOnlyList<string>>([.. messageIds.Where(id => !_held.Contains(id))]);
     }
 
     /// <inheritdoc />
@@ -282,6 +292,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
             return ValueTask.FromResult(new LaneBatch([], LaneWait.Signal, 0, null, 1, Stop: true));
         }
 
+        ReclaimLostAnswers();
         var sends = new List<OutboundSend>();
         var next = _lane.Take(TakeBatch, sends);
         var taken = new List<TakenSend>(sends.Count);
@@ -292,6 +303,13 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         }
 
         PublishGauges();
+        if (next.Wait == LaneWait.Signal && _held.Count > 0)
+        {
+            // Holding sends, the pump comes back at least this often even without a signal: a turn is activity that keeps
+            // the lane from idle collection, and a pump whose calls now reach another activation finds out and ends this one.
+            next = LaneTake.Until(_time.GetTimestamp() + (long)(HeldTakeInterval.TotalSeconds * _time.TimestampFrequency));
+        }
+
         return ValueTask.FromResult(new LaneBatch(taken, next.Wait, next.WakeAt, _settings.State.TokenReference, _lane.SecondCap));
     }
 
@@ -299,6 +317,12 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     public async ValueTask<LaneVerdict> CompleteAsync(LaneAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Pump != _pump.Id)
+        {
+            // Another activation's pump (Orleans briefly had two during a silo's death or join): it settles the send itself.
+            return new LaneVerdict(false, null, Known: false, Superseded: true);
+        }
+
         if (!_upstreamSends.TryGetValue(answer.MessageId, out var send) || send.Attempts != answer.Attempt)
         {
             return new LaneVerdict(false, null, Known: false);
@@ -340,6 +364,16 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         return send.Outcome is { } outcome ? new LaneVerdict(true, outcome) : new LaneVerdict(false, null);
     }
 
+    /// <summary>
+    /// This activation's pump reached another activation of the lane: the cluster's calls go there now. This one ends
+    /// (thread-safe, called from the pump); its waiting sends are still accepted in the ledger, where the other takes them up.
+    /// </summary>
+    private void Superseded()
+    {
+        LaneLog.Superseded(_logger, PhoneNumberId);
+        GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "Another activation of this lane answers its calls."));
+    }
+
     /// <summary>A send left the lane; one that ended without an answer to settle (expired, abandoned) is recorded from here.</summary>
     private void Ended(OutboundSend send, SendOutcome outcome)
     {
@@ -370,22 +404,55 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         return Task.CompletedTask;
     }
 
-    private void Hold(string messageId) => _held[messageId] = _held.GetValueOrDefault(messageId) + 1;
-
-    private void Release(string messageId)
+    /// <summary>
+    /// Frees the in-flight slots of sends whose answer was lost (checked every few seconds at most): left held, they would
+    /// stop the lane for good. Their messages are in the ledger as the pump left them (sent, accepted, or `sending`),
+    /// where a recheck takes up whatever is still open.
+    /// </summary>
+    private void ReclaimLostAnswers()
     {
-        if (_held.TryGetValue(messageId, out var count))
+        var now = _time.GetTimestamp();
+        if (_upstreamSends.Count == 0 || _time.GetElapsedTime(_lostCheckedAt, now) < GaugeInterval * 20)
         {
-            if (count <= 1)
-            {
-                _held.Remove(messageId);
-            }
-            else
-            {
-                _held[messageId] = count - 1;
-            }
+            return;
         }
+
+        _lostCheckedAt = now;
+        var lost = _upstreamSends.Values.Where(s => _time.GetElapsedTime(s.TakenAt, now) > LostAnswerAfter).ToList();
+        if (lost.Count == 0)
+        {
+            return;
+        }
+
+        var utcNow = _time.GetUtcNow();
+        foreach (var send in lost)
+        {
+            _upstreamSends.Remove(send.Id);
+            _lane.Forget(send);
+            Release(send.Id);
+
+            // A caller waiting in SendAsync is let go; for the ledger, abandoned changes nothing.
+            _ = _outcomes.SettleAsync(send.Send, new SendOutcome(SendStatus.Abandoned, null, null, send.Attempts, utcNow));
+        }
+
+        LaneLog.AnswersLost(_logger, PhoneNumberId, lost.Count);
+        BookRecheck(utcNow + MessageService.TakeUpGrace);
     }
+
+    private void BookRecheck(DateTimeOffset at)
+    {
+        if (_recheckAt is { } planned && planned <= at && _recheckTimer is not null)
+        {
+            return;
+        }
+
+        _recheckAt = at;
+        var due = at - _time.GetUtcNow();
+        _recheckTimer?.Dispose();
+        _recheckTimer = this.RegisterGrainTimer(RecheckAsync, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private void Release(string messageId) => _held.Remove(messageId);
 
     private LaneSnapshot Snapshot() => _lane.Snapshot(PhoneNumberId, _settings.State);
 

@@ -213,6 +213,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
         {
             await _ledger.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown time is up: what was not flushed is still open in the ledger for the next activation.
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.FlushFailed(_logger, ex);

@@ -197,7 +197,15 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_workers).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_workers).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown time is up (or the silo is stopped abruptly): deliveries not yet applied stay in the
+            // inbox for the next start, as above.
+        }
     }
 
     /// <inheritdoc />
