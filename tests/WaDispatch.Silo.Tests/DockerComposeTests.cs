@@ -19,28 +19,59 @@ public sealed partial class DockerComposeTests
     public void EverySettingTheComposeFileGives_IsOneTheSiloOrSimulatorReads()
     {
         var known = ConfigurationReferenceTests.Keys().ToHashSet(StringComparer.Ordinal);
-        var settings = Environment("silo").Keys.Concat(Environment("simulator").Keys).Select(k => k.Replace("__", ":", StringComparison.Ordinal));
+        var settings = Silos().SelectMany(s => Environment(s).Keys).Concat(Environment("simulator").Keys).Select(k => k.Replace("__", ":", StringComparison.Ordinal));
 
-        var unknown = settings.Where(key => !known.Contains(key) && !DictionarySettings.Any(d => key.StartsWith(d + ":", StringComparison.Ordinal)) && !key.StartsWith("Logging:", StringComparison.Ordinal)).ToList();
+        var unknown = settings.Where(key => !known.Contains(key) && !DictionarySettings.Any(d => key.StartsWith(d + ":", StringComparison.Ordinal)) && !key.StartsWith("Logging:", StringComparison.Ordinal)).Distinct().ToList();
 
-        Assert.NotEmpty(Environment("silo"));
+        Assert.NotEmpty(Environment("silo1"));
         Assert.Empty(unknown);
     }
 
     [Fact]
-    public void TheSiloAndTheSimulator_AgreeOnTokenSecretAndAddresses()
+    public void TheSilosAndTheSimulator_AgreeOnTokenSecretAndAddresses()
     {
-        var silo = Environment("silo");
         var simulator = Environment("simulator");
-
-        Assert.Equal(simulator["Simulator__AccessToken"], silo["CloudApi__AccessToken"]);
-        Assert.Equal(simulator["Simulator__AppSecret"], silo["Webhooks__AppSecret"]);
-        Assert.Equal("PostgreSql", silo["Storage__Provider"]);
-        Assert.Equal("false", silo["Simulator__Enabled"]);
-        Assert.StartsWith("http://silo:8080/", simulator["Simulator__WebhookUrl"], StringComparison.Ordinal);
-        Assert.StartsWith("http://simulator:8090/", silo["CloudApi__BaseAddress"], StringComparison.Ordinal);
+        Assert.StartsWith("http://balancer:8080/", simulator["Simulator__WebhookUrl"], StringComparison.Ordinal);
         Assert.Contains("8080", File.ReadAllText(Path.Combine(Docker, "silo.Dockerfile")), StringComparison.Ordinal);
         Assert.Contains("8090", File.ReadAllText(Path.Combine(Docker, "simulator.Dockerfile")), StringComparison.Ordinal);
+        foreach (var name in Silos())
+        {
+            var silo = Environment(name);
+            Assert.Equal(simulator["Simulator__AccessToken"], silo["CloudApi__AccessToken"]);
+            Assert.Equal(simulator["Simulator__AppSecret"], silo["Webhooks__AppSecret"]);
+            Assert.Equal("PostgreSql", silo["Storage__Provider"]);
+            Assert.Equal("false", silo["Simulator__Enabled"]);
+            Assert.StartsWith("http://simulator:8090/", silo["CloudApi__BaseAddress"], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ThreeSilos_FormOneCluster_EachAdvertisingItsOwnAddress_BehindTheBalancer()
+    {
+        var compose = File.ReadAllText(Path.Combine(Docker, "compose.yaml"));
+        var balancer = File.ReadAllText(Path.Combine(Docker, "nginx.conf"));
+        var silos = Silos();
+        Assert.Equal(3, silos.Count);
+
+        var environments = silos.Select(Environment).ToList();
+        foreach (var (name, silo) in silos.Zip(environments))
+        {
+            Assert.Equal("AdoNet", silo["Orleans__Membership"]);
+            Assert.True(System.Net.IPAddress.TryParse(silo["Orleans__AdvertisedAddress"], out _), $"{name} advertises an IP address");
+
+            // The address it advertises is the one it has on the compose network, where the other silos reach it.
+            Assert.Contains($"  {name}:", compose, StringComparison.Ordinal);
+            Assert.Matches(new Regex($@"(?s)  {name}:.*?ipv4_address: {Regex.Escape(silo["Orleans__AdvertisedAddress"])}\n"), compose);
+            Assert.Contains($"server {name}:8080", balancer, StringComparison.Ordinal);
+        }
+
+        // One cluster on one database.
+        foreach (var key in (string[])["Storage__ConnectionString", "Orleans__ClusterId", "Orleans__ServiceId"])
+        {
+            Assert.Single(environments.Select(e => e[key]).Distinct());
+        }
+
+        Assert.Equal(silos.Count, environments.Select(e => e["Orleans__AdvertisedAddress"]).Distinct().Count());
     }
 
     [Fact]
@@ -54,7 +85,10 @@ public sealed partial class DockerComposeTests
         Assert.Contains("silo/WaDispatch.Silo/WaDispatch.Silo.csproj", dockerfile, StringComparison.Ordinal);
     }
 
-    /// <summary>The <c>environment:</c> map of a service in compose.yaml (keys as written, values unquoted).</summary>
+    /// <summary>
+    /// The <c>environment:</c> map of a service in compose.yaml (keys as written, values unquoted), with the entries of
+    /// a map it merges in (<c>&lt;&lt;: *anchor</c>, a top-level <c>x-…: &amp;anchor</c> map).
+    /// </summary>
     private static Dictionary<string, string> Environment(string service)
     {
         var lines = File.ReadAllLines(Path.Combine(Docker, "compose.yaml"));
@@ -68,6 +102,13 @@ public sealed partial class DockerComposeTests
             {
                 inEnvironment = true;
             }
+            else if (inEnvironment && line.StartsWith("      <<: *", StringComparison.Ordinal))
+            {
+                foreach (var (key, value) in Anchor(lines, line["      <<: *".Length..]))
+                {
+                    settings.TryAdd(key, value);
+                }
+            }
             else if (inEnvironment && Setting().Match(line) is { Success: true } match)
             {
                 settings[match.Groups[1].Value] = match.Groups[2].Value.Trim().Trim('"');
@@ -80,6 +121,30 @@ public sealed partial class DockerComposeTests
 
         return settings;
     }
+
+    /// <summary>The entries of the top-level map anchored as <paramref name="anchor"/>.</summary>
+    private static IEnumerable<(string Key, string Value)> Anchor(string[] lines, string anchor)
+    {
+        var start = Array.FindIndex(lines, l => l.EndsWith($": &{anchor}", StringComparison.Ordinal) && !l.StartsWith(' '));
+        Assert.True(start >= 0, $"anchor {anchor} is in compose.yaml");
+        foreach (var line in lines.Skip(start + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)))
+        {
+            if (AnchoredSetting().Match(line) is { Success: true } match)
+            {
+                yield return (match.Groups[1].Value, match.Groups[2].Value.Trim().Trim('"'));
+            }
+        }
+    }
+
+    /// <summary>The services of compose.yaml that run a silo.</summary>
+    private static List<string> Silos() =>
+        [.. File.ReadAllLines(Path.Combine(Docker, "compose.yaml")).Select(l => SiloService().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value)];
+
+    [GeneratedRegex(@"^  ([A-Za-z0-9_]+): (.*)$")]
+    private static partial Regex AnchoredSetting();
+
+    [GeneratedRegex(@"^  (silo\d+):$")]
+    private static partial Regex SiloService();
 
     [GeneratedRegex(@"^      ([A-Za-z0-9_]+): (.*)$")]
     private static partial Regex Setting();
