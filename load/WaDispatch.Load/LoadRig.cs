@@ -20,25 +20,35 @@ internal sealed class LoadRig : IAsyncDisposable
     public const int MaxConnections = 512;
 
     private readonly ChildProcess _simulator;
-    private readonly ChildProcess _silo;
+    private readonly IReadOnlyList<ChildProcess> _silos;
     private readonly DirectoryInfo _data;
+    private readonly LoadDatabase? _database;
+    private readonly IReadOnlyList<HttpClient> _fronts;
 
-    private LoadRig(ChildProcess simulator, ChildProcess silo, EmbeddedWaDispatch? embedded, DirectoryInfo data)
+    private LoadRig(ChildProcess simulator, IReadOnlyList<ChildProcess> silos, EmbeddedWaDispatch? embedded, DirectoryInfo data, LoadDatabase? database)
     {
         _simulator = simulator;
-        _silo = silo;
+        _silos = silos;
         Embedded = embedded;
         _data = data;
+        _database = database;
 
         // A bounded connection pool, as a real client has: requests beyond it wait in the client (and an open model's
         // latency counts that wait). Unbounded, an overload step opened a socket per outstanding request and ran
         // the harness and the silo out of file descriptors.
-        Front = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) };
+        _fronts = [.. silos.Select(silo => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) })];
         Referee = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(10) };
+        Silo = silos.Count == 1 ? silos[0] : new Cluster(silos);
     }
 
-    /// <summary>The silo's front door (its settings routes, its metrics; the messages too unless the run drives the embedded client).</summary>
-    public HttpClient Front { get; }
+    /// <summary>
+    /// The first silo's front door (its settings routes, its metrics, the referee's webhooks; the messages too unless the
+    /// run drives the embedded client).
+    /// </summary>
+    public HttpClient Front => _fronts[0];
+
+    /// <summary>The front door the <paramref name="index"/>th request goes to: the silos in turn (any silo takes any request).</summary>
+    public HttpClient FrontFor(int index) => _fronts[index % _fronts.Count];
 
     /// <summary>The referee (the simulator): Meta's routes and its <c>_sim</c> control API.</summary>
     public HttpClient Referee { get; }
@@ -46,52 +56,74 @@ internal sealed class LoadRig : IAsyncDisposable
     /// <summary>The embedded client (an Orleans client of the silo in this process), when the run drives it; null when it drives the HTTP front door.</summary>
     public EmbeddedWaDispatch? Embedded { get; }
 
-    /// <summary>Where WaDispatch runs: CPU time, working set.</summary>
-    public ISiloUnderTest Silo => _silo;
+    /// <summary>Where WaDispatch runs: CPU time, working set (of all its silos together).</summary>
+    public ISiloUnderTest Silo { get; }
 
     /// <summary>The machine, for reports.</summary>
     public static string Machine => $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
 
     /// <summary>
-    /// Starts the referee and the silo, and connects the embedded client to the silo when <paramref name="embedded"/>;
-    /// the referee posts status webhooks to the silo when <paramref name="webhooks"/>.
+    /// Starts the referee and the silo (or <paramref name="silos"/> of them, a cluster on a fresh database made from
+    /// <paramref name="postgres"/>), and connects the embedded client to the first silo when <paramref name="embedded"/>;
+    /// the referee posts status webhooks to the first silo when <paramref name="webhooks"/>.
     /// </summary>
-    public static async Task<LoadRig> StartAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded = false)
+    public static async Task<LoadRig> StartAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded = false, int silos = 1, string? postgres = null)
     {
+        if (silos > 1 && postgres is null)
+        {
+            throw new ArgumentException("A cluster of silos runs on PostgreSQL: give --postgres a connection string.");
+        }
+
         var siloPort = ChildProcess.FreePort();
         var simulatorPort = ChildProcess.FreePort();
         var data = Directory.CreateTempSubdirectory("wadispatch-load-data-");
         string[] webhookUrl = webhooks ? ["--Simulator:WebhookUrl", $"http://127.0.0.1:{siloPort}/webhooks/whatsapp"] : [];
-        var simulator = await ChildProcess.StartAsync("WaDispatch.Simulator.Host.dll", simulatorPort, ["--Simulator:AppSecret", AppSecret, .. webhookUrl], serverGc: true, highPriority: true);
+        var database = postgres is null ? null : await LoadDatabase.CreateAsync(postgres);
+        string[] storage = database is null
+            ? ["--Storage:ConnectionString", $"Data Source={Path.Combine(data.FullName, "load.db")}"]
+            : ["--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", database.ConnectionString, "--Orleans:Membership", "AdoNet", "--Orleans:AdvertisedAddress", "127.0.0.1"];
+        var started = new List<ChildProcess>();
+        ChildProcess? simulator = null;
         try
         {
+            simulator = await ChildProcess.StartAsync("WaDispatch.Simulator.Host.dll", simulatorPort, ["--Simulator:AppSecret", AppSecret, .. webhookUrl], serverGc: true, highPriority: true);
             var gatewayPort = ChildProcess.FreePort();
-            var silo = await ChildProcess.StartAsync("WaDispatch.Silo.dll", siloPort,
-            [
-                "--Storage:ConnectionString", $"Data Source={Path.Combine(data.FullName, "load.db")}",
-                "--Simulator:Enabled", "false",
-                "--CloudApi:BaseAddress", $"http://127.0.0.1:{simulatorPort}/",
-                "--Webhooks:AppSecret", AppSecret,
-                "--Budgets:DefaultTier", "TIER_UNLIMITED",
-                "--Api:RequestsPerSecond", "1000000",
-                "--Api:Burst", "1000000",
-                "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-                "--Orleans:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture),
-                .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
-            ], serverGc: true, highPriority: false);
-            try
+            for (var i = 0; i < silos; i++)
             {
-                return new LoadRig(simulator, silo, embedded ? await EmbeddedWaDispatch.StartAsync(gatewayPort) : null, data);
+                started.Add(await ChildProcess.StartAsync("WaDispatch.Silo.dll", i == 0 ? siloPort : ChildProcess.FreePort(),
+                [
+                    .. storage,
+                    "--Simulator:Enabled", "false",
+                    "--CloudApi:BaseAddress", $"http://127.0.0.1:{simulatorPort}/",
+                    "--Webhooks:AppSecret", AppSecret,
+                    "--Budgets:DefaultTier", "TIER_UNLIMITED",
+                    "--Api:RequestsPerSecond", "1000000",
+                    "--Api:Burst", "1000000",
+                    "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+                    "--Orleans:GatewayPort", (i == 0 ? gatewayPort : ChildProcess.FreePort()).ToString(CultureInfo.InvariantCulture),
+                    .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
+                ], serverGc: true, highPriority: false));
             }
-            catch
-            {
-                await silo.DisposeAsync();
-                throw;
-            }
+
+            return new LoadRig(simulator, started, embedded ? await EmbeddedWaDispatch.StartAsync(gatewayPort) : null, data, database);
         }
         catch
         {
-            await simulator.DisposeAsync();
+            foreach (var silo in started)
+            {
+                await silo.DisposeAsync();
+            }
+
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync();
+            }
+
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -176,14 +208,26 @@ internal sealed class LoadRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Front.Dispose();
+        foreach (var front in _fronts)
+        {
+            front.Dispose();
+        }
+
         Referee.Dispose();
         if (Embedded is not null)
         {
             await Embedded.DisposeAsync();
         }
 
-        await _silo.DisposeAsync();
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
 
         await _simulator.DisposeAsync();
         try
@@ -193,6 +237,24 @@ internal sealed class LoadRig : IAsyncDisposable
         catch (IOException)
         {
             // Left for the system's temporary-file cleanup.
+        }
+    }
+
+    /// <summary>The silos of a cluster as one place where WaDispatch runs: their CPU time and working sets added up.</summary>
+    private sealed class Cluster(IReadOnlyList<ChildProcess> silos) : ISiloUnderTest
+    {
+        public TimeSpan ProcessorTime => silos.Aggregate(TimeSpan.Zero, (sum, silo) => sum + silo.ProcessorTime);
+
+        public long PeakWorkingSet => silos.Sum(silo => silo.PeakWorkingSet);
+
+        public long WorkingSet => silos.Sum(silo => silo.WorkingSet);
+
+        public void Sample()
+        {
+            foreach (var silo in silos)
+            {
+                silo.Sample();
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ namespace WaDispatch.Load;
 
 /// <summary>
 /// Runs a <see cref="Scenario"/>: starts the simulator (the referee, in a process of its own at high priority)
-/// and the silo (in another), configures each number's tier on both, hands every number its backlog through
+/// and the silo (in another; or several, a cluster, whose front doors take the batches in turn), configures each number's tier on both, hands every number its backlog through
 /// <c>POST /v1/messages/batch</c>, waits until the referee has accepted it all, and computes from the
 /// referee's own arrival timestamps the steady rate, the fullest sliding second and the windows over the tier.
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class LoadRunner
     public async Task<LoadResult> RunAsync(Scenario scenario, CancellationToken cancellationToken)
     {
         _status("starting the simulator and the silo");
-        await using var rig = await LoadRig.StartAsync(scenario.Webhooks, scenario.SiloSettings, scenario.Embedded);
+        await using var rig = await LoadRig.StartAsync(scenario.Webhooks, scenario.SiloSettings, scenario.Embedded, scenario.Silos, scenario.Postgres);
         foreach (var number in scenario.Numbers)
         {
             await rig.SetTierAsync(number.PhoneNumberId, number.TierMps, cancellationToken);
@@ -107,6 +107,7 @@ internal sealed class LoadRunner
                 .Select(b => (number, n, first: b * BatchSize, count: Math.Min(BatchSize, scenario.Backlog(number) - (b * BatchSize)))))
             .OrderBy(b => b.first)
             .ThenBy(b => b.n)
+            .Select((b, i) => (b.number, b.n, b.first, b.count, front: rig.FrontFor(i)))
             .ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = SubmitConcurrency, CancellationToken = cancellationToken }, async (batch, token) =>
         {
@@ -114,7 +115,7 @@ internal sealed class LoadRunner
             var started = Stopwatch.GetTimestamp();
             var (refused, key) = rig.Embedded is { } embedded
                 ? (await embedded.EnqueueAsync(messages, token), "embedded")
-                : await PostAsync(rig.Front, messages, token);
+                : await PostAsync(batch.front, messages, token);
             admission.Record(Stopwatch.GetElapsedTime(started));
             if (refused > 0)
             {

@@ -3,12 +3,13 @@
 //   dotnet run -c Release --project load/WaDispatch.Load -- run tiers --tiers 80,250,1000 --seconds 20
 //   dotnet run -c Release --project load/WaDispatch.Load -- run front-door --seconds 10 --shares 0.1,0.5,1
 //   dotnet run -c Release --project load/WaDispatch.Load -- run campaign --recipients 20000
+//   dotnet run -c Release --project load/WaDispatch.Load -- run cluster --silos 1,2,3 --postgres "Host=…;Username=…;Password=…;Database=postgres"
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using WaDispatch.Load;
 
-var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), smoke (a few seconds)" };
+var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), smoke (a few seconds)" };
 var file = new Option<FileInfo>("--file") { Description = "A scenario file (JSON): the scenario and any of these options; the command line wins over it" };
 var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy (front-door: each step), in seconds", DefaultValueFactory = _ => 60 };
 var tiers = new Option<string>("--tiers") { Description = "For the tiers scenario: comma-separated tiers in mps", DefaultValueFactory = _ => "80,250,350,500,1000" };
@@ -31,12 +32,14 @@ var recipients = new Option<int>("--recipients") { Description = "campaign: audi
 var optedOut = new Option<double>("--opted-out") { Description = "campaign: share of recipients who stopped marketing first", DefaultValueFactory = _ => 0.10 };
 var undeliverable = new Option<double>("--undeliverable") { Description = "campaign: share of recipients Meta fails with 131026", DefaultValueFactory = _ => 0.01 };
 var tier = new Option<int>("--tier") { Description = "campaign: the number's tier in mps", DefaultValueFactory = _ => 1000 };
+var silos = new Option<string>("--silos") { Description = "cluster: the silo counts to run the same work on, one after another", DefaultValueFactory = _ => "1,2,3" };
+var postgres = new Option<string?>("--postgres") { Description = "cluster: a PostgreSQL connection string whose role may create databases (each run gets a fresh one); default $WADISPATCH_LOAD_POSTGRES" };
 var maxWorkingSet = new Option<int>("--max-working-set-mib") { Description = "Threshold (campaign): the silo's peak working set in MiB", DefaultValueFactory = _ => 1024 };
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
 {
     scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings, driver,
-    model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet,
+    model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet, silos, postgres,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -47,7 +50,7 @@ run.SetAction(async (parse, cancellationToken) =>
     var embedded = parse.GetValue(driver) switch
     {
         "http" => false,
-        "embedded" when parse.GetValue(scenarioArgument) is not ("front-door" or "campaign" or "campaign-1m") => true,
+        "embedded" when parse.GetValue(scenarioArgument) is not ("front-door" or "campaign" or "campaign-1m" or "cluster") => true,
         "embedded" => throw new ArgumentException("--driver embedded drives the backlog scenarios (sustained, tiers, max-throughput, smoke); front-door and campaigns use the silo's HTTP routes."),
         var other => throw new ArgumentException($"Unknown driver '{other}': http or embedded."),
     };
@@ -93,6 +96,33 @@ run.SetAction(async (parse, cancellationToken) =>
             misses = new CampaignThresholds(parse.GetValue(maxWorkingSet) * 1024L * 1024).Misses(result!);
             var written = Reports.Write(result!, misses, folder);
             AnsiConsole.MarkupLine(Markup.Escape($"Campaign {result!.CampaignId} {result.Status}: sent {result.Final.GetValueOrDefault("sent"):N0} at {result.SteadyMps:F0} mps steady; silo peak {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB. Reports: {written.FullName}"));
+            break;
+        }
+
+        case "cluster":
+        {
+            var connection = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("WADISPATCH_LOAD_POSTGRES")
+                ?? throw new ArgumentException("cluster runs its silos on PostgreSQL: give --postgres (or WADISPATCH_LOAD_POSTGRES) a connection string whose role may create databases.");
+            var runs = new List<LoadResult>();
+            foreach (var count in Numbers(parse.GetValue(silos)!))
+            {
+                var scenario = Scenario.Cluster((int)count, connection) with { Webhooks = webhooks, SiloSettings = settings };
+                LoadResult? result = null;
+                await AnsiConsole.Status().StartAsync("starting", async context =>
+                    result = await new LoadRunner(status => context.Status(Markup.Escape($"{count} silo(s): {status}"))).RunAsync(scenario, cancellationToken));
+                Reports.Write(result!, [], folder);
+                runs.Add(result!);
+            }
+
+            var table = new Table().AddColumns("Silos", "Sent", "Sends per second", "Silo CPU s", "CPU ms per message", "Peak working set MiB (all silos)");
+            foreach (var result in runs)
+            {
+                var sent = result.Numbers.Sum(n => n.Accepted);
+                table.AddRow($"{result.Scenario.Silos}", $"{sent:N0}", $"{result.ThroughputMps:F0}", $"{result.SiloCpu.TotalSeconds:F1}", $"{result.SiloCpu.TotalMilliseconds / Math.Max(1, sent):F3}", $"{result.SiloPeakWorkingSet / (1024.0 * 1024):F0}");
+            }
+
+            AnsiConsole.Write(table);
+            misses = [.. runs.Where(r => r.Numbers.Sum(n => n.Accepted) < r.Scenario.Numbers.Sum(r.Scenario.Backlog)).Select(r => $"{r.Scenario.Name}: the referee accepted {r.Numbers.Sum(n => n.Accepted)} of {r.Scenario.Numbers.Sum(r.Scenario.Backlog)}")];
             break;
         }
 

@@ -30,6 +30,15 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     /// <summary>When set, the simulator is also driven directly with this many concurrent requests, to measure the ceiling without WaDispatch in the same run.</summary>
     public int? CeilingConcurrency { get; init; }
 
+    /// <summary>Silo processes; more than one form a cluster on <see cref="Postgres"/>.</summary>
+    public int Silos { get; init; } = 1;
+
+    /// <summary>
+    /// A PostgreSQL connection string whose role may create databases: the silos run on a fresh database made from it
+    /// (AdoNet membership, dropped afterwards). Null: one silo on SQLite.
+    /// </summary>
+    public string? Postgres { get; init; }
+
     /// <summary>Messages given to <paramref name="number"/>.</summary>
     public int Backlog(NumberPlan number) => FixedBacklog ?? (int)Math.Ceiling(number.TierMps * (Steady + WarmUp).TotalSeconds);
 
@@ -50,6 +59,18 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
         {
             FixedBacklog = 10_000,
             CeilingConcurrency = 64,
+        };
+
+    /// <summary>
+    /// The same work for any number of silos: ten numbers with tiers they cannot reach, 3,000 messages each, through
+    /// the silos' front doors in turn, on PostgreSQL; what changes is how many silo processes share it.
+    /// </summary>
+    public static Scenario Cluster(int silos, string postgres) =>
+        new($"cluster-{silos}", [.. Enumerable.Range(0, 10).Select(i => new NumberPlan($"1065403522{60 + i:D5}", 100_000))], TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1))
+        {
+            FixedBacklog = 3_000,
+            Silos = silos,
+            Postgres = postgres,
         };
 
     /// <summary>One number per tier given on the command line.</summary>

@@ -38,6 +38,20 @@ public sealed class HarnessSmokeTests
     }
 
     [Fact]
+    public async Task TheClusterScenario_RunsItsWorkOnTwoSilos_OnPostgreSql()
+    {
+        Assert.SkipWhen(WaDispatch.Testing.TestPostgres.SkipReason is not null, WaDispatch.Testing.TestPostgres.SkipReason ?? string.Empty);
+        var scenario = Scenario.Cluster(2, WaDispatch.Testing.TestPostgres.ConnectionString!) with { FixedBacklog = 300 };
+
+        var result = await new LoadRunner(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
+
+        // Both silos took batches (every other one) and the work was done once: every message accepted by the referee.
+        Assert.Equal(scenario.Numbers.Select(scenario.Backlog), result.Numbers.Select(n => (int)n.Accepted));
+        Assert.Empty(result.Errors);
+        Assert.True(result.SiloCpu > TimeSpan.Zero && result.SiloPeakWorkingSet > 0);
+    }
+
+    [Fact]
     public async Task AShortRun_ThroughTheEmbeddedClient_AccountsForEveryMessage()
     {
         var scenario = Scenario.Smoke(TimeSpan.FromSeconds(2)) with { Embedded = true };
