@@ -15,7 +15,8 @@ RUN useradd --system --uid 10001 --home-dir /app wadispatch && mkdir -p /app/dat
 USER wadispatch
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     DOTNET_gcServer=1
-EXPOSE 8080
+# 5081: the gRPC front door (Grpc:Port), beside the HTTP address on the same host.
+EXPOSE 8080 5081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 # SIGTERM drains (Operations:DrainDelay), finishes or hands back in-flight sends, flushes, then exits.
 STOPSIGNAL SIGTERM

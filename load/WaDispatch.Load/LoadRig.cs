@@ -88,6 +88,7 @@ internal sealed class LoadRig : IAsyncDisposable
         {
             simulator = await ChildProcess.StartAsync("WaDispatch.Simulator.Host.dll", simulatorPort, ["--Simulator:AppSecret", AppSecret, .. webhookUrl], serverGc: true, highPriority: true);
             var gatewayPort = ChildProcess.FreePort();
+            var grpcPorts = Enumerable.Range(0, silos).Select(_ => ChildProcess.FreePort()).ToArray();
             for (var i = 0; i < silos; i++)
             {
                 started.Add(await ChildProcess.StartAsync("WaDispatch.Silo.dll", i == 0 ? siloPort : ChildProcess.FreePort(),
@@ -101,6 +102,7 @@ internal sealed class LoadRig : IAsyncDisposable
                     "--Api:Burst", "1000000",
                     "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
                     "--Orleans:GatewayPort", (i == 0 ? gatewayPort : ChildProcess.FreePort()).ToString(CultureInfo.InvariantCulture),
+                    "--Grpc:Port", grpcPorts[i].ToString(CultureInfo.InvariantCulture),
                     .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
                 ], serverGc: true, highPriority: false));
             }

@@ -14,6 +14,7 @@ using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Silo.Api;
 using WaDispatch.Silo.FrontDoor;
+using WaDispatch.Silo.Grpc;
 using WaDispatch.Silo.Operations;
 using WaDispatch.Grains.Webhooks;
 using WaDispatch.Simulator;
@@ -40,11 +41,19 @@ public static class SiloApplication
         var builder = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
             ? WebApplication.CreateBuilder(args)
             : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (!HasListenSettings(builder.Configuration))
+        var grpc = builder.AddGrpcFrontDoor();
+        var listens = HasListenSettings(builder.Configuration);
+        if (!listens)
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            builder.WebHost.UseUrls(grpc.Enabled ? $"{DefaultUrl};{GrpcFrontDoor.UrlBeside(DefaultUrl, grpc.Port)}" : DefaultUrl);
         }
-        else if (OwnAddress(builder.Configuration) is { } own)
+        else if (grpc.Enabled && Urls(builder.Configuration) is [var first, ..] urls)
+        {
+            // The gRPC port beside the HTTP addresses given (Kestrel:Endpoints, when used, name every endpoint themselves).
+            builder.WebHost.UseUrls([.. urls, GrpcFrontDoor.UrlBeside(first, grpc.Port)]);
+        }
+
+        if (listens && OwnAddress(builder.Configuration) is { } own)
         {
             // The zero-configuration upstream is this silo's own simulator: when the silo listens elsewhere than the
             // default, the simulator's address and its webhooks' target follow, unless they were set otherwise.
@@ -96,6 +105,7 @@ public static class SiloApplication
         app.MapCampaignsApi();
         app.MapEventsApi();
         app.MapOpenApiDocument();
+        app.MapGrpcFrontDoor();
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.
@@ -213,6 +223,24 @@ public static class SiloApplication
         }
 
         return null;
+    }
+
+    /// <summary>The addresses of <c>--urls</c> (or <c>ASPNETCORE_URLS</c>), else of <c>HTTP_PORTS</c> and <c>HTTPS_PORTS</c>; none when Kestrel's endpoints are configured.</summary>
+    private static List<string> Urls(ConfigurationManager configuration)
+    {
+        if (configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            return [];
+        }
+
+        if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
+        {
+            return [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        static IEnumerable<string> Ports(string? ports, string scheme) =>
+            (ports ?? string.Empty).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"{scheme}://*:{p}");
+        return [.. Ports(configuration[WebHostDefaults.HttpPortsKey], "http"), .. Ports(configuration[WebHostDefaults.HttpsPortsKey], "https")];
     }
 
     private static void FollowOwnAddress(ConfigurationManager configuration, string key, string defaultValue, string own)

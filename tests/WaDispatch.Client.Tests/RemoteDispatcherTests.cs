@@ -6,8 +6,22 @@ using WaDispatch.Testing;
 
 namespace WaDispatch.Client.Tests;
 
-/// <summary>The contract against a real silo on Kestrel, through the remote client.</summary>
-public sealed class RemoteDispatcherTests : DispatcherContractTests
+/// <summary>The contract against a real silo on Kestrel, through the remote client over HTTP.</summary>
+public sealed class RemoteDispatcherTests : SiloDispatcherTests
+{
+    protected override void AddClient(IServiceCollection services, WebApplication silo) =>
+        services.AddWaDispatchClient(o => o.BaseAddress = KestrelApp.AddressOf(silo));
+}
+
+/// <summary>The contract against a real silo on Kestrel, through the gRPC client (its gRPC port, cleartext HTTP/2).</summary>
+public sealed class GrpcDispatcherTests : SiloDispatcherTests
+{
+    protected override void AddClient(IServiceCollection services, WebApplication silo) =>
+        services.AddWaDispatchGrpcClient(o => o.Address = TestSilo.GrpcAddressOf(silo));
+}
+
+/// <summary>The contract against a real silo on Kestrel, through a remote client (HTTP or gRPC) each subclass registers.</summary>
+public abstract class SiloDispatcherTests : DispatcherContractTests
 {
     private WebApplication? _silo;
     private ServiceProvider? _services;
@@ -19,7 +33,7 @@ public sealed class RemoteDispatcherTests : DispatcherContractTests
         var address = KestrelApp.AddressOf(_silo);
         _admin = new HttpClient { BaseAddress = address };
         var services = new ServiceCollection();
-        services.AddWaDispatchClient(o => o.BaseAddress = address);
+        AddClient(services, _silo);
         _services = services.BuildServiceProvider();
         return (_services.GetRequiredService<IWaDispatcher>(), new Uri(address, "webhooks/whatsapp"));
     }
@@ -29,6 +43,9 @@ public sealed class RemoteDispatcherTests : DispatcherContractTests
 
     protected override async Task SetMessagingLimitAsync(string businessId, string tier) =>
         (await _admin!.PutAsJsonAsync($"v1/businesses/{businessId}", new { messaging_limit_tier = tier }, Ct)).EnsureSuccessStatusCode();
+
+    /// <summary>Registers the client under test, talking to <paramref name="silo"/>.</summary>
+    protected abstract void AddClient(IServiceCollection services, WebApplication silo);
 
     protected override async ValueTask StopAsync()
     {

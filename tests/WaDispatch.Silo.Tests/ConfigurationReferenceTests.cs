@@ -7,6 +7,7 @@ using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Webhooks;
 using WaDispatch.Silo.FrontDoor;
+using WaDispatch.Silo.Grpc;
 using WaDispatch.Silo.Operations;
 using WaDispatch.Simulator;
 using WaDispatch.Storage;
@@ -22,7 +23,7 @@ public sealed class ConfigurationReferenceTests
     [
         typeof(StorageOptions), typeof(OrleansOptions), typeof(CloudApiOptions), typeof(LaneOptions), typeof(BudgetOptions),
         typeof(RecipientOptions), typeof(TemplateOptions), typeof(MessageOptions), typeof(CallbackOptions), typeof(WebhookOptions),
-        typeof(ApiOptions), typeof(OperationsOptions), typeof(SimulatorOptions),
+        typeof(ApiOptions), typeof(GrpcOptions), typeof(OperationsOptions), typeof(SimulatorOptions),
     ];
 
     /// <summary>Settings the silo reads directly rather than through an options type (<c>SiloApplication</c>).</summary>

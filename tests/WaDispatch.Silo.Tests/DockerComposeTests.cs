@@ -63,6 +63,9 @@ public sealed partial class DockerComposeTests
             Assert.Contains($"  {name}:", compose, StringComparison.Ordinal);
             Assert.Matches(new Regex($@"(?s)  {name}:.*?ipv4_address: {Regex.Escape(silo["Orleans__AdvertisedAddress"])}\n"), compose);
             Assert.Contains($"server {name}:8080", balancer, StringComparison.Ordinal);
+
+            // And its gRPC port, the default Grpc:Port unless the compose file sets another.
+            Assert.Contains($"server {name}:{(silo.TryGetValue("Grpc__Port", out var grpc) ? grpc : new WaDispatch.Silo.Grpc.GrpcOptions().Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}", balancer, StringComparison.Ordinal);
         }
 
         // One cluster on one database.

@@ -160,9 +160,10 @@ public sealed class SiloHostTests
         await using var byDefault = TestSilo.Create([]);
         await using var given = TestSilo.Create(["--urls", "http://127.0.0.1:6000"]);
 
-        Assert.Equal(SiloApplication.DefaultUrl, byDefault.Configuration["urls"]);
+        // Each with its gRPC port beside, on the same host (TestSilo gives every silo a free one).
+        Assert.Equal($"{SiloApplication.DefaultUrl};http://localhost:{byDefault.Configuration["Grpc:Port"]}", byDefault.Configuration["urls"]);
         Assert.Equal("http://localhost:5080", SiloApplication.DefaultUrl);
-        Assert.Equal("http://127.0.0.1:6000", given.Configuration["urls"]);
+        Assert.Equal($"http://127.0.0.1:6000;http://127.0.0.1:{given.Configuration["Grpc:Port"]}", given.Configuration["urls"]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WaDispatch.Simulator;
@@ -32,17 +33,23 @@ internal static class TestSilo
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null) =>
         SiloApplication.Create([.. OrleansPorts(), .. args], configure);
 
-    /// <summary>Free loopback ports for a silo's Orleans endpoints, as command-line settings.</summary>
+    /// <summary>Free loopback ports for a silo's Orleans endpoints and its gRPC port, as command-line settings.</summary>
     public static string[] OrleansPorts() =>
     [
         "--Orleans:SiloPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--Grpc:Port", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
     ];
 
     /// <summary>Free Orleans ports for a silo under <c>WebApplicationFactory</c>.</summary>
     public static IWebHostBuilder UseFreeOrleansPorts(this IWebHostBuilder builder) => builder
         .UseSetting("Orleans:SiloPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .UseSetting("Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        .UseSetting("Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("Grpc:Port", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The silo's gRPC address (cleartext HTTP/2).</summary>
+    public static Uri GrpcAddressOf(WebApplication silo) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{silo.Configuration.GetValue<int>("Grpc:Port")}"));
 
     /// <summary>Points <paramref name="simulator"/>'s webhooks at <paramref name="silo"/>'s receiver (its port is known only once it listens).</summary>
     public static void SendWebhooksTo(KestrelApp simulator, WebApplication silo) =>

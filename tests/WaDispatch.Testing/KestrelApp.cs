@@ -47,8 +47,12 @@ public sealed class KestrelApp : IAsyncDisposable
     }
 
     /// <summary>The base address (with a trailing slash) a started app listens on.</summary>
-    public static Uri AddressOf(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/");
+    public static Uri AddressOf(WebApplication app)
+    {
+        // A silo also listens on its gRPC port (Grpc:Port); the HTTP address is the other one.
+        var grpc = app.Configuration["Grpc:Port"] is { } port ? ":" + port : null;
+        return new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single(a => grpc is null || !a.EndsWith(grpc, StringComparison.Ordinal)) + "/");
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

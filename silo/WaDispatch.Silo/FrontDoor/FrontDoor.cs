@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.Silo.Api;
+using WaDispatch.Silo.Grpc;
 
 namespace WaDispatch.Silo.FrontDoor;
 
@@ -48,6 +49,11 @@ internal static partial class FrontDoor
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 var error = CloudApiError.Create(ErrorCodes.ApiTooManyCalls, "Application request limit reached", $"API key '{rejected.HttpContext.Items[KeyNameItem]}' is over its {options.RequestsPerSecond} requests per second (Api:RequestsPerSecond, Api:Burst {options.Burst}).");
+                if (GrpcErrors.IsApi(rejected.HttpContext.Request.Path))
+                {
+                    return new ValueTask(GrpcErrors.WriteAsync(rejected.HttpContext, error, global::Grpc.Core.StatusCode.ResourceExhausted, retryAfter));
+                }
+
                 return new ValueTask(ApiErrors.Error(error, StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext));
             };
         });
@@ -76,8 +82,8 @@ internal static partial class FrontDoor
     /// <summary>The caller's key name, for scoping idempotency keys; <c>local</c> when no keys are configured.</summary>
     public static string KeyName(HttpContext context) => context.Items[KeyNameItem] as string ?? LocalKeyName;
 
-    /// <summary>True for the API routes: <c>/v1/…</c> and <c>/{version}/{phone_number_id}/messages</c>.</summary>
-    public static bool IsApi(PathString path) => path.StartsWithSegments("/v1") || CloudApiRoute().IsMatch(path.Value ?? string.Empty);
+    /// <summary>True for the API routes: <c>/v1/…</c>, <c>/{version}/{phone_number_id}/messages</c> and the gRPC dispatcher service.</summary>
+    public static bool IsApi(PathString path) => path.StartsWithSegments("/v1") || GrpcErrors.IsApi(path) || CloudApiRoute().IsMatch(path.Value ?? string.Empty);
 
     private static async Task KeysAsync(HttpContext context, RequestDelegate next)
     {
@@ -105,6 +111,12 @@ internal static partial class FrontDoor
 
         context.Response.Headers.WWWAuthenticate = "Bearer";
         var error = CloudApiError.Create(ErrorCodes.AccessTokenExpired, "Invalid OAuth access token", "Authorization: Bearer <API key> is missing or matches no key configured under Api:Keys.");
+        if (GrpcErrors.IsApi(context.Request.Path))
+        {
+            await GrpcErrors.WriteAsync(context, error, global::Grpc.Core.StatusCode.Unauthenticated);
+            return;
+        }
+
         await ApiErrors.Error(error, StatusCodes.Status401Unauthorized).ExecuteAsync(context);
     }
 

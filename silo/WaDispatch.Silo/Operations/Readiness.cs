@@ -13,7 +13,8 @@ namespace WaDispatch.Silo.Operations;
 /// </summary>
 internal static class Readiness
 {
-    private const string ReadyTag = "ready";
+    /// <summary>The tag of the checks that make the silo ready (HTTP <c>/readyz</c> and gRPC health).</summary>
+    public const string ReadyTag = "ready";
 
     /// <summary>Registers the readiness checks and the drain on stop.</summary>
     public static IServiceCollection AddReadiness(this IServiceCollection services)
