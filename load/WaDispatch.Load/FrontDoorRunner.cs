@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Grpc.Core;
+using WaDispatch.Grpc.V1;
 
 namespace WaDispatch.Load;
 
@@ -12,6 +14,9 @@ namespace WaDispatch.Load;
 /// <param name="Numbers">How many business numbers the requests are spread over (tiers they cannot reach).</param>
 internal sealed record FrontDoorScenario(IReadOnlyList<Injection> Steps, IReadOnlyList<double>? CeilingShares, TimeSpan WarmUp, int Numbers = 10)
 {
+    /// <summary>The Cloud API route over HTTP, or its gRPC twin <c>SendNow</c>.</summary>
+    public LoadDriver Driver { get; init; }
+
     /// <summary>Whether the referee posts status webhooks back (three per message).</summary>
     public bool Webhooks { get; init; } = true;
 
@@ -84,12 +89,12 @@ internal sealed class FrontDoorRunner(Action<string> status)
         {
             status($"{step.Label}: warming up");
             var warm = step with { Duration = scenario.WarmUp };
-            await warm.RunAsync(_ => SendAsync(rig.Front, numbers, Interlocked.Increment(ref sequence), null, cancellationToken), cancellationToken);
+            await warm.RunAsync(_ => SendAsync(rig, scenario.Driver, numbers, Interlocked.Increment(ref sequence), null, cancellationToken), cancellationToken);
 
             status($"{step.Label}: measuring for {step.Duration.TotalSeconds:0} s");
             var measure = new Measure();
             var clock = Stopwatch.StartNew();
-            var unsent = await step.RunAsync(due => SendAsync(rig.Front, numbers, Interlocked.Increment(ref sequence), (measure, due), cancellationToken), cancellationToken);
+            var unsent = await step.RunAsync(due => SendAsync(rig, scenario.Driver, numbers, Interlocked.Increment(ref sequence), (measure, due), cancellationToken), cancellationToken);
             var seconds = Math.Max(step.Duration.TotalSeconds, clock.Elapsed.TotalSeconds);
             results.Add(new StepResult(step.Label, step.TargetRate, measure.Sent / seconds, measure.Latency.Summary(), measure.Added.Summary(), measure.Errors, unsent));
 
@@ -102,10 +107,37 @@ internal sealed class FrontDoorRunner(Action<string> status)
         return new FrontDoorResult(scenario with { Steps = steps }, startedAt, ceiling, results, rig.Silo.ProcessorTime - cpuBefore, rig.Silo.PeakWorkingSet, LoadRig.Machine);
     }
 
-    private static async Task SendAsync(HttpClient front, string[] numbers, long sequence, (Measure Measure, long Due)? measured, CancellationToken cancellationToken)
+    private static async Task SendAsync(LoadRig rig, LoadDriver driver, string[] numbers, long sequence, (Measure Measure, long Due)? measured, CancellationToken cancellationToken)
     {
         var number = numbers[sequence % numbers.Length];
         var to = string.Create(CultureInfo.InvariantCulture, $"17{sequence:D9}");
+        var (outcome, upstream) = driver == LoadDriver.Grpc
+            ? await SendNowAsync(rig.GrpcFor((int)(sequence % int.MaxValue)), number, to, cancellationToken)
+            : await PostAsync(rig.Front, number, to, cancellationToken);
+        if (measured is { } m)
+        {
+            m.Measure.Record(outcome, Stopwatch.GetElapsedTime(m.Due), upstream);
+        }
+    }
+
+    /// <summary>One send through <c>SendNow</c>: "200" when Meta accepted it, else the refusal's code; and Meta's share of the time.</summary>
+    private static async Task<(string Outcome, TimeSpan? Upstream)> SendNowAsync(Dispatcher.DispatcherClient silo, string number, string to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await silo.SendNowAsync(new SendNowRequest { PhoneNumberId = number, Message = LoadRunner.GrpcMessage(number, to).Message }, cancellationToken: cancellationToken);
+            var upstream = reply.UpstreamMs > 0 ? TimeSpan.FromMilliseconds(reply.UpstreamMs) : (TimeSpan?)null;
+            return reply.Wamid.Length > 0 ? ("200", upstream) : (string.Create(CultureInfo.InvariantCulture, $"gRPC code {reply.Error?.Code}"), upstream);
+        }
+        catch (RpcException ex)
+        {
+            return ($"gRPC {ex.StatusCode}", null);
+        }
+    }
+
+    /// <summary>One send through the Cloud API route: "200", or the answer's status and code; and Meta's share of the time.</summary>
+    private static async Task<(string Outcome, TimeSpan? Upstream)> PostAsync(HttpClient front, string number, string to, CancellationToken cancellationToken)
+    {
         string outcome;
         TimeSpan? upstream = null;
         try
@@ -131,10 +163,7 @@ internal sealed class FrontDoorRunner(Action<string> status)
             outcome = $"transport {ex.HttpRequestError}";
         }
 
-        if (measured is { } m)
-        {
-            m.Measure.Record(outcome, Stopwatch.GetElapsedTime(m.Due), upstream);
-        }
+        return (outcome, upstream);
     }
 
     /// <summary>One step's recordings.</summary>

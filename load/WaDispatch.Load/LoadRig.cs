@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Grpc.Net.Client;
+using WaDispatch.Grpc.V1;
 
 namespace WaDispatch.Load;
 
@@ -24,8 +26,10 @@ internal sealed class LoadRig : IAsyncDisposable
     private readonly DirectoryInfo _data;
     private readonly LoadDatabase? _database;
     private readonly IReadOnlyList<HttpClient> _fronts;
+    private readonly IReadOnlyList<GrpcChannel> _channels;
+    private readonly IReadOnlyList<Dispatcher.DispatcherClient> _grpc;
 
-    private LoadRig(ChildProcess simulator, IReadOnlyList<ChildProcess> silos, EmbeddedWaDispatch? embedded, DirectoryInfo data, LoadDatabase? database)
+    private LoadRig(ChildProcess simulator, IReadOnlyList<ChildProcess> silos, IReadOnlyList<int> grpcPorts, EmbeddedWaDispatch? embedded, DirectoryInfo data, LoadDatabase? database)
     {
         _simulator = simulator;
         _silos = silos;
@@ -38,6 +42,14 @@ internal sealed class LoadRig : IAsyncDisposable
         // the harness and the silo out of file descriptors.
         _fronts = [.. silos.Select(silo => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = silo.Address, Timeout = TimeSpan.FromMinutes(10) })];
         Referee = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }) { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(10) };
+
+        // One channel per silo; HTTP/2 multiplexes the calls, and opens more connections when one's streams are all busy.
+        _channels = [.. grpcPorts.Select(port => GrpcChannel.ForAddress(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"), new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            MaxReceiveMessageSize = 16 << 20,
+        }))];
+        _grpc = [.. _channels.Select(channel => new Dispatcher.DispatcherClient(channel))];
         Silo = silos.Count == 1 ? silos[0] : new Cluster(silos);
     }
 
@@ -49,6 +61,9 @@ internal sealed class LoadRig : IAsyncDisposable
 
     /// <summary>The front door the <paramref name="index"/>th request goes to: the silos in turn (any silo takes any request).</summary>
     public HttpClient FrontFor(int index) => _fronts[index % _fronts.Count];
+
+    /// <summary>The gRPC front door the <paramref name="index"/>th call goes to: the silos' gRPC ports in turn.</summary>
+    public Dispatcher.DispatcherClient GrpcFor(int index) => _grpc[index % _grpc.Count];
 
     /// <summary>The referee (the simulator): Meta's routes and its <c>_sim</c> control API.</summary>
     public HttpClient Referee { get; }
@@ -107,7 +122,7 @@ internal sealed class LoadRig : IAsyncDisposable
                 ], serverGc: true, highPriority: false));
             }
 
-            return new LoadRig(simulator, started, embedded ? await EmbeddedWaDispatch.StartAsync(gatewayPort) : null, data, database);
+            return new LoadRig(simulator, started, grpcPorts, embedded ? await EmbeddedWaDispatch.StartAsync(gatewayPort) : null, data, database);
         }
         catch
         {
@@ -216,6 +231,11 @@ internal sealed class LoadRig : IAsyncDisposable
         }
 
         Referee.Dispose();
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
         if (Embedded is not null)
         {
             await Embedded.DisposeAsync();

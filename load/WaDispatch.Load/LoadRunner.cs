@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Grpc.Core;
+using WaDispatch.Grpc.V1;
 
 namespace WaDispatch.Load;
 
@@ -107,15 +109,18 @@ internal sealed class LoadRunner
                 .Select(b => (number, n, first: b * BatchSize, count: Math.Min(BatchSize, scenario.Backlog(number) - (b * BatchSize)))))
             .OrderBy(b => b.first)
             .ThenBy(b => b.n)
-            .Select((b, i) => (b.number, b.n, b.first, b.count, front: rig.FrontFor(i)))
+            .Select((b, i) => (b.number, b.n, b.first, b.count, front: rig.FrontFor(i), index: i))
             .ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = SubmitConcurrency, CancellationToken = cancellationToken }, async (batch, token) =>
         {
             var messages = Enumerable.Range(batch.first, batch.count).Select(i => (batch.number.PhoneNumberId, To: string.Create(CultureInfo.InvariantCulture, $"1{batch.n:D3}{i:D7}"))).ToList();
             var started = Stopwatch.GetTimestamp();
-            var (refused, key) = rig.Embedded is { } embedded
-                ? (await embedded.EnqueueAsync(messages, token), "embedded")
-                : await PostAsync(batch.front, messages, token);
+            var (refused, key) = scenario.Driver switch
+            {
+                LoadDriver.Embedded => (await rig.Embedded!.EnqueueAsync(messages, token), "embedded"),
+                LoadDriver.Grpc => await StreamAsync(rig.GrpcFor(batch.index), messages, null, token),
+                _ => await PostAsync(batch.front, messages, token),
+            };
             admission.Record(Stopwatch.GetElapsedTime(started));
             if (refused > 0)
             {
@@ -128,7 +133,7 @@ internal sealed class LoadRunner
     }
 
     /// <summary>One batch through <c>POST /v1/messages/batch</c>: how many were refused, and the answer's status.</summary>
-    private static async Task<(int Refused, string Status)> PostAsync(HttpClient silo, List<(string PhoneNumberId, string To)> batch, CancellationToken cancellationToken)
+    public static async Task<(int Refused, string Status)> PostAsync(HttpClient silo, List<(string PhoneNumberId, string To)> batch, CancellationToken cancellationToken)
     {
         var messages = batch.Select(m => new { phone_number_id = m.PhoneNumberId, message = LoadRig.Template(m.To) });
         using var response = await silo.PostAsJsonAsync("v1/messages/batch", new { messages }, cancellationToken);
@@ -136,6 +141,50 @@ internal sealed class LoadRunner
         var refused = answer.TryGetProperty("refused", out var r) ? r.GetInt32() : batch.Count;
         return (response.IsSuccessStatusCode ? refused : Math.Max(1, refused), $"HTTP {(int)response.StatusCode}");
     }
+
+    /// <summary>
+    /// One batch as one <c>SendMessages</c> stream: written while its answers are read (the server's window holds the
+    /// writer back), each answer's latency from its message's write recorded in <paramref name="perMessage"/> when given.
+    /// </summary>
+    public static async Task<(int Refused, string Status)> StreamAsync(Dispatcher.DispatcherClient silo, List<(string PhoneNumberId, string To)> batch, LatencyHistogram? perMessage, CancellationToken cancellationToken)
+    {
+        var written = new long[batch.Count];
+        using var call = silo.SendMessages(cancellationToken: cancellationToken);
+        var writing = Task.Run(
+            async () =>
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    written[i] = Stopwatch.GetTimestamp();
+                    await call.RequestStream.WriteAsync(GrpcMessage(batch[i].PhoneNumberId, batch[i].To), cancellationToken);
+                }
+
+                await call.RequestStream.CompleteAsync();
+            },
+            cancellationToken);
+        var refused = 0;
+        var answered = 0;
+        await foreach (var result in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            answered++;
+            if (result.OutcomeCase != SendMessagesResult.OutcomeOneofCase.Accepted)
+            {
+                refused++;
+            }
+
+            perMessage?.Record(Stopwatch.GetElapsedTime(written[result.Index]));
+        }
+
+        await writing;
+        return (refused + (batch.Count - answered), "gRPC");
+    }
+
+    /// <summary>The template every scenario sends, as protobuf.</summary>
+    public static SendMessageRequest GrpcMessage(string phoneNumberId, string to) => new()
+    {
+        PhoneNumberId = phoneNumberId,
+        Message = new Message { To = to, Template = new Template { Name = "hello_world", Language = new Template.Types.Language { Code = "en_US" } } },
+    };
 
     private static NumberResult Measure(Scenario scenario, NumberPlan number, JsonElement stats, List<DateTimeOffset> arrivals)
     {

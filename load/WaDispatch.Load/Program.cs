@@ -2,6 +2,8 @@
 //   dotnet run -c Release --project load/WaDispatch.Load -- run --file load/scenarios/sustained.json
 //   dotnet run -c Release --project load/WaDispatch.Load -- run tiers --tiers 80,250,1000 --seconds 20
 //   dotnet run -c Release --project load/WaDispatch.Load -- run front-door --seconds 10 --shares 0.1,0.5,1
+//   dotnet run -c Release --project load/WaDispatch.Load -- run front-door --driver grpc --rates 100,300,600 --seconds 10
+//   dotnet run -c Release --project load/WaDispatch.Load -- run admission --messages 100000   (HTTP batches against gRPC streams)
 //   dotnet run -c Release --project load/WaDispatch.Load -- run campaign --recipients 20000
 //   dotnet run -c Release --project load/WaDispatch.Load -- run cluster --silos 1,2,3 --postgres "Host=…;Username=…;Password=…;Database=postgres"
 using System.CommandLine;
@@ -9,7 +11,7 @@ using System.Globalization;
 using Spectre.Console;
 using WaDispatch.Load;
 
-var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), smoke (a few seconds)" };
+var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), admission (HTTP batches against gRPC streams, side by side), smoke (a few seconds)" };
 var file = new Option<FileInfo>("--file") { Description = "A scenario file (JSON): the scenario and any of these options; the command line wins over it" };
 var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy (front-door: each step), in seconds", DefaultValueFactory = _ => 60 };
 var tiers = new Option<string>("--tiers") { Description = "For the tiers scenario: comma-separated tiers in mps", DefaultValueFactory = _ => "80,250,350,500,1000" };
@@ -20,7 +22,7 @@ var maxRateLimited = new Option<long>("--max-rate-limited") { Description = "Thr
 var minCeilingRatio = new Option<double>("--min-ceiling-ratio") { Description = "Threshold (max-throughput): WaDispatch's throughput as a share of the simulator alone", DefaultValueFactory = _ => 0.5 };
 var noWebhooks = new Option<bool>("--no-webhooks") { Description = "The referee posts no status webhooks back" };
 var siloSettings = new Option<string[]>("--silo-setting") { Description = "A silo setting as Section:Setting=value (repeatable), e.g. Lanes:MaxInFlight=1024", AllowMultipleArgumentsPerToken = false };
-var driver = new Option<string>("--driver") { Description = "http (the silo in a process of its own, through its front door) or embedded (the .NET client's embedded mode: an Orleans client in this process, calling the silo's grains through its gateway; backlog scenarios only)", DefaultValueFactory = _ => "http" };
+var driver = new Option<string>("--driver") { Description = "http (the silo in a process of its own, through its front door), grpc (the same silo through its gRPC front door: SendMessages streams, SendNow for front-door) or embedded (the .NET client's embedded mode: an Orleans client in this process, calling the silo's grains through its gateway; backlog scenarios only)", DefaultValueFactory = _ => "http" };
 var model = new Option<string>("--model") { Description = "front-door: open (requests on a schedule) or closed (constant concurrency)", DefaultValueFactory = _ => "open" };
 var shares = new Option<string>("--shares") { Description = "front-door, open model: step rates as shares of the simulator-alone ceiling measured first", DefaultValueFactory = _ => "0.1,0.25,0.5,0.75,1" };
 var rates = new Option<string?>("--rates") { Description = "front-door, open model: step rates in mps (instead of --shares)" };
@@ -34,12 +36,16 @@ var undeliverable = new Option<double>("--undeliverable") { Description = "campa
 var tier = new Option<int>("--tier") { Description = "campaign: the number's tier in mps", DefaultValueFactory = _ => 1000 };
 var silos = new Option<string>("--silos") { Description = "cluster: the silo counts to run the same work on, one after another", DefaultValueFactory = _ => "1,2,3" };
 var postgres = new Option<string?>("--postgres") { Description = "cluster: a PostgreSQL connection string whose role may create databases (each run gets a fresh one); default $WADISPATCH_LOAD_POSTGRES" };
+var messages = new Option<int>("--messages") { Description = "admission: messages handed over per driver", DefaultValueFactory = _ => 100_000 };
+var inFlight = new Option<int>("--in-flight") { Description = "admission: batches (HTTP requests or gRPC streams of 1,000) under way at once", DefaultValueFactory = _ => 8 };
+var drivers = new Option<string>("--drivers") { Description = "admission: the drivers compared, in order", DefaultValueFactory = _ => "http,grpc" };
 var maxWorkingSet = new Option<int>("--max-working-set-mib") { Description = "Threshold (campaign): the silo's peak working set in MiB", DefaultValueFactory = _ => 1024 };
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
 {
     scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings, driver,
     model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet, silos, postgres,
+    messages, inFlight, drivers,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -47,12 +53,14 @@ run.SetAction(async (parse, cancellationToken) =>
     var settings = (parse.GetValue(siloSettings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
     var webhooks = !parse.GetValue(noWebhooks);
     var folder = parse.GetValue(reports)!;
-    var embedded = parse.GetValue(driver) switch
+    var loadDriver = parse.GetValue(driver) switch
     {
-        "http" => false,
-        "embedded" when parse.GetValue(scenarioArgument) is not ("front-door" or "campaign" or "campaign-1m" or "cluster") => true,
+        "http" => LoadDriver.Http,
+        "grpc" when parse.GetValue(scenarioArgument) is not ("campaign" or "campaign-1m" or "cluster" or "admission") => LoadDriver.Grpc,
+        "grpc" => throw new ArgumentException("--driver grpc drives front-door and the backlog scenarios (sustained, tiers, max-throughput, smoke); admission compares the drivers itself (--drivers)."),
+        "embedded" when parse.GetValue(scenarioArgument) is not ("front-door" or "campaign" or "campaign-1m" or "cluster" or "admission") => LoadDriver.Embedded,
         "embedded" => throw new ArgumentException("--driver embedded drives the backlog scenarios (sustained, tiers, max-throughput, smoke); front-door and campaigns use the silo's HTTP routes."),
-        var other => throw new ArgumentException($"Unknown driver '{other}': http or embedded."),
+        var other => throw new ArgumentException($"Unknown driver '{other}': http, grpc or embedded."),
     };
     IReadOnlyList<string> misses;
     switch (parse.GetValue(scenarioArgument))
@@ -68,7 +76,7 @@ run.SetAction(async (parse, cancellationToken) =>
                         ? [.. Numbers(fixedRates).Select(r => (Injection)new Injection.Constant(r, steady))]
                         : [new Injection.Constant(1, steady)];
             var ceilingShares = closed || parse.GetValue(ramp) is not null || parse.GetValue(rates) is not null ? null : Numbers(parse.GetValue(shares)!);
-            var scenario = new FrontDoorScenario(steps, ceilingShares, TimeSpan.FromSeconds(5)) { Webhooks = webhooks, SiloSettings = settings };
+            var scenario = new FrontDoorScenario(steps, ceilingShares, TimeSpan.FromSeconds(5)) { Webhooks = webhooks, SiloSettings = settings, Driver = loadDriver };
             FrontDoorResult? result = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 result = await new FrontDoorRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
@@ -96,6 +104,39 @@ run.SetAction(async (parse, cancellationToken) =>
             misses = new CampaignThresholds(parse.GetValue(maxWorkingSet) * 1024L * 1024).Misses(result!);
             var written = Reports.Write(result!, misses, folder);
             AnsiConsole.MarkupLine(Markup.Escape($"Campaign {result!.CampaignId} {result.Status}: sent {result.Final.GetValueOrDefault("sent"):N0} at {result.SteadyMps:F0} mps steady; silo peak {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB. Reports: {written.FullName}"));
+            break;
+        }
+
+        case "admission":
+        {
+            var chosen = parse.GetValue(drivers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(d => d switch
+                {
+                    "http" => LoadDriver.Http,
+                    "grpc" => LoadDriver.Grpc,
+                    _ => throw new ArgumentException($"admission compares http and grpc, not '{d}'."),
+                }).ToList();
+            var scenario = new AdmissionScenario(parse.GetValue(messages), parse.GetValue(inFlight), chosen) { SiloSettings = settings };
+            List<AdmissionResult>? results = null;
+            await AnsiConsole.Status().StartAsync("starting", async context =>
+                results = await new AdmissionRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
+            var table = new Table().AddColumns("Driver", "Messages", "Accepted per second", "p50 ms", "p99 ms", "p99.9 ms", "Silo CPU ms per message", "Peak working set MiB");
+            foreach (var result in results!)
+            {
+                table.AddRow(
+                    result.Driver == LoadDriver.Grpc ? "gRPC SendMessages (streams of 1,000)" : "HTTP /v1/messages/batch (1,000 a request)",
+                    $"{result.Messages:N0}",
+                    $"{result.AcceptedPerSecond:F0}",
+                    $"{result.Latency[0].Value.TotalMilliseconds:F1}",
+                    $"{result.Latency[2].Value.TotalMilliseconds:F1}",
+                    $"{result.Latency[3].Value.TotalMilliseconds:F1}",
+                    $"{result.CpuPerMessage.TotalMilliseconds:F3}",
+                    $"{result.PeakWorkingSet / (1024.0 * 1024):F0}");
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(Markup.Escape($"{LoadRig.Machine}; {scenario.Concurrency} batches at once; ten numbers at 1 mps, no status webhooks: the silo's work is the admission."));
+            misses = [.. results!.Where(r => r.Refused > 0).Select(r => $"{r.Driver}: {r.Refused} of {r.Messages} refused")];
             break;
         }
 
@@ -134,9 +175,9 @@ run.SetAction(async (parse, cancellationToken) =>
                 "smoke" => Scenario.Smoke(steady),
                 "max-throughput" => Scenario.MaxThroughput(steady),
                 "tiers" => Scenario.Tiers(Numbers(parse.GetValue(tiers)!).Select(t => (int)t), steady),
-                var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, front-door, campaign-1m, campaign or smoke."),
+                var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, front-door, admission, cluster, campaign-1m, campaign or smoke."),
             };
-            scenario = scenario with { Webhooks = webhooks, SiloSettings = settings, Embedded = embedded };
+            scenario = scenario with { Webhooks = webhooks, SiloSettings = settings, Driver = loadDriver };
             LoadResult? result = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 result = await new LoadRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));

@@ -135,7 +135,7 @@ internal static class Reports
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# Load run: {result.Scenario.Name}\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"{result.StartedAt:yyyy-MM-dd HH:mm} UTC on {result.Machine}. Steady stretch {result.Scenario.Steady.TotalSeconds:0} s after a {result.Scenario.WarmUp.TotalSeconds:0} s warm-up; status webhooks {(result.Scenario.Webhooks ? "on" : "off")}; driven {(result.Scenario.Embedded ? "through the embedded client (an Orleans client in the harness's process, connected to the silo's gateway)" : "through the silo's HTTP front door")}.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"{result.StartedAt:yyyy-MM-dd HH:mm} UTC on {result.Machine}. Steady stretch {result.Scenario.Steady.TotalSeconds:0} s after a {result.Scenario.WarmUp.TotalSeconds:0} s warm-up; status webhooks {(result.Scenario.Webhooks ? "on" : "off")}; driven {result.Scenario.Driver switch { LoadDriver.Embedded => "through the embedded client (an Orleans client in the harness's process, connected to the silo's gateway)", LoadDriver.Grpc => "through the silo's gRPC front door (a SendMessages stream per 1,000 messages)", _ => "through the silo's HTTP front door" }}.\n\n");
         text.Append("| Number | Tier | Messages | Steady mps | % of tier | Fullest sliding second | Windows over tier | 130429 |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var n in result.Numbers)
         {

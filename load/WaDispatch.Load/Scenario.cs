@@ -5,6 +5,19 @@ namespace WaDispatch.Load;
 /// <param name="TierMps">Its throughput tier (the silo's and the referee's).</param>
 public sealed record NumberPlan(string PhoneNumberId, int TierMps);
 
+/// <summary>How the harness reaches WaDispatch.</summary>
+public enum LoadDriver
+{
+    /// <summary>The silo's HTTP front door: <c>POST /v1/messages/batch</c>, the Cloud API route.</summary>
+    Http,
+
+    /// <summary>The silo's gRPC front door: a <c>SendMessages</c> stream per batch, <c>SendNow</c>.</summary>
+    Grpc,
+
+    /// <summary>The .NET client's embedded mode: an Orleans client in the harness's process, through the silo's gateway.</summary>
+    Embedded,
+}
+
 /// <summary>A load scenario: numbers with a backlog for a steady stretch, through the front door's batch route.</summary>
 /// <param name="Name">The scenario's name.</param>
 /// <param name="Numbers">The numbers and their tiers.</param>
@@ -18,8 +31,11 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     /// <summary>Whether the referee posts its status webhooks back to the silo (three per message).</summary>
     public bool Webhooks { get; init; } = true;
 
-    /// <summary>Whether the harness drives the silo through the .NET client's embedded mode (an Orleans client) instead of its HTTP front door.</summary>
-    public bool Embedded { get; init; }
+    /// <summary>How the harness hands the backlog over: HTTP batches, gRPC streams, or the embedded client.</summary>
+    public LoadDriver Driver { get; init; }
+
+    /// <summary>Whether the harness drives the silo through the .NET client's embedded mode (an Orleans client).</summary>
+    public bool Embedded => Driver == LoadDriver.Embedded;
 
     /// <summary>Extra silo settings (<c>Section:Setting</c> → value), e.g. <c>Lanes:MaxInFlight</c>.</summary>
     public IReadOnlyDictionary<string, string> SiloSettings { get; init; } = new Dictionary<string, string>();

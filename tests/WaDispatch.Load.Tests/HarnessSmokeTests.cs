@@ -54,7 +54,7 @@ public sealed class HarnessSmokeTests
     [Fact]
     public async Task AShortRun_ThroughTheEmbeddedClient_AccountsForEveryMessage()
     {
-        var scenario = Scenario.Smoke(TimeSpan.FromSeconds(2)) with { Embedded = true };
+        var scenario = Scenario.Smoke(TimeSpan.FromSeconds(2)) with { Driver = LoadDriver.Embedded };
 
         var result = await new LoadRunner(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
 
@@ -67,10 +67,38 @@ public sealed class HarnessSmokeTests
     }
 
     [Fact]
-    public async Task TheFrontDoorScenario_MeasuresEachStep_AndWaDispatchsShareOfTheAnswerTime()
+    public async Task AShortRun_ThroughTheGrpcFrontDoor_AccountsForEveryMessage()
+    {
+        var scenario = Scenario.Smoke(TimeSpan.FromSeconds(2)) with { Driver = LoadDriver.Grpc };
+
+        var result = await new LoadRunner(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
+
+        Assert.Equal(scenario.Numbers.Select(scenario.Backlog), result.Numbers.Select(n => (int)n.Accepted));
+        Assert.All(result.Numbers, n => Assert.InRange(n.FullestSecond, 1, n.TierMps));
+        Assert.Empty(result.Errors);
+        Assert.Contains("gRPC front door", Reports.Markdown(result, []), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAdmissionScenario_HandsTheSameMessagesOverThroughEachDriver()
+    {
+        var scenario = new AdmissionScenario(3_000, 2, [LoadDriver.Http, LoadDriver.Grpc]) { WarmUp = 1_000 };
+
+        var results = await new AdmissionRunner(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
+
+        Assert.Equal([LoadDriver.Http, LoadDriver.Grpc], results.Select(r => r.Driver));
+        Assert.All(results, r => Assert.Equal((3_000, 0), (r.Messages, r.Refused)));
+        Assert.All(results, r => Assert.True(r.AcceptedPerSecond > 0 && r.SiloCpu > TimeSpan.Zero && r.Latency[0].Value > TimeSpan.Zero, $"{r.Driver}: {r.AcceptedPerSecond} per second, {r.SiloCpu} CPU"));
+    }
+
+    [Theory]
+    [InlineData(LoadDriver.Http)]
+    [InlineData(LoadDriver.Grpc)]
+    public async Task TheFrontDoorScenario_MeasuresEachStep_AndWaDispatchsShareOfTheAnswerTime(LoadDriver driver)
     {
         var scenario = new FrontDoorScenario([new Injection.Constant(40, TimeSpan.FromSeconds(2)), new Injection.Closed(4, TimeSpan.FromSeconds(2))], null, TimeSpan.FromSeconds(1), Numbers: 2)
         {
+            Driver = driver,
             Webhooks = false,
             CeilingDuration = TimeSpan.FromSeconds(1),
             CeilingConcurrency = 4,

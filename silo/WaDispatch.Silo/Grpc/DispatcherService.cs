@@ -91,7 +91,7 @@ internal sealed class DispatcherService(
 
         var key = IdempotencyKey(request.IdempotencyKey, "idempotency_key", KeyName(context), "graph");
         var result = await messages.SendAsync(new MessageSubmission(request.PhoneNumberId, message!) { IdempotencyKey = key }, context.CancellationToken);
-        var reply = new SendNowReply { MessageId = result.MessageId ?? string.Empty };
+        var reply = new SendNowReply { MessageId = result.MessageId ?? string.Empty, UpstreamMs = result.UpstreamTime?.TotalMilliseconds ?? 0 };
         if (result.Response?.Messages is [{ Id: { } wamid }, ..])
         {
             reply.Wamid = wamid;
