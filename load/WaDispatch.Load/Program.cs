@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project load/WaDispatch.Load -- run front-door --seconds 10 --shares 0.1,0.5,1
 //   dotnet run -c Release --project load/WaDispatch.Load -- run front-door --driver grpc --rates 100,300,600 --seconds 10
 //   dotnet run -c Release --project load/WaDispatch.Load -- run admission --messages 100000   (HTTP batches against gRPC streams)
+//   dotnet run -c Release --project load/WaDispatch.Load -- run upload --recipients 1000000   (a campaign audience over HTTP and gRPC)
 //   dotnet run -c Release --project load/WaDispatch.Load -- run campaign --recipients 20000
 //   dotnet run -c Release --project load/WaDispatch.Load -- run cluster --silos 1,2,3 --postgres "Host=…;Username=…;Password=…;Database=postgres"
 using System.CommandLine;
@@ -11,7 +12,7 @@ using System.Globalization;
 using Spectre.Console;
 using WaDispatch.Load;
 
-var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), admission (HTTP batches against gRPC streams, side by side), smoke (a few seconds)" };
+var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), admission (HTTP batches against gRPC streams, side by side), upload (a --recipients campaign audience through a multipart upload and a gRPC stream), smoke (a few seconds)" };
 var file = new Option<FileInfo>("--file") { Description = "A scenario file (JSON): the scenario and any of these options; the command line wins over it" };
 var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy (front-door: each step), in seconds", DefaultValueFactory = _ => 60 };
 var tiers = new Option<string>("--tiers") { Description = "For the tiers scenario: comma-separated tiers in mps", DefaultValueFactory = _ => "80,250,350,500,1000" };
@@ -30,7 +31,7 @@ var ramp = new Option<string?>("--ramp") { Description = "front-door, open model
 var concurrency = new Option<string>("--concurrency") { Description = "front-door, closed model: concurrent callers per step", DefaultValueFactory = _ => "8,32,128" };
 var maxAddedP99 = new Option<double>("--max-added-p99-ms") { Description = "Threshold (front-door): WaDispatch's own p99 in ms, up to --added-up-to of the ceiling", DefaultValueFactory = _ => 5 };
 var addedUpTo = new Option<double>("--added-up-to") { Description = "front-door: the share of the simulator-alone ceiling up to which --max-added-p99-ms is judged", DefaultValueFactory = _ => 0.5 };
-var recipients = new Option<int>("--recipients") { Description = "campaign: audience rows", DefaultValueFactory = _ => 1_000_000 };
+var recipients = new Option<int>("--recipients") { Description = "campaign, upload: audience rows", DefaultValueFactory = _ => 1_000_000 };
 var optedOut = new Option<double>("--opted-out") { Description = "campaign: share of recipients who stopped marketing first", DefaultValueFactory = _ => 0.10 };
 var undeliverable = new Option<double>("--undeliverable") { Description = "campaign: share of recipients Meta fails with 131026", DefaultValueFactory = _ => 0.01 };
 var tier = new Option<int>("--tier") { Description = "campaign: the number's tier in mps", DefaultValueFactory = _ => 1000 };
@@ -38,7 +39,7 @@ var silos = new Option<string>("--silos") { Description = "cluster: the silo cou
 var postgres = new Option<string?>("--postgres") { Description = "cluster: a PostgreSQL connection string whose role may create databases (each run gets a fresh one); default $WADISPATCH_LOAD_POSTGRES" };
 var messages = new Option<int>("--messages") { Description = "admission: messages handed over per driver", DefaultValueFactory = _ => 100_000 };
 var inFlight = new Option<int>("--in-flight") { Description = "admission: batches (HTTP requests or gRPC streams of 1,000) under way at once", DefaultValueFactory = _ => 8 };
-var drivers = new Option<string>("--drivers") { Description = "admission: the drivers compared, in order", DefaultValueFactory = _ => "http,grpc" };
+var drivers = new Option<string>("--drivers") { Description = "admission, upload: the drivers compared, in order", DefaultValueFactory = _ => "http,grpc" };
 var maxWorkingSet = new Option<int>("--max-working-set-mib") { Description = "Threshold (campaign): the silo's peak working set in MiB", DefaultValueFactory = _ => 1024 };
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
@@ -56,9 +57,9 @@ run.SetAction(async (parse, cancellationToken) =>
     var loadDriver = parse.GetValue(driver) switch
     {
         "http" => LoadDriver.Http,
-        "grpc" when parse.GetValue(scenarioArgument) is not ("campaign" or "campaign-1m" or "cluster" or "admission") => LoadDriver.Grpc,
+        "grpc" when parse.GetValue(scenarioArgument) is not ("campaign" or "campaign-1m" or "cluster" or "admission" or "upload") => LoadDriver.Grpc,
         "grpc" => throw new ArgumentException("--driver grpc drives front-door and the backlog scenarios (sustained, tiers, max-throughput, smoke); admission compares the drivers itself (--drivers)."),
-        "embedded" when parse.GetValue(scenarioArgument) is not ("front-door" or "campaign" or "campaign-1m" or "cluster" or "admission") => LoadDriver.Embedded,
+        "embedded" when parse.GetValue(scenarioArgument) is not ("front-door" or "campaign" or "campaign-1m" or "cluster" or "admission" or "upload") => LoadDriver.Embedded,
         "embedded" => throw new ArgumentException("--driver embedded drives the backlog scenarios (sustained, tiers, max-throughput, smoke); front-door and campaigns use the silo's HTTP routes."),
         var other => throw new ArgumentException($"Unknown driver '{other}': http, grpc or embedded."),
     };
@@ -137,6 +138,37 @@ run.SetAction(async (parse, cancellationToken) =>
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine(Markup.Escape($"{LoadRig.Machine}; {scenario.Concurrency} batches at once; ten numbers at 1 mps, no status webhooks: the silo's work is the admission."));
             misses = [.. results!.Where(r => r.Refused > 0).Select(r => $"{r.Driver}: {r.Refused} of {r.Messages} refused")];
+            break;
+        }
+
+        case "upload":
+        {
+            var chosen = parse.GetValue(drivers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(d => d switch
+                {
+                    "http" => LoadDriver.Http,
+                    "grpc" => LoadDriver.Grpc,
+                    _ => throw new ArgumentException($"upload compares http and grpc, not '{d}'."),
+                }).ToList();
+            List<UploadResult>? results = null;
+            await AnsiConsole.Status().StartAsync("starting", async context =>
+                results = await new UploadRunner(status => context.Status(Markup.Escape(status))).RunAsync(parse.GetValue(recipients), chosen, settings, cancellationToken));
+            var table = new Table().AddColumns("Driver", "Rows", "Recipients", "Seconds", "Rows per second", "Silo CPU s", "Working set before MiB", "Peak working set MiB");
+            foreach (var result in results!)
+            {
+                table.AddRow(
+                    result.Driver == LoadDriver.Grpc ? "gRPC CreateCampaign stream" : "HTTP multipart NDJSON",
+                    $"{result.Rows:N0}",
+                    $"{result.Recipients:N0}",
+                    $"{result.Elapsed.TotalSeconds:F1}",
+                    $"{result.RowsPerSecond:F0}",
+                    $"{result.SiloCpu.TotalSeconds:F1}",
+                    $"{result.BaseWorkingSet / (1024.0 * 1024):F0}",
+                    $"{result.PeakWorkingSet / (1024.0 * 1024):F0}");
+            }
+
+            AnsiConsole.Write(table);
+            misses = [.. results!.Where(r => r.Recipients != r.Rows).Select(r => $"{r.Driver}: {r.Recipients} recipients of {r.Rows} rows")];
             break;
         }
 

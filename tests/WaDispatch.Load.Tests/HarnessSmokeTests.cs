@@ -91,6 +91,16 @@ public sealed class HarnessSmokeTests
         Assert.All(results, r => Assert.True(r.AcceptedPerSecond > 0 && r.SiloCpu > TimeSpan.Zero && r.Latency[0].Value > TimeSpan.Zero, $"{r.Driver}: {r.AcceptedPerSecond} per second, {r.SiloCpu} CPU"));
     }
 
+    [Fact]
+    public async Task TheUploadScenario_CreatesTheSameCampaignThroughEachDriver()
+    {
+        var results = await new UploadRunner(_ => { }).RunAsync(2_000, [LoadDriver.Http, LoadDriver.Grpc], new Dictionary<string, string>(), TestContext.Current.CancellationToken);
+
+        Assert.Equal([LoadDriver.Http, LoadDriver.Grpc], results.Select(r => r.Driver));
+        Assert.All(results, r => Assert.Equal((2_000, 2_000), (r.Rows, r.Recipients)));
+        Assert.All(results, r => Assert.True(r.PeakWorkingSet > 0 && r.SiloCpu > TimeSpan.Zero));
+    }
+
     [Theory]
     [InlineData(LoadDriver.Http)]
     [InlineData(LoadDriver.Grpc)]

@@ -279,6 +279,25 @@ public sealed class GrpcFrontDoorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OverItsKeysRateLimit_ACallIsResourceExhausted_WithARetryDelay()
+    {
+        using var file = new TempSqliteFile();
+        await using var limited = await TestSilo.StartAsync(file.ConnectionString, _simulator.Address, "--Api:Keys:tests", ApiKey, "--Api:RequestsPerSecond", "1", "--Api:Burst", "1");
+        using var channel = GrpcChannel.ForAddress(TestSilo.GrpcAddressOf(limited));
+        var client = new Dispatcher.DispatcherClient(channel);
+
+        var first = await client.ListCampaignsAsync(new ListCampaignsRequest(), Key, cancellationToken: Ct);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ListCampaignsAsync(new ListCampaignsRequest(), Key, cancellationToken: Ct).ResponseAsync);
+        var status = refused.GetRpcStatus()!;
+
+        Assert.NotNull(first);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal(4, status.GetDetail<Error>()!.Code);
+        Assert.Contains("requests per second", status.GetDetail<Error>()!.Details, StringComparison.Ordinal);
+        Assert.True(status.GetDetail<Google.Rpc.RetryInfo>()!.RetryDelay.ToTimeSpan() > TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task WatchStatuses_FilteredByNumber_SeesThatNumbersMessagesOnly()
     {
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(Ct);
