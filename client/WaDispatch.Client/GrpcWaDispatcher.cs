@@ -114,21 +114,8 @@ internal sealed class GrpcWaDispatcher : IWaDispatcher, IDisposable
         }
     }
 
-    public async Task<MessageInfo?> GetMessageAsync(string messageId, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return Message(await _client.GetMessageAsync(new GetMessageRequest { Id = messageId }, Options(cancellationToken)).ResponseAsync.ConfigureAwait(false));
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (RpcException ex)
-        {
-            throw Failure(ex);
-        }
-    }
+    public async Task<MessageInfo?> GetMessageAsync(string messageId, CancellationToken cancellationToken = default) =>
+        await FindAsync(c => _client.GetMessageAsync(new GetMessageRequest { Id = messageId }, Options(c)), cancellationToken).ConfigureAwait(false) is { } message ? Message(message) : null;
 
     public async Task<CampaignInfo> CreateCampaignAsync(NewCampaign campaign, IAsyncEnumerable<Recipient> audience, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
@@ -175,21 +162,8 @@ internal sealed class GrpcWaDispatcher : IWaDispatcher, IDisposable
         return CreateCampaignAsync(campaign, format == AudienceFormat.Csv ? CsvRows(audienceFile) : NdjsonRowsAsync(audienceFile, cancellationToken), idempotencyKey, cancellationToken);
     }
 
-    public async Task<CampaignInfo?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return Campaign(await _client.GetCampaignAsync(new CampaignRef { Id = campaignId }, Options(cancellationToken)).ResponseAsync.ConfigureAwait(false));
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (RpcException ex)
-        {
-            throw Failure(ex);
-        }
-    }
+    public async Task<CampaignInfo?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        await FindAsync(c => _client.GetCampaignAsync(new CampaignRef { Id = campaignId }, Options(c)), cancellationToken).ConfigureAwait(false) is { } campaign ? Campaign(campaign) : null;
 
     public async Task<IReadOnlyList<CampaignInfo>> ListCampaignsAsync(CancellationToken cancellationToken = default) =>
         [.. (await CallAsync(c => _client.ListCampaignsAsync(new ListCampaignsRequest(), Options(c)), cancellationToken).ConfigureAwait(false)).Campaigns.Select(Campaign)];
@@ -254,6 +228,20 @@ internal sealed class GrpcWaDispatcher : IWaDispatcher, IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>As <see cref="CallAsync"/>, null for NOT_FOUND.</summary>
+    private static async Task<T?> FindAsync<T>(Func<CancellationToken, AsyncUnaryCall<T>> call, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await CallAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WaDispatchException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.NotFound })
+        {
+            return null;
+        }
     }
 
     private static async Task<T> CallAsync<T>(Func<CancellationToken, AsyncUnaryCall<T>> call, CancellationToken cancellationToken)

@@ -110,13 +110,7 @@ run.SetAction(async (parse, cancellationToken) =>
 
         case "admission":
         {
-            var chosen = parse.GetValue(drivers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(d => d switch
-                {
-                    "http" => LoadDriver.Http,
-                    "grpc" => LoadDriver.Grpc,
-                    _ => throw new ArgumentException($"admission compares http and grpc, not '{d}'."),
-                }).ToList();
+            var chosen = Drivers(parse.GetValue(drivers)!, "admission");
             var scenario = new AdmissionScenario(parse.GetValue(messages), parse.GetValue(inFlight), chosen) { SiloSettings = settings };
             List<AdmissionResult>? results = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
@@ -143,13 +137,7 @@ run.SetAction(async (parse, cancellationToken) =>
 
         case "upload":
         {
-            var chosen = parse.GetValue(drivers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(d => d switch
-                {
-                    "http" => LoadDriver.Http,
-                    "grpc" => LoadDriver.Grpc,
-                    _ => throw new ArgumentException($"upload compares http and grpc, not '{d}'."),
-                }).ToList();
+            var chosen = Drivers(parse.GetValue(drivers)!, "upload");
             List<UploadResult>? results = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 results = await new UploadRunner(status => context.Status(Markup.Escape(status))).RunAsync(parse.GetValue(recipients), chosen, settings, cancellationToken));
@@ -242,5 +230,13 @@ run.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("WaDispatch load harness: sustained send rates against the simulator as referee.") { run };
 return await root.Parse(ScenarioFile.Expand(args)).InvokeAsync();
+
+static List<LoadDriver> Drivers(string list, string scenario) =>
+    [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => d switch
+    {
+        "http" => LoadDriver.Http,
+        "grpc" => LoadDriver.Grpc,
+        _ => throw new ArgumentException($"{scenario} compares http and grpc, not '{d}'."),
+    })];
 
 static double[] Numbers(string list) => [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];

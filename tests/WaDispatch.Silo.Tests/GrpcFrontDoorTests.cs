@@ -81,6 +81,8 @@ public sealed class GrpcFrontDoorTests : IAsyncLifetime
         var noNumber = Request("+16505550702");
         noNumber.PhoneNumberId = string.Empty;
         var noMessage = new SendMessageRequest { PhoneNumberId = Number };
+        var notATime = Request("+16505550702");
+        notATime.ExpiresAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue };
 
         var cases = new (SendMessageRequest Request, string Field, string Says)[]
         {
@@ -88,6 +90,7 @@ public sealed class GrpcFrontDoorTests : IAsyncLifetime
             (unknownEnum, "message.template.components[0].type", "42, which is not a ComponentType"),
             (noNumber, "phone_number_id", "phone_number_id is required"),
             (noMessage, "message", "message is required"),
+            (notATime, "expires_at", "which is not a time"),
         };
         foreach (var (request, field, says) in cases)
         {

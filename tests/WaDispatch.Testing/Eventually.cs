@@ -33,4 +33,33 @@ public static class Eventually
             await Task.Delay(10);
         }
     }
+
+    /// <summary>
+    /// Polls <paramref name="value"/> until it has not changed for <paramref name="quiet"/> and answers it: for
+    /// "the sending stopped" without guessing how long the work in flight takes on a busy machine. Throws
+    /// after <paramref name="timeout"/> (default 30 s) if it never settles.
+    /// </summary>
+    public static async Task<T> SettledAsync<T>(Func<T> value, TimeSpan quiet, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var last = value();
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow - since < quiet)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The value did not settle in time (last {last}).");
+            }
+
+            await Task.Delay(20);
+            var now = value();
+            if (!EqualityComparer<T>.Default.Equals(now, last))
+            {
+                (last, since) = (now, DateTime.UtcNow);
+            }
+        }
+
+        return last;
+    }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,9 @@ internal sealed class DispatcherService(
 {
     /// <summary>Every this many messages a <c>SendMessages</c> stream takes one request from its key's rate limit, as a batch request does.</summary>
     public const int MessagesPerRequest = MessagesApi.MaxBatch;
+
+    private const long MinTimestampSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
+    private const long MaxTimestampSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
 
     public override async Task<AcceptedMessage> SendMessage(SendMessageRequest request, ServerCallContext context)
     {
@@ -321,6 +325,11 @@ internal sealed class DispatcherService(
             return (null, badKey);
         }
 
+        if (InstantProblem(request.ExpiresAt, prefix + "expires_at") is { } badExpiry)
+        {
+            return (null, badExpiry);
+        }
+
         return (new MessageSubmission(request.PhoneNumberId, message!)
         {
             IdempotencyKey = Value(request.IdempotencyKey) is { } key ? $"{keyName}:v1:{key}" : null,
@@ -369,6 +378,11 @@ internal sealed class DispatcherService(
         if (IdempotencyKeyProblem(header.IdempotencyKey, "header.idempotency_key") is { } badKey)
         {
             return (null, badKey);
+        }
+
+        if ((InstantProblem(header.StartAt, "header.start_at") ?? InstantProblem(header.ExpiresAt, "header.expires_at")) is { } badTime)
+        {
+            return (null, badTime);
         }
 
         return (new CampaignRequest(header.PhoneNumberId, JsonSerializer.Serialize(template!, CloudApiJsonContext.Wire.TemplateContent))
@@ -425,6 +439,12 @@ internal sealed class DispatcherService(
     private static string? IdempotencyKey(string key, string field, string keyName, string scope) =>
         IdempotencyKeyProblem(key, field) is { } problem ? throw GrpcErrors.Invalid(problem)
         : Value(key) is { } value ? $"{keyName}:{scope}:{value}" : null;
+
+    /// <summary>A timestamp protobuf itself would refuse to convert (outside years 1 to 9999, or nanos out of range).</summary>
+    private static FieldProblem? InstantProblem(Timestamp? at, string field) =>
+        at is null || (at.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && at.Nanos is >= 0 and <= 999_999_999)
+            ? null
+            : new FieldProblem(field, $"{field} is {at.Seconds} s and {at.Nanos} ns, which is not a time: seconds must lie between {MinTimestampSeconds} (0001-01-01) and {MaxTimestampSeconds} (9999-12-31) and nanos between 0 and 999999999.");
 
     private static FieldProblem? IdempotencyKeyProblem(string key, string field) =>
         key.Length > 255 || key.Any(char.IsControl) ? new FieldProblem(field, $"{field} must be 1 to 255 printable characters; it is {key.Length} long.") : null;
