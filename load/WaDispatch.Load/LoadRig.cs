@@ -89,6 +89,22 @@ internal sealed class LoadRig : IAsyncDisposable
             throw new ArgumentException("A cluster of silos runs on PostgreSQL: give --postgres a connection string.");
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(webhooks, siloSettings, embedded, silos, postgres);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // A port found free was taken by another process before a child bound it (seconds pass while the
+                // referee starts): start everything again on fresh ports.
+            }
+        }
+    }
+
+    private static async Task<LoadRig> StartOnceAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded, int silos, string? postgres)
+    {
         var siloPort = ChildProcess.FreePort();
         var simulatorPort = ChildProcess.FreePort();
         var data = Directory.CreateTempSubdirectory("wadispatch-load-data-");
