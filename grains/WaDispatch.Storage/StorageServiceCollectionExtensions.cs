@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WaDispatch.Storage;
+using WaDispatch.Storage.Accounts;
 using WaDispatch.Storage.Budgets;
 using WaDispatch.Storage.Campaigns;
 using WaDispatch.Storage.Messages;
@@ -43,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<CallbackOutboxStore>();
         services.AddSingleton<WebhookInboxStore>();
         services.AddSingleton<CampaignStore>();
+        services.AddSingleton<AccountEventStore>();
         services.AddSingleton<IHostedService, SchemaMigrationService>();
         return services;
     }

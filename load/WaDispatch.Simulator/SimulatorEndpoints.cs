@@ -29,6 +29,7 @@ public static partial class SimulatorEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost("/{version}/{phoneNumberId}/messages", SendAsync);
         endpoints.MapGet("/{version}/{wabaId}/message_templates", ListTemplates);
+        endpoints.MapSubscribedApps();
         var control = endpoints.MapGroup("/_sim");
         control.MapPost("/inbound", InboundAsync);
         control.MapPost("/user-preferences", UserPreferencesAsync);

@@ -60,6 +60,15 @@ public sealed class SimulatorOptions
     /// <summary>Largest accepted request body. Default 1 MiB.</summary>
     public int MaxRequestBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// A WABA the app never subscribed to nor unsubscribed from counts as subscribed, so that the zero-configuration run
+    /// gets its webhooks. Default on; off to play Meta strictly (no webhooks until <c>POST subscribed_apps</c>).
+    /// </summary>
+    public bool SubscribedByDefault { get; set; } = true;
+
+    /// <summary>Management calls (<c>subscribed_apps</c>) per WABA and hour that Meta's usage header counts as 100 %. Default 200.</summary>
+    public int ManagementCallsPerHour { get; set; } = 200;
+
     /// <summary>Seed of the randomness behind duplicates and reordering, for repeatable runs.</summary>
     public int Seed { get; set; } = 1;
 }

@@ -24,6 +24,11 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
             failures.Add($"{s}:{nameof(options.DuplicateRate)} and {s}:{nameof(options.ReorderRate)} must be between 0 and 1.");
         }
 
+        if (options.ManagementCallsPerHour < 1)
+        {
+            failures.Add($"{s}:{nameof(options.ManagementCallsPerHour)} must be at least 1.");
+        }
+
         if (options.MaxWebhookAttempts < 1 || options.WebhookRetryDelay <= TimeSpan.Zero)
         {
             failures.Add($"{s}:{nameof(options.MaxWebhookAttempts)} must be at least 1 and {s}:{nameof(options.WebhookRetryDelay)} positive.");

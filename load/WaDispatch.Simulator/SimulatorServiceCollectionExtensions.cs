@@ -24,6 +24,8 @@ public static class SimulatorServiceCollectionExtensions
         services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<TemplateStore>();
+        services.TryAddSingleton<WebhookSubscriptions>();
+        services.AddHttpClient(SubscriptionEndpoints.VerificationClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton<CloudApiSimulator>();
         return services;
     }

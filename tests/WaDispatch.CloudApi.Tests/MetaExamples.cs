@@ -53,4 +53,10 @@ internal static class MetaExamples
     public const string AccountUpdate = """{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1739321024,"changes":[{"value":{"phone_number":"15550783881","event":"ACCOUNT_RESTRICTION","restriction_info":[{"restriction_type":"RESTRICTED_BIZ_INITIATED_MESSAGING","expiration":"1739923200"}]},"field":"account_update"}]}]}""";
 
     public const string AccountAlerts = """{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1739321024,"changes":[{"value":{"entity_type":"PHONE_NUMBER","entity_id":"106540352242922","alert_info":{"alert_severity":"WARNING","alert_status":"ACTIVE","alert_type":"INCREASED_CAPABILITIES_ELIGIBILITY_NEED_MORE_INFO","alert_description":"Your business is eligible for a messaging limit increase."}},"field":"account_alerts"}]}]}""";
+
+    public const string AccountReviewUpdate = """{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1739321024,"changes":[{"value":{"decision":"APPROVED"},"field":"account_review_update"}]}]}""";
+
+    public const string PhoneNumberNameUpdate = """{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1739321024,"changes":[{"value":{"display_phone_number":"15550783881","decision":"REJECTED","requested_verified_name":"Lucky Shrub","rejection_reason":"NAME_FORMAT_UNACCEPTABLE"},"field":"phone_number_name_update"}]}]}""";
+
+    public const string AccountBan = """{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1739321024,"changes":[{"value":{"event":"DISABLED_UPDATE","ban_info":{"waba_ban_state":"DISABLE","waba_ban_date":1739321024}},"field":"account_update"}]}]}""";
 }

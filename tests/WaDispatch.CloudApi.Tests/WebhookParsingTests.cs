@@ -102,6 +102,20 @@ public sealed class WebhookParsingTests
     }
 
     [Fact]
+    public void ReviewNameAndBanUpdates_Parse_WithTheBanStateAsAStringOrAnArray()
+    {
+        var review = Change(MetaExamples.AccountReviewUpdate, WebhookFields.AccountReviewUpdate).ReadAccountReviewUpdate()!;
+        var name = Change(MetaExamples.PhoneNumberNameUpdate, WebhookFields.PhoneNumberNameUpdate).ReadPhoneNumberNameUpdate()!;
+        var ban = Change(MetaExamples.AccountBan, WebhookFields.AccountUpdate).ReadAccountUpdate()!;
+        var listedBan = Change(MetaExamples.AccountBan.Replace("\"waba_ban_state\":\"DISABLE\"", "\"waba_ban_state\":[\"DISABLE\"]", StringComparison.Ordinal), WebhookFields.AccountUpdate).ReadAccountUpdate()!;
+
+        Assert.Equal("APPROVED", review.Decision);
+        Assert.Equal(("15550783881", "REJECTED", "Lucky Shrub", "NAME_FORMAT_UNACCEPTABLE"), (name.DisplayPhoneNumber, name.Decision, name.RequestedVerifiedName, name.RejectionReason));
+        Assert.Equal(("DISABLED_UPDATE", "DISABLE", "1739321024"), (ban.Event, ban.BanInfo!.WabaBanState, ban.BanInfo.WabaBanDate));
+        Assert.Equal("DISABLE", listedBan.BanInfo!.WabaBanState);
+    }
+
+    [Fact]
     public void AnUnknownField_IsKept_AndReadingItAsAnotherFieldGivesNothingFatal()
     {
         const string json = """{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"security","value":"not an object"}]}]}""";

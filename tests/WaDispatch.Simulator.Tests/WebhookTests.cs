@@ -51,6 +51,22 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task AWabaTheAppIsNotSubscribedTo_GetsNoWebhooks_UntilItSubscribes()
+    {
+        await using var sim = await StartAsync(o => o.SubscribedByDefault = false);
+
+        Assert.Equal((200, 0), await sim.SendAsync("+16505551234"));
+        sim.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, sim.Receiver!.Waiting);
+        Assert.Equal(3, sim.Simulator.WebhookStats.Unsubscribed);
+
+        Assert.Equal((200, 0), await sim.PostAsync($"v21.0/{new SimulatorOptions().BusinessAccountId}/subscribed_apps", "{}"));
+        Assert.Equal((200, 0), await sim.SendAsync("+16505551235"));
+        sim.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("sent", Assert.Single(Messages(await sim.Receiver.NextAsync()).Statuses!).Status);
+    }
+
+    [Fact]
     public async Task ARecipientRule_FailsTheMessageAfterAcceptance_WithItsCode()
     {
         await using var sim = await StartAsync();

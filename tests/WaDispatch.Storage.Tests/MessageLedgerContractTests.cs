@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using WaDispatch.Storage.Accounts;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Storage.Webhooks;
 using WaDispatch.Testing;
@@ -36,6 +37,27 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
 
         await DropAsync();
         GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task TheLedgerOfAccountEvents_StoresEachChangeOnce_AndReadsAWabasNewestFirst()
+    {
+        var events = new AccountEventStore(_database!);
+        var ban = new AccountEventRecord("waba-1", "account_update", T0, T0.AddSeconds(2), """{"event":"DISABLED_UPDATE","ban_info":{"waba_ban_state":"DISABLE"}}""");
+        var review = new AccountEventRecord("waba-1", "account_review_update", T0.AddMinutes(1), T0.AddMinutes(1), """{"decision":"APPROVED"}""");
+
+        var stored = new[]
+        {
+            await events.AddAsync(ban, Ct),
+            await events.AddAsync(ban with { ReceivedAt = T0.AddMinutes(5) }, Ct), // Meta delivered it again
+            await events.AddAsync(review, Ct),
+            await events.AddAsync(review with { WabaId = "waba-2" }, Ct),
+        };
+        var recent = await events.RecentAsync("waba-1", 10, Ct);
+
+        Assert.Equal([true, false, true, true], stored);
+        Assert.Equal([review, ban], recent);
+        Assert.Single(await events.RecentAsync("waba-1", 1, Ct));
     }
 
     [Fact]

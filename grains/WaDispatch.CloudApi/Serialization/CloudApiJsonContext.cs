@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WaDispatch.CloudApi.Errors;
+using WaDispatch.CloudApi.Management;
 using WaDispatch.CloudApi.Messages;
 using WaDispatch.CloudApi.Templates;
 using WaDispatch.CloudApi.Webhooks;
@@ -29,6 +30,11 @@ namespace WaDispatch.CloudApi.Serialization;
 [JsonSerializable(typeof(AccountAlertsValue))]
 [JsonSerializable(typeof(MessageTemplatePage))]
 [JsonSerializable(typeof(MessageTemplate))]
+[JsonSerializable(typeof(SubscribedAppsPage))]
+[JsonSerializable(typeof(ManagementResult))]
+[JsonSerializable(typeof(WebhookOverride))]
+[JsonSerializable(typeof(AccountReviewUpdateValue))]
+[JsonSerializable(typeof(PhoneNumberNameUpdateValue))]
 public sealed partial class CloudApiJsonContext : JsonSerializerContext
 {
     private static CloudApiJsonContext? s_wire;

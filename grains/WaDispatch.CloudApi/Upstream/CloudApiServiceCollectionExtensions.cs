@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using WaDispatch.CloudApi.Management;
 using WaDispatch.CloudApi.Upstream;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,12 @@ public static class CloudApiServiceCollectionExtensions
     /// <summary>The name of the <see cref="HttpClient"/> the client uses.</summary>
     public const string HttpClientName = "WaDispatch.CloudApi";
 
+    /// <summary>The name of the <see cref="HttpClient"/> WABA management calls use: a pool of their own, apart from sends.</summary>
+    public const string ManagementHttpClientName = "WaDispatch.CloudApi.Management";
+
     /// <summary>
-    /// Registers <see cref="ICloudApi"/> as the Graph API client, over a connection pool sized for many
+    /// Registers <see cref="ICloudApi"/> as the Graph API client, and <see cref="IWabaManagement"/> for WABA management
+    /// calls on a connection pool of its own, over a connection pool sized for many
     /// concurrent sends. Settings come from <see cref="CloudApiOptions"/> and are validated at start-up.
     /// </summary>
     public static IServiceCollection AddCloudApiClient(this IServiceCollection services, Action<CloudApiOptions>? configure = null)
@@ -45,6 +50,17 @@ public static class CloudApiServiceCollectionExtensions
 
             // The factory's per-request logging handlers (a scope and two log calls per request) cost a measurable share
             // of the send path's CPU at 1,000 mps; GraphCloudApi logs what goes wrong itself.
+            .RemoveAllLoggers();
+
+        // Management calls are few: a small pool of their own, so that one slow or throttled never holds a send's connection.
+        services.AddHttpClient<IWabaManagement, GraphWabaManagement>(ManagementHttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = 4,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                AllowAutoRedirect = false,
+            })
             .RemoveAllLoggers();
         return services;
     }

@@ -121,10 +121,10 @@ public sealed partial class GraphCloudApi : ICloudApi
     }
 
     /// <summary>No token is configured under <paramref name="tokenName"/> nor as the default; the call never reaches the wire.</summary>
-    private static CloudApiError MissingToken(string subject, string tokenName) =>
+    internal static CloudApiError MissingToken(string subject, string tokenName) =>
         CloudApiError.Create(ErrorCodes.AuthException, "Authentication error", $"No access token is configured for {subject}: set CloudApi:AccessTokens:{tokenName} or CloudApi:AccessToken.");
 
-    private static Uri WithTrailingSlash(Uri baseAddress) =>
+    internal static Uri WithTrailingSlash(Uri baseAddress) =>
         baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
 
     private static SendResult Transport(string details, bool outcomeUnknown) =>
@@ -141,7 +141,7 @@ public sealed partial class GraphCloudApi : ICloudApi
         return after < TimeSpan.Zero ? TimeSpan.Zero : after;
     }
 
-    private static T? TryParse<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    internal static T? TryParse<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
     {
         try

@@ -23,9 +23,11 @@ public sealed record AccountUpdateValue
 public sealed record AccountBanInfo
 {
     /// <summary>E.g. <c>DISABLE</c>, <c>SCHEDULE_FOR_DISABLE</c>, <c>REINSTATE</c>.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(Serialization.FlexibleStringConverter))]
     public string? WabaBanState { get; init; }
 
     /// <summary>The ban date.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(Serialization.FlexibleStringConverter))]
     public string? WabaBanDate { get; init; }
 }
 
@@ -36,6 +38,7 @@ public sealed record AccountRestriction
     public string? RestrictionType { get; init; }
 
     /// <summary>When it ends.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(Serialization.FlexibleStringConverter))]
     public string? Expiration { get; init; }
 }
 

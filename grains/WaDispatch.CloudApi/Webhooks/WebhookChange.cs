@@ -37,6 +37,12 @@ public sealed record WebhookChange
     /// <summary>Reads the value of an <c>account_update</c> change.</summary>
     public AccountUpdateValue? ReadAccountUpdate() => Read(CloudApiJsonContext.Wire.AccountUpdateValue);
 
+    /// <summary>Reads the value of an <c>account_review_update</c> change.</summary>
+    public AccountReviewUpdateValue? ReadAccountReviewUpdate() => Read(CloudApiJsonContext.Wire.AccountReviewUpdateValue);
+
+    /// <summary>Reads the value of a <c>phone_number_name_update</c> change.</summary>
+    public PhoneNumberNameUpdateValue? ReadPhoneNumberNameUpdate() => Read(CloudApiJsonContext.Wire.PhoneNumberNameUpdateValue);
+
     /// <summary>Reads the value of an <c>account_alerts</c> change.</summary>
     public AccountAlertsValue? ReadAccountAlerts() => Read(CloudApiJsonContext.Wire.AccountAlertsValue);
 

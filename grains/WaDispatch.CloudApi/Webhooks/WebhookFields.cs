@@ -24,6 +24,12 @@ public static class WebhookFields
     /// <summary>Account bans, restrictions and violations.</summary>
     public const string AccountUpdate = "account_update";
 
+    /// <summary>The outcome of the WABA's review.</summary>
+    public const string AccountReviewUpdate = "account_review_update";
+
+    /// <summary>A decision on a phone number's requested display name.</summary>
+    public const string PhoneNumberNameUpdate = "phone_number_name_update";
+
     /// <summary>Account alerts.</summary>
     public const string AccountAlerts = "account_alerts";
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Webhooks;
+using WaDispatch.Simulator.State;
 
 namespace WaDispatch.Simulator.Webhooks;
 
@@ -21,16 +22,19 @@ public sealed partial class WebhookSender : IDisposable
     private readonly IOptionsMonitor<SimulatorOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WebhookSender> _logger;
+    private readonly WebhookSubscriptions _subscriptions;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _concurrency = new(64);
     private long _delivered;
     private long _failedAttempts;
     private long _abandoned;
     private long _pending;
+    private long _unsubscribed;
 
     /// <summary>Creates the sender.</summary>
-    public WebhookSender(IHttpClientFactory httpClients, IOptionsMonitor<SimulatorOptions> options, TimeProvider timeProvider, ILogger<WebhookSender> logger)
+    public WebhookSender(IHttpClientFactory httpClients, IOptionsMonitor<SimulatorOptions> options, TimeProvider timeProvider, ILogger<WebhookSender> logger, WebhookSubscriptions subscriptions)
     {
+        _subscriptions = subscriptions;
         _httpClients = httpClients;
         _options = options;
         _timeProvider = timeProvider;
@@ -38,13 +42,29 @@ public sealed partial class WebhookSender : IDisposable
     }
 
     /// <summary>Delivery counters.</summary>
-    public WebhookStats Stats => new(Interlocked.Read(ref _delivered), Interlocked.Read(ref _failedAttempts), Interlocked.Read(ref _abandoned), Interlocked.Read(ref _pending));
+    public WebhookStats Stats => new(Interlocked.Read(ref _delivered), Interlocked.Read(ref _failedAttempts), Interlocked.Read(ref _abandoned), Interlocked.Read(ref _pending), Interlocked.Read(ref _unsubscribed));
 
-    /// <summary>Schedules <paramref name="body"/> for delivery after <paramref name="delay"/>; a no-op without a webhook URL.</summary>
+    /// <summary>
+    /// Schedules <paramref name="body"/> for delivery after <paramref name="delay"/> to the WABA's callback (its override,
+    /// else <see cref="SimulatorOptions.WebhookUrl"/>); dropped, and counted, while the app is not subscribed to the WABA.
+    /// </summary>
     public void Enqueue(byte[] body, TimeSpan delay)
     {
         var options = _options.CurrentValue;
-        if (options.WebhookUrl is not { } url || _stopping.IsCancellationRequested)
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var (subscribed, callback) = _subscriptions.Of(options.BusinessAccountId, options.SubscribedByDefault);
+        if (!subscribed)
+        {
+            // Meta sends nothing for a WABA the app is not subscribed to.
+            Interlocked.Increment(ref _unsubscribed);
+            return;
+        }
+
+        if ((callback ?? options.WebhookUrl) is not { } url)
         {
             return;
         }

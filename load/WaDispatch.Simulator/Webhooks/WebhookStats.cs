@@ -5,4 +5,5 @@ namespace WaDispatch.Simulator.Webhooks;
 /// <param name="FailedAttempts">Attempts the receiver failed or did not answer.</param>
 /// <param name="Abandoned">Webhooks given up after the last attempt.</param>
 /// <param name="Pending">Webhooks waiting for their delay or a retry.</param>
-public sealed record WebhookStats(long Delivered, long FailedAttempts, long Abandoned, long Pending);
+/// <param name="Unsubscribed">Webhooks not sent because the app was not subscribed to the WABA.</param>
+public sealed record WebhookStats(long Delivered, long FailedAttempts, long Abandoned, long Pending, long Unsubscribed = 0);

@@ -1,0 +1,13 @@
+-- The ledger of account events: every account webhook change (account_update, account_review_update,
+-- phone_number_name_update, business_capability_update) for a WABA, once each however often Meta delivers it.
+CREATE TABLE IF NOT EXISTS account_events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    waba_id     TEXT    NOT NULL,
+    field       TEXT    NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    digest      TEXT    NOT NULL,
+    value       TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS account_events_once ON account_events (waba_id, field, occurred_at, digest);
+CREATE INDEX IF NOT EXISTS account_events_by_waba ON account_events (waba_id, id);
