@@ -318,7 +318,8 @@ public sealed class GrpcFrontDoorTests : IAsyncLifetime
         await UntilAsync(() => _client.GetMessageAsync(new GetMessageRequest { Id = other.Message.Id }, Key, cancellationToken: Ct).ResponseAsync, m => m.Status is "delivered" or "read");
         await watching.CancelAsync();
 
-        Assert.Contains(seen, e => e.MessageId == mine.Message.Id && e.Status == "sent" && e.PhoneNumberId == Number);
+        // Its delivered status (a sent that arrives after delivered adds nothing: statuses only move forward).
+        Assert.Contains(seen, e => e.MessageId == mine.Message.Id && e.Status == "delivered" && e.PhoneNumberId == Number);
         Assert.All(seen, e => Assert.Equal(Number, e.PhoneNumberId));
         Assert.DoesNotContain(seen, e => e.MessageId == other.Message.Id);
     }
