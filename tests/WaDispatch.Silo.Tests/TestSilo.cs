@@ -14,16 +14,36 @@ internal static class TestSilo
     /// <summary>Starts a silo on <paramref name="connectionString"/> sending to <paramref name="upstream"/>, with extra command-line <paramref name="settings"/>.</summary>
     public static async Task<WebApplication> StartAsync(string connectionString, Uri upstream, params string[] settings)
     {
-        var silo = Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", connectionString,
-            "--Simulator:Enabled", "false",
-            "--CloudApi:BaseAddress", upstream.ToString(),
-            .. settings,
-        ]);
-        await silo.StartAsync();
-        return silo;
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = Create(
+            [
+                "--urls", "http://127.0.0.1:0",
+                "--Storage:ConnectionString", connectionString,
+                "--Simulator:Enabled", "false",
+                "--CloudApi:BaseAddress", upstream.ToString(),
+                .. settings,
+            ]);
+            try
+            {
+                await silo.StartAsync();
+                return silo;
+            }
+            catch (IOException ex) when (attempt < 3 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                // A port found free (gRPC's) was taken by another test before the silo bound it: again, on fresh ports.
+                try
+                {
+                    await silo.StopAsync();
+                }
+                catch (Exception stopping) when (stopping is OperationCanceledException or InvalidOperationException or IOException)
+                {
+                    // It did not start; there is little to stop.
+                }
+
+                await silo.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>
