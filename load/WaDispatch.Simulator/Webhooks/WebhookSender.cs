@@ -108,19 +108,18 @@ public sealed partial class WebhookSender : IDisposable
                     return;
                 }
 
-                // The retry is due a delay after the failure, however late this continuation runs.
-                var retryAt = _timeProvider.GetUtcNow() + retryDelay;
-                Interlocked.Increment(ref _failedAttempts);
-                if (attempt < options.MaxWebhookAttempts)
+                if (attempt == options.MaxWebhookAttempts)
                 {
-                    var wait = retryAt - _timeProvider.GetUtcNow();
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, _timeProvider, token).ConfigureAwait(false);
-                    }
-
-                    retryDelay = retryDelay >= MaxRetryDelay / 2 ? MaxRetryDelay : retryDelay * 2;
+                    Interlocked.Increment(ref _failedAttempts);
+                    break;
                 }
+
+                // The retry's timer starts before the failure is counted, so whoever sees the count and moves the
+                // clock finds the retry due exactly its delay after the failure.
+                var retry = Task.Delay(retryDelay, _timeProvider, token);
+                Interlocked.Increment(ref _failedAttempts);
+                await retry.ConfigureAwait(false);
+                retryDelay = retryDelay >= MaxRetryDelay / 2 ? MaxRetryDelay : retryDelay * 2;
             }
 
             Interlocked.Increment(ref _abandoned);
