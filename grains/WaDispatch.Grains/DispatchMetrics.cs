@@ -22,6 +22,8 @@ public sealed class DispatchMetrics
     private readonly Counter<long> _campaignSends;
     private readonly Counter<long> _webhooks;
     private readonly Histogram<double> _webhookLag;
+    private readonly ConcurrentDictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Counter<long> _managementCalls;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meters"/>.</summary>
     public DispatchMetrics(IMeterFactory meters)
@@ -34,6 +36,8 @@ public sealed class DispatchMetrics
         _campaignSends = meter.CreateCounter<long>("wadispatch.campaign.sends", "{message}", "Campaign messages done, by campaign and whether Meta accepted them.");
         _webhooks = meter.CreateCounter<long>("wadispatch.webhooks.received", "{delivery}", "Webhook deliveries stored.");
         _webhookLag = meter.CreateHistogram<double>("wadispatch.webhooks.lag", "s", "From a webhook delivery's arrival to the end of its processing.");
+        _managementCalls = meter.CreateCounter<long>("wadispatch.waba.management_calls", "{call}", "WABA management calls (subscribed_apps) by WABA and outcome: ok, throttled, failed, or held (not made, to stay under Meta's limit).");
+        meter.CreateObservableGauge("wadispatch.waba.subscribed", () => _subscriptions.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("waba_id", s.Key))), "{waba}", "1 when the app is subscribed to the WABA, 0 when it is not and its webhooks do not arrive.");
         meter.CreateObservableGauge("wadispatch.lane.queued", () => Lanes(g => g.Queued), "{message}", "Sends waiting in each phone number's lane (ready and held).");
         meter.CreateObservableGauge("wadispatch.lane.in_flight", () => Lanes(g => g.InFlight), "{message}", "Sends upstream now, per phone number.");
         meter.CreateObservableGauge("wadispatch.lane.paced_rate", () => Lanes(g => g.PacedMps), "{message}/s", "The rate each lane paces at now.");
@@ -64,6 +68,23 @@ public sealed class DispatchMetrics
     /// <summary>A campaign message is done.</summary>
     public void CampaignSend(string campaignId, bool sent) =>
         _campaignSends.Add(1, new KeyValuePair<string, object?>("campaign_id", campaignId), new KeyValuePair<string, object?>("outcome", sent ? "sent" : "not_sent"));
+
+    /// <summary>The app's subscription on <paramref name="wabaId"/> as last told by Meta (null: not known).</summary>
+    public void WabaSubscribed(string wabaId, bool? subscribed)
+    {
+        if (subscribed is { } known)
+        {
+            _subscriptions[wabaId] = known ? 1 : 0;
+        }
+        else
+        {
+            _subscriptions.TryRemove(wabaId, out _);
+        }
+    }
+
+    /// <summary>A management call on <paramref name="wabaId"/> ended with <paramref name="outcome"/> (ok, throttled, failed, held).</summary>
+    public void ManagementCall(string wabaId, string outcome) =>
+        _managementCalls.Add(1, new KeyValuePair<string, object?>("waba_id", wabaId), new KeyValuePair<string, object?>("outcome", outcome));
 
     /// <summary>A webhook delivery was stored.</summary>
     public void WebhookReceived() => _webhooks.Add(1);

@@ -69,6 +69,18 @@ public sealed class SimulatorOptions
     /// <summary>Management calls (<c>subscribed_apps</c>) per WABA and hour that Meta's usage header counts as 100 %. Default 200.</summary>
     public int ManagementCallsPerHour { get; set; } = 200;
 
+    /// <summary>
+    /// A client certificate (PEM) presented on webhook deliveries and callback verifications, as Meta does when an app
+    /// turns on mutual TLS; unset for none.
+    /// </summary>
+    public string? WebhookClientCertificatePath { get; set; }
+
+    /// <summary>The private key (PEM) of <see cref="WebhookClientCertificatePath"/>, unless that file holds it.</summary>
+    public string? WebhookClientKeyPath { get; set; }
+
+    /// <summary>Certificate authorities (PEM) trusted for the receiver's server certificate besides the system's (test certificates).</summary>
+    public string? WebhookServerTrustPath { get; set; }
+
     /// <summary>Seed of the randomness behind duplicates and reordering, for repeatable runs.</summary>
     public int Seed { get; set; } = 1;
 }

@@ -21,11 +21,13 @@ public static class SimulatorServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookTls.Handler(sp.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue));
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<WebhookSubscriptions>();
-        services.AddHttpClient(SubscriptionEndpoints.VerificationClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(SubscriptionEndpoints.VerificationClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookTls.Handler(sp.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue));
         services.TryAddSingleton<CloudApiSimulator>();
         return services;
     }

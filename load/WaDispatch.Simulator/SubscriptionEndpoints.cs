@@ -65,12 +65,11 @@ public static class SubscriptionEndpoints
                 subscriptions.Set(wabaId, subscribed: false, callback: null);
                 return Task.FromResult<IResult>(Success());
             }));
-        endpoints.MapPost("/_sim/subscribed-apps/failures", async (HttpContext context, WebhookSubscriptions subscriptions) =>
+        endpoints.MapPost("/_sim/subscribed-apps/failures", (HttpContext context, WebhookSubscriptions subscriptions) =>
         {
             var code = int.TryParse(context.Request.Query["code"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : ErrorCodes.RateLimitIssues;
             var count = int.TryParse(context.Request.Query["count"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 10_000) : 1;
             subscriptions.Script(new ScriptedFailure(code, 400, null), count);
-            await Task.CompletedTask.ConfigureAwait(false);
             return TypedResults.NoContent();
         });
         return endpoints;

@@ -43,14 +43,25 @@ public static class SiloApplication
             : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var grpc = builder.AddGrpcFrontDoor();
         var listens = HasListenSettings(builder.Configuration);
-        if (!listens)
+        if ((listens ? Urls(builder.Configuration) : [DefaultUrl]) is [var first, ..] urls)
         {
-            builder.WebHost.UseUrls(grpc.Enabled ? $"{DefaultUrl};{GrpcFrontDoor.UrlBeside(DefaultUrl, grpc.Port)}" : DefaultUrl);
-        }
-        else if (grpc.Enabled && Urls(builder.Configuration) is [var first, ..] urls)
-        {
-            // The gRPC port beside the HTTP addresses given (Kestrel:Endpoints, when used, name every endpoint themselves).
-            builder.WebHost.UseUrls([.. urls, GrpcFrontDoor.UrlBeside(first, grpc.Port)]);
+            // The gRPC port and the webhooks' mutual-TLS port beside the HTTP addresses given (Kestrel:Endpoints, when
+            // used, name every endpoint themselves).
+            List<string> beside = [];
+            if (grpc.Enabled)
+            {
+                beside.Add(GrpcFrontDoor.UrlBeside(first, grpc.Port));
+            }
+
+            if (WebhookMutualTls.Configure(builder, first) is { } mutualTls)
+            {
+                beside.Add(mutualTls);
+            }
+
+            if (!listens || beside.Count > 0)
+            {
+                builder.WebHost.UseUrls([.. urls, .. beside]);
+            }
         }
 
         if (listens && OwnAddress(builder.Configuration) is { } own)
@@ -99,6 +110,7 @@ public static class SiloApplication
         app.MapHealth();
         app.MapPhoneNumbersApi();
         app.MapBusinessesApi();
+        app.MapWabasApi();
         app.MapWhatsAppWebhooks();
         app.MapTemplatesApi();
         app.MapMessagesApi();

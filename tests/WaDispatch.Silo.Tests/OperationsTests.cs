@@ -35,7 +35,7 @@ public sealed class OperationsTests : IAsyncLifetime
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (health.StatusCode, ready.StatusCode));
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
-        Assert.Equal(["draining", "storage", "upstream"], body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
+        Assert.Equal(["draining", "storage", "upstream", "webhook_subscriptions"], body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
         Assert.Contains("schema current", body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString(), StringComparison.Ordinal);
         await silo.StopAsync(Ct);
     }

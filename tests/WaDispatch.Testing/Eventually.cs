@@ -18,8 +18,11 @@ public static class Eventually
         }
     }
 
-    /// <summary>Polls the asynchronous <paramref name="condition"/> until it holds; throws after <paramref name="timeout"/> (default 15 s).</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    /// <summary>
+    /// Polls the asynchronous <paramref name="condition"/> until it holds; throws after <paramref name="timeout"/> (default
+    /// 15 s), saying what <paramref name="describe"/> says about the last state when given.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, Func<string>? describe = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
@@ -27,7 +30,7 @@ public static class Eventually
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("The condition did not become true in time.");
+                throw new TimeoutException("The condition did not become true in time." + (describe is null ? string.Empty : " " + describe()));
             }
 
             await Task.Delay(10);

@@ -49,9 +49,10 @@ public sealed class KestrelApp : IAsyncDisposable
     /// <summary>The base address (with a trailing slash) a started app listens on.</summary>
     public static Uri AddressOf(WebApplication app)
     {
-        // A silo also listens on its gRPC port (Grpc:Port); the HTTP address is the other one.
+        // A silo also listens on its gRPC port (Grpc:Port), and with mutual TLS on its webhooks' HTTPS port; the HTTP address is the other one.
         var grpc = app.Configuration["Grpc:Port"] is { } port ? ":" + port : null;
-        return new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single(a => grpc is null || !a.EndsWith(grpc, StringComparison.Ordinal)) + "/");
+        return new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Single(a => a.StartsWith("http://", StringComparison.Ordinal) && (grpc is null || !a.EndsWith(grpc, StringComparison.Ordinal))) + "/");
     }
 
     /// <inheritdoc />

@@ -161,12 +161,7 @@ public sealed class GraphWabaManagement : IWabaManagement
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             var answer = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             var usage = ParseUsage(Header(response, "X-App-Usage"), Header(response, "X-Business-Use-Case-Usage"));
-            var retryAfter = response.Headers.RetryAfter switch
-            {
-                { Delta: { } delta } => delta,
-                { Date: { } date } => date - _timeProvider.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
-                _ => (TimeSpan?)null,
-            };
+            var retryAfter = GraphCloudApi.RetryAfterOf(response, _timeProvider);
             var result = new ManagementResult { HttpStatus = (int)response.StatusCode, Usage = usage, RetryAfter = retryAfter };
             if (response.IsSuccessStatusCode)
             {

@@ -130,12 +130,13 @@ public sealed partial class GraphCloudApi : ICloudApi
     private static SendResult Transport(string details, bool outcomeUnknown) =>
         SendResult.Failure(CloudApiError.Create(ErrorCodes.TransportFailure, "No Cloud API answer", details), httpStatus: 0, outcomeUnknown: outcomeUnknown);
 
-    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    /// <summary>The response's <c>Retry-After</c> as a delay from now (a date already past is zero), or null without one.</summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider timeProvider)
     {
         var after = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - _timeProvider.GetUtcNow(),
+            { Date: { } date } => date - timeProvider.GetUtcNow(),
             _ => (TimeSpan?)null,
         };
         return after < TimeSpan.Zero ? TimeSpan.Zero : after;
@@ -157,7 +158,7 @@ public sealed partial class GraphCloudApi : ICloudApi
     private SendResult Interpret(HttpResponseMessage response, byte[] body)
     {
         var status = (int)response.StatusCode;
-        var retryAfter = RetryAfterOf(response);
+        var retryAfter = RetryAfterOf(response, _timeProvider);
         if (response.IsSuccessStatusCode)
         {
             var accepted = TryParse(body, CloudApiJsonContext.Wire.SendMessageResponse);

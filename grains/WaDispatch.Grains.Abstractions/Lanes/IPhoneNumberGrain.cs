@@ -51,6 +51,17 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
     [Alias("Resume")]
     ValueTask<LaneSnapshot> ResumeAsync();
 
+    /// <summary>
+    /// Stops the lane for a reason outside its own sends (its WABA was banned or restricted) until it is resumed; its
+    /// sends wait (and expire). The stop outlives restarts.
+    /// </summary>
+    [Alias("Stop")]
+    ValueTask<LaneSnapshot> StopAsync(LaneStopReason reason);
+
+    /// <summary>Ends a stop whose code is one of <paramref name="codes"/> (the account reason behind it is gone); any other stop or pause stays.</summary>
+    [Alias("ResumeIfStoppedBy")]
+    ValueTask<LaneSnapshot> ResumeIfStoppedByAsync(IReadOnlyList<int> codes);
+
     /// <summary>Reports inbound messages, which use the same tier at Meta: the lane sends that many fewer.</summary>
     [Alias("RecordInbound")]
     ValueTask RecordInboundAsync(int count);

@@ -9,6 +9,7 @@ using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
+using WaDispatch.Grains.Wabas;
 using WaDispatch.Grains.Webhooks;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -60,6 +61,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<TemplateCatalogSync>();
         services.AddOptions<TemplateOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemplateOptions>, TemplateOptionsValidator>());
+        services.AddOptions<WebhookOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+        services.TryAddSingleton<WabaSubscriptionService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WabaSubscriptionService>(sp => sp.GetRequiredService<WabaSubscriptionService>()));
         services.TryAddSingleton<TemplateSyncService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TemplateSyncService>(sp => sp.GetRequiredService<TemplateSyncService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StatusEventsForwarder>());

@@ -212,6 +212,28 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     }
 
     /// <inheritdoc />
+    public async ValueTask<LaneSnapshot> StopAsync(LaneStopReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (_lane.StopReason is not { } current || current.Code != reason.Code || current.Details != reason.Details)
+        {
+            _lane.Stop(reason);
+            _settings.State.StopReason = reason;
+            await _settings.WriteStateAsync();
+            LaneLog.Stopped(_logger, PhoneNumberId, reason.Code, reason.Title, reason.Details);
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<LaneSnapshot> ResumeIfStoppedByAsync(IReadOnlyList<int> codes)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        return _lane.StopReason is { } reason && codes.Contains(reason.Code) ? await ResumeAsync() : Snapshot();
+    }
+
+    /// <inheritdoc />
     public ValueTask RecordInboundAsync(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

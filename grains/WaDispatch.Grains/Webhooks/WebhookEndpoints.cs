@@ -33,6 +33,11 @@ public static class WebhookEndpoints
 
     private static IResult Verify(HttpRequest request, IOptionsMonitor<WebhookOptions> options)
     {
+        if (NotOverMutualTls(request.HttpContext, options.CurrentValue) is { } refused)
+        {
+            return refused;
+        }
+
         var query = request.Query;
         var expected = options.CurrentValue.VerifyToken;
         return query["hub.mode"] == "subscribe" && !string.IsNullOrEmpty(expected) && query["hub.verify_token"] == expected
@@ -42,6 +47,11 @@ public static class WebhookEndpoints
 
     private static async Task<IResult> ReceiveAsync(HttpRequest request, IOptionsMonitor<WebhookOptions> options, WebhookProcessor processor, CancellationToken cancellationToken)
     {
+        if (NotOverMutualTls(request.HttpContext, options.CurrentValue) is { } refused)
+        {
+            return refused;
+        }
+
         if (request.ContentLength > MaxBodyBytes)
         {
             return TooLarge(request.ContentLength.Value);
@@ -64,6 +74,18 @@ public static class WebhookEndpoints
         await processor.StoreAsync(body).ConfigureAwait(false);
         return Results.Ok();
     }
+
+    /// <summary>
+    /// With mutual TLS on, a webhook request is taken only on its endpoint, which the TLS handshake let through with a
+    /// client certificate that passed the trust bundle and subject checks; anywhere else it is refused with 403.
+    /// </summary>
+    private static IResult? NotOverMutualTls(HttpContext context, WebhookOptions options) =>
+        !options.MutualTls.Enabled || (context.Connection.LocalPort == options.MutualTls.Port && context.Connection.ClientCertificate is not null)
+            ? null
+            : Results.Json(
+                new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.PermissionDenied, "Permission denied", $"Webhooks are received only over mutual TLS, on port {options.MutualTls.Port} with a client certificate.") },
+                CloudApiJsonContext.Wire.CloudApiErrorResponse,
+                statusCode: StatusCodes.Status403Forbidden);
 
     private static IResult TooLarge(long bytes) => Results.Json(
         new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", $"The webhook body is {bytes} bytes; the limit is {MaxBodyBytes}.") },

@@ -13,7 +13,9 @@ using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
+using WaDispatch.Grains.Wabas;
 using WaDispatch.Storage;
+using WaDispatch.Storage.Accounts;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Storage.Webhooks;
 
@@ -44,6 +46,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private static readonly TimeSpan[] DeliveryRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 
     private readonly WebhookInboxStore _inbox;
+    private readonly AccountEventStore _accountEvents;
     private readonly MessageLedger _ledger;
     private readonly IGrainFactory _grains;
     private readonly CampaignService _campaigns;
@@ -62,8 +65,9 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private Task[] _workers = [];
 
     /// <summary>Creates the processor.</summary>
-    public WebhookProcessor(WebhookInboxStore inbox, MessageLedger ledger, IGrainFactory grains, CampaignService campaigns, DispatchMetrics metrics, TimeProvider time, ILogger<WebhookProcessor> logger)
+    public WebhookProcessor(WebhookInboxStore inbox, AccountEventStore accountEvents, MessageLedger ledger, IGrainFactory grains, CampaignService campaigns, DispatchMetrics metrics, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
+        _accountEvents = accountEvents;
         _metrics = metrics;
         _inbox = inbox;
         _ledger = ledger;
@@ -311,6 +315,11 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         {
             try
             {
+                if (AccountEvents.Understands(change?.Field) && entry.Id is { Length: > 0 } account)
+                {
+                    await AccountEventAsync(account, change!, Time(entry.Time) ?? _time.GetUtcNow()).ConfigureAwait(false);
+                }
+
                 switch (change?.Field)
                 {
                     case WebhookFields.MessageTemplateStatusUpdate when change.ReadMessageTemplateStatusUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, Event.Length: > 0 } update
@@ -347,6 +356,18 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
                 WebhookLog.ChangeSkipped(_logger, change?.Field, ex.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// An account change of <paramref name="wabaId"/>: kept in the ledger of account events (once, however often Meta
+    /// delivers it), then applied to the WABA, which may stop or resume its lanes. Applying is idempotent, so a retry
+    /// after a failure part-way applies it again.
+    /// </summary>
+    private async Task AccountEventAsync(string wabaId, WebhookChange change, DateTimeOffset at)
+    {
+        var value = change.Value.ValueKind == JsonValueKind.Undefined ? "null" : change.Value.GetRawText();
+        await _accountEvents.AddAsync(new AccountEventRecord(wabaId, change.Field!, at, _time.GetUtcNow(), value)).ConfigureAwait(false);
+        await _grains.GetGrain<IWabaGrain>(wabaId).ApplyAccountEventAsync(change.Field!, value, at).ConfigureAwait(false);
     }
 
     private async Task MessagesAsync(string phoneNumberId, MessagesValue value)

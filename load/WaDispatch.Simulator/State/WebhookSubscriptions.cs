@@ -53,6 +53,15 @@ public sealed class WebhookSubscriptions
         }
     }
 
+    /// <summary>The management calls on <paramref name="wabaId"/> in the hour before <paramref name="now"/> (counts none).</summary>
+    public int CallsInLastHour(string wabaId, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _calls.TryGetValue(wabaId, out var calls) ? calls.Count(c => now - c < TimeSpan.FromHours(1)) : 0;
+        }
+    }
+
     /// <summary>The next management calls fail with <paramref name="failure"/>, <paramref name="count"/> times.</summary>
     public void Script(ScriptedFailure failure, int count)
     {

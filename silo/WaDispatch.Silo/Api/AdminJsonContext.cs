@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using WaDispatch.Grains.Budgets;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Templates;
+using WaDispatch.Grains.Wabas;
 
 namespace WaDispatch.Silo.Api;
 
@@ -18,4 +19,7 @@ namespace WaDispatch.Silo.Api;
 [JsonSerializable(typeof(BusinessSnapshot))]
 [JsonSerializable(typeof(BudgetPreflight))]
 [JsonSerializable(typeof(TemplateCatalogSnapshot))]
+[JsonSerializable(typeof(WabaView))]
+[JsonSerializable(typeof(WabaSubscription))]
+[JsonSerializable(typeof(SubscriptionRequest))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using WaDispatch.CloudApi.Upstream;
 using WaDispatch.CloudApi.Validation;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Templates;
+using WaDispatch.Grains.Wabas;
 using Orleans;
 
 namespace WaDispatch.Silo.Api;
@@ -51,6 +52,9 @@ internal static class PhoneNumbersApi
         if (configuration!.WabaId is { } wabaId)
         {
             await templates.TrackAsync(wabaId);
+
+            // A ban or restriction of the WABA stops this number's lane too; a WABA seen first has its subscription checked.
+            await grains.GetGrain<IWabaGrain>(wabaId).AddPhoneNumberAsync(phoneNumberId);
 
             // business_capability_update names only the WABA: one of its numbers leads to the business.
             await grains.GetGrain<IPhoneNumberDirectoryGrain>(IPhoneNumberDirectoryGrain.WabaKey(wabaId)).SetAsync(phoneNumberId);

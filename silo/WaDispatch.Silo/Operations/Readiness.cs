@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Upstream;
+using WaDispatch.Grains.Wabas;
 using WaDispatch.Storage;
 
 namespace WaDispatch.Silo.Operations;
@@ -24,7 +25,8 @@ internal static class Readiness
         services.AddHealthChecks()
             .AddCheck<StorageCheck>("storage", tags: [ReadyTag])
             .AddCheck<UpstreamCheck>("upstream", tags: [ReadyTag])
-            .AddCheck<DrainingCheck>("draining", tags: [ReadyTag]);
+            .AddCheck<DrainingCheck>("draining", tags: [ReadyTag])
+            .AddCheck<SubscriptionsCheck>("webhook_subscriptions", tags: [ReadyTag]);
         return services;
     }
 
@@ -98,6 +100,41 @@ internal static class Readiness
             return Task.FromResult(upstream.BaseAddress is { IsAbsoluteUri: true } && token
                 ? HealthCheckResult.Healthy($"Upstream {upstream.BaseAddress} with an access token.")
                 : HealthCheckResult.Unhealthy("No upstream configured: CloudApi:BaseAddress and CloudApi:AccessToken (or CloudApi:AccessTokens) are needed."));
+        }
+    }
+
+    /// <summary>
+    /// Degraded (still 200: sending goes on) while the app is not subscribed to a known WABA, or its subscription could
+    /// not be checked: that WABA's statuses, opt-outs and account changes do not arrive.
+    /// </summary>
+    private sealed class SubscriptionsCheck(WabaSubscriptionService subscriptions) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var wabas = await subscriptions.StatusesAsync(cancellationToken);
+            var missing = wabas.Where(w => w.Subscription.Status == WabaSubscriptionStatuses.NotSubscribed).Select(w => w.WabaId).ToList();
+            var unknown = wabas.Where(w => w.Subscription is { Status: WabaSubscriptionStatuses.Unknown, LastError: not null }).Select(w => $"{w.WabaId} (error {w.Subscription.LastError!.Code})").ToList();
+            if (missing.Count == 0 && unknown.Count == 0)
+            {
+                var subscribed = wabas.Count(w => w.Subscription.Status == WabaSubscriptionStatuses.Subscribed);
+                return HealthCheckResult.Healthy(
+                    wabas.Count == 0 ? "No WABA known yet."
+                    : subscribed == wabas.Count ? $"The app is subscribed to all {wabas.Count} WABAs."
+                    : $"The app is subscribed to {subscribed} of {wabas.Count} WABAs; the others are not checked yet.");
+            }
+
+            var parts = new List<string>();
+            if (missing.Count > 0)
+            {
+                parts.Add($"The app is not subscribed to WABA {string.Join(", ", missing)}: Meta sends none of its webhooks.");
+            }
+
+            if (unknown.Count > 0)
+            {
+                parts.Add($"The subscription of WABA {string.Join(", ", unknown)} could not be checked.");
+            }
+
+            return HealthCheckResult.Degraded(string.Join(" ", parts));
         }
     }
 
