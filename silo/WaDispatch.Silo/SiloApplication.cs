@@ -92,6 +92,7 @@ public static class SiloApplication
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName);
         builder.Services.AddCloudApiSimulator();
         builder.Services.AddReadiness();
+        builder.AddTelemetry();
         builder.Services.AddFrontDoor();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

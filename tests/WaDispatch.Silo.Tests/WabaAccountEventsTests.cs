@@ -19,7 +19,7 @@ namespace WaDispatch.Silo.Tests;
 /// </summary>
 public sealed class WabaAccountEventsTests : IAsyncLifetime
 {
-    private const string Waba = WabaSubscriptionTests.Waba;
+    private const string Waba = "100000000000021";
     private const string Number = WabaSubscriptionTests.Number;
     private const string Secret = WabaSubscriptionTests.Secret;
     private readonly TempSqliteFile _file = new();

@@ -20,7 +20,7 @@ namespace WaDispatch.Silo.Tests;
 /// </summary>
 public sealed class WabaSubscriptionTests : IAsyncLifetime
 {
-    internal const string Waba = "100000000000001";
+    internal const string Waba = "100000000000020";
     internal const string Number = "106540352242922";
     internal const string Secret = "subscription-secret";
     internal const string VerifyToken = "subscription-verify-token";

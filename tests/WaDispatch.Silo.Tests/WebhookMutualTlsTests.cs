@@ -22,7 +22,7 @@ namespace WaDispatch.Silo.Tests;
 /// </summary>
 public sealed class WebhookMutualTlsTests : IAsyncLifetime
 {
-    private const string Waba = WabaSubscriptionTests.Waba;
+    private const string Waba = "100000000000022";
     private const string Number = WabaSubscriptionTests.Number;
     private const string Secret = WabaSubscriptionTests.Secret;
     private static readonly string MetaSubject = MutualTlsOptions.MetaSubjectName;

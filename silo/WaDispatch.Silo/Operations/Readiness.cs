@@ -21,7 +21,6 @@ internal static class Readiness
     public static IServiceCollection AddReadiness(this IServiceCollection services)
     {
         services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.SectionName).Validate(o => o.DrainDelay >= TimeSpan.Zero && o.DrainDelay <= TimeSpan.FromMinutes(5), "Operations:DrainDelay must be between 0 and 5 minutes.").ValidateOnStart();
-        services.AddSingleton<PrometheusExporter>();
         services.AddHealthChecks()
             .AddCheck<StorageCheck>("storage", tags: [ReadyTag])
             .AddCheck<UpstreamCheck>("upstream", tags: [ReadyTag])
@@ -40,9 +39,7 @@ internal static class Readiness
     /// <summary>Maps <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.</summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
-        // Listening from start-up, so that counters count from the first event.
-        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
-        app.MapGet("/metrics", () => Results.Text(exporter.Write(), PrometheusExporter.ContentType));
+        app.MapMetrics();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
         return app;
