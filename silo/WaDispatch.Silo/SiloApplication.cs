@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using WaDispatch.Grains;
@@ -119,6 +120,10 @@ public static class SiloApplication
         app.MapEventsApi();
         app.MapOpenApiDocument();
         app.MapGrpcFrontDoor();
+        if (app.Services.GetRequiredService<IOptions<DashboardSettings>>().Value is { Enabled: true } dashboard)
+        {
+            app.MapOrleansDashboard(dashboard.Path);
+        }
         if (app.Configuration.GetValue("Simulator:Enabled", defaultValue: true))
         {
             // The zero-configuration upstream: Meta's surface, served by the silo itself.
@@ -150,10 +155,23 @@ public static class SiloApplication
                 [$"Orleans:Membership is AdoNet; it needs Storage:Provider PostgreSql (it is {storage.Provider}): the silos of a cluster share that database."]);
         }
 
+        var dashboard = builder.Configuration.GetSection(DashboardSettings.SectionName).Get<DashboardSettings>() ?? new DashboardSettings();
+        if (dashboard.Check() is [_, ..] wrong)
+        {
+            throw new OptionsValidationException(DashboardSettings.SectionName, typeof(DashboardSettings), wrong);
+        }
+
+        builder.Services.AddOptions<DashboardSettings>().BindConfiguration(DashboardSettings.SectionName);
         builder.Services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.SectionName);
         builder.UseOrleans(silo =>
         {
             silo.AddWaDispatch();
+            if (dashboard.Enabled)
+            {
+                // Grains, silos and calls, served by the silo at Dashboard:Path (behind the API keys, see FrontDoor).
+                silo.AddDashboard();
+            }
+
             if (orleans.Membership == OrleansClustering.Localhost)
             {
                 silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);

@@ -23,7 +23,7 @@ public sealed class ConfigurationReferenceTests
     [
         typeof(StorageOptions), typeof(OrleansOptions), typeof(CloudApiOptions), typeof(LaneOptions), typeof(BudgetOptions),
         typeof(RecipientOptions), typeof(TemplateOptions), typeof(MessageOptions), typeof(CallbackOptions), typeof(WebhookOptions),
-        typeof(ApiOptions), typeof(GrpcOptions), typeof(OperationsOptions), typeof(SimulatorOptions),
+        typeof(ApiOptions), typeof(GrpcOptions), typeof(OperationsOptions), typeof(DashboardSettings), typeof(SimulatorOptions),
     ];
 
     /// <summary>Settings the silo reads directly rather than through an options type (<c>SiloApplication</c>).</summary>

@@ -133,9 +133,11 @@ public sealed class FrontDoorTests : IAsyncLifetime
             .SelectMany(path => path.Value.EnumerateObject().Select(operation => $"{operation.Name.ToUpperInvariant()} {path.Name}"))
             .Order(StringComparer.Ordinal);
 
-        // Every route the silo maps, except the built-in simulator (Meta's surface, described by Meta) and gRPC's (described by its .proto files).
+        // Every route the silo maps, except the built-in simulator (Meta's surface, described by Meta), gRPC's (described by
+        // its .proto files) and the Orleans dashboard's (its own pages and their data).
         var served = _silo!.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/simulator", StringComparison.Ordinal) && e.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is null)
+            .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/simulator", StringComparison.Ordinal) && !raw.TrimStart('/').StartsWith("dashboard", StringComparison.Ordinal)
+                && e.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is null)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => $"{method} {Normalize(e.RoutePattern.RawText!)}"))
             .Order(StringComparer.Ordinal);
 

@@ -85,9 +85,25 @@ internal static partial class FrontDoor
     /// <summary>True for the API routes: <c>/v1/…</c>, <c>/{version}/{phone_number_id}/messages</c> and the gRPC dispatcher service.</summary>
     public static bool IsApi(PathString path) => path.StartsWithSegments("/v1") || GrpcErrors.IsApi(path) || CloudApiRoute().IsMatch(path.Value ?? string.Empty);
 
+    /// <summary>
+    /// True for the pages an operator opens in a browser: the Orleans dashboard (<c>Dashboard:Path</c>) and the console.
+    /// They take the API keys too — as the password of HTTP Basic authentication, which a browser asks for.
+    /// </summary>
+    public static bool IsOperatorPage(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = context.Request.Path;
+        return path.StartsWithSegments(ConsolePath)
+            || (context.RequestServices.GetRequiredService<IOptions<Operations.DashboardSettings>>().Value is { Enabled: true } dashboard && path.StartsWithSegments(dashboard.Path));
+    }
+
+    /// <summary>Where the live console is served.</summary>
+    public const string ConsolePath = "/console";
+
     private static async Task KeysAsync(HttpContext context, RequestDelegate next)
     {
-        if (!IsApi(context.Request.Path))
+        var page = !IsApi(context.Request.Path) && IsOperatorPage(context);
+        if (!page && !IsApi(context.Request.Path))
         {
             await next(context);
             return;
@@ -102,10 +118,22 @@ internal static partial class FrontDoor
         }
 
         var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && Match(header["Bearer ".Length..].Trim(), keys) is { } name)
+        var name = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? Match(header["Bearer ".Length..].Trim(), keys)
+            : page && BasicPassword(header) is { } password ? Match(password, keys)
+            : null;
+        if (name is not null)
         {
             context.Items[KeyNameItem] = name;
             await next(context);
+            return;
+        }
+
+        if (page)
+        {
+            // A browser asks for a user name (any) and a password (an API key).
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"WaDispatch\", charset=\"UTF-8\"";
+            await context.Response.WriteAsync("An API key is needed: give any user name and the key as the password.");
             return;
         }
 
@@ -118,6 +146,26 @@ internal static partial class FrontDoor
         }
 
         await ApiErrors.Error(error, StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+    }
+
+    /// <summary>The password of an HTTP Basic <c>Authorization</c> header, or null when it is not one.</summary>
+    private static string? BasicPassword(string header)
+    {
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            var colon = credentials.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : credentials[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The name of the key <paramref name="presented"/> is, compared in constant time against every key.</summary>
