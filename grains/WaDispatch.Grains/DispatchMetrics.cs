@@ -41,13 +41,14 @@ public sealed class DispatchMetrics
         meter.CreateObservableGauge("wadispatch.lane.queued", () => Lanes(g => g.Queued), "{message}", "Sends waiting in each phone number's lane (ready and held).");
         meter.CreateObservableGauge("wadispatch.lane.in_flight", () => Lanes(g => g.InFlight), "{message}", "Sends upstream now, per phone number.");
         meter.CreateObservableGauge("wadispatch.lane.paced_rate", () => Lanes(g => g.PacedMps), "{message}/s", "The rate each lane paces at now.");
+        meter.CreateObservableGauge("wadispatch.lane.tier", () => Lanes(g => g.TierMps), "{message}/s", "Each phone number's throughput tier.");
         meter.CreateObservableGauge("wadispatch.lane.state", LaneStates, "{lane}", "1 for each phone number's current state (running, paused, stopped).");
         meter.CreateObservableGauge("wadispatch.budget.used", () => _budgets.Select(b => new Measurement<long>(b.Value, new KeyValuePair<string, object?>("business_id", b.Key))), "{recipient}", "Unique recipients counted in each business's moving 24 h.");
     }
 
     /// <summary>A phone number's lane as of its last turn.</summary>
-    public void Lane(string phoneNumberId, long queued, long inFlight, double pacedMps, string state) =>
-        _lanes[phoneNumberId] = new LaneGauges(queued, inFlight, pacedMps, state);
+    public void Lane(string phoneNumberId, long queued, long inFlight, double pacedMps, string state, int tierMps) =>
+        _lanes[phoneNumberId] = new LaneGauges(queued, inFlight, pacedMps, state, tierMps);
 
     /// <summary>The lane of <paramref name="phoneNumberId"/> left memory.</summary>
     public void LaneGone(string phoneNumberId) => _lanes.TryRemove(phoneNumberId, out _);
@@ -98,5 +99,5 @@ public sealed class DispatchMetrics
     private IEnumerable<Measurement<int>> LaneStates() =>
         _lanes.Select(l => new Measurement<int>(1, new KeyValuePair<string, object?>("phone_number_id", l.Key), new KeyValuePair<string, object?>("state", l.Value.State)));
 
-    private sealed record LaneGauges(long Queued, long InFlight, double PacedMps, string State);
+    private sealed record LaneGauges(long Queued, long InFlight, double PacedMps, string State, int TierMps);
 }

@@ -14,6 +14,7 @@ using WaDispatch.Grains.Messages;
 using WaDispatch.Grains.Recipients;
 using WaDispatch.Grains.Templates;
 using WaDispatch.Silo.Api;
+using WaDispatch.Silo.Console;
 using WaDispatch.Silo.FrontDoor;
 using WaDispatch.Silo.Grpc;
 using WaDispatch.Silo.Operations;
@@ -94,6 +95,7 @@ public static class SiloApplication
         builder.Services.AddCloudApiSimulator();
         builder.Services.AddReadiness();
         builder.AddTelemetry();
+        builder.Services.AddConsole();
         builder.Services.AddFrontDoor();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -120,6 +122,7 @@ public static class SiloApplication
         app.MapEventsApi();
         app.MapOpenApiDocument();
         app.MapGrpcFrontDoor();
+        app.MapConsole();
         if (app.Services.GetRequiredService<IOptions<DashboardSettings>>().Value is { Enabled: true } dashboard)
         {
             app.MapOrleansDashboard(dashboard.Path);

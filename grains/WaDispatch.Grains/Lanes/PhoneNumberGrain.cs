@@ -383,6 +383,12 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
             }
         }
 
+        if (_held.Count == 0)
+        {
+            // The lane drained: its gauges say so now, not at its next take, which may be long in coming.
+            PublishGauges(force: true);
+        }
+
         return send.Outcome is { } outcome ? new LaneVerdict(true, outcome) : new LaneVerdict(false, null);
     }
 
@@ -479,10 +485,10 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     private LaneSnapshot Snapshot() => _lane.Snapshot(PhoneNumberId, _settings.State);
 
     /// <summary>Publishes the lane's gauges from this turn, at most four times a second (the pump's turns are many more).</summary>
-    private void PublishGauges()
+    private void PublishGauges(bool force = false)
     {
         var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(_gaugesAt, now) < GaugeInterval && _gaugesAt != 0)
+        if (!force && _time.GetElapsedTime(_gaugesAt, now) < GaugeInterval && _gaugesAt != 0)
         {
             return;
         }
@@ -490,7 +496,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         _gaugesAt = now;
         var snapshot = Snapshot();
         var queued = snapshot.Queued;
-        _metrics.Lane(PhoneNumberId, queued.Reply + queued.Transactional + queued.Bulk + queued.Held, snapshot.InFlight, snapshot.PacedMps, snapshot.Status.ToString().ToLowerInvariant());
+        _metrics.Lane(PhoneNumberId, queued.Reply + queued.Transactional + queued.Bulk + queued.Held, snapshot.InFlight, snapshot.PacedMps, snapshot.Status.ToString().ToLowerInvariant(), snapshot.ThroughputMps);
     }
 
     private static void CheckThroughput(int throughputMps, string field)

@@ -87,7 +87,8 @@ internal static partial class FrontDoor
 
     /// <summary>
     /// True for the pages an operator opens in a browser: the Orleans dashboard (<c>Dashboard:Path</c>) and the console.
-    /// They take the API keys too — as the password of HTTP Basic authentication, which a browser asks for.
+    /// They take the API keys too — as the password of HTTP Basic authentication, which a browser asks for (and then sends
+    /// with the console's own calls to the API, which takes it as well).
     /// </summary>
     public static bool IsOperatorPage(HttpContext context)
     {
@@ -119,7 +120,7 @@ internal static partial class FrontDoor
 
         var header = context.Request.Headers.Authorization.ToString();
         var name = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? Match(header["Bearer ".Length..].Trim(), keys)
-            : page && BasicPassword(header) is { } password ? Match(password, keys)
+            : BasicPassword(header) is { } password ? Match(password, keys)
             : null;
         if (name is not null)
         {
