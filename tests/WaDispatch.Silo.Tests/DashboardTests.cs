@@ -95,7 +95,7 @@ public sealed class DashboardTests : IAsyncLifetime
 
     private async Task<HttpClient> StartAsync(params string[] settings)
     {
-        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, settings);
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, ["--Dashboard:Enabled", "true", .. settings]);
         return new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
     }
 

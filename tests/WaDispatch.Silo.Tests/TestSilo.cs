@@ -48,10 +48,12 @@ internal static class TestSilo
 
     /// <summary>
     /// Creates a silo from command-line <paramref name="args"/>, with Orleans ports of its own (tests start many silos
-    /// at once; the arguments may still name ports, which win).
+    /// at once; the arguments may still name ports, which win) and without the Orleans dashboard, which profiles every
+    /// grain call and samples every second: dozens of test silos on two cores would spend their time on it. The
+    /// arguments may turn it on (<c>DashboardTests</c> do).
     /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null) =>
-        SiloApplication.Create([.. OrleansPorts(), .. args], configure);
+        SiloApplication.Create([.. OrleansPorts(), "--Dashboard:Enabled", "false", .. args], configure);
 
     /// <summary>Free loopback ports for a silo's Orleans endpoints and its gRPC port, as command-line settings.</summary>
     public static string[] OrleansPorts() =>
@@ -65,7 +67,8 @@ internal static class TestSilo
     public static IWebHostBuilder UseFreeOrleansPorts(this IWebHostBuilder builder) => builder
         .UseSetting("Orleans:SiloPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
         .UseSetting("Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .UseSetting("Grpc:Port", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        .UseSetting("Grpc:Port", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("Dashboard:Enabled", "false");
 
     /// <summary>The silo's gRPC address (cleartext HTTP/2).</summary>
     public static Uri GrpcAddressOf(WebApplication silo) =>
