@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WaDispatch.Simulator;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -8,16 +10,15 @@ namespace WaDispatch.Silo.Tests;
 
 /// <summary>
 /// <c>/metrics</c> on a real silo that has sent, received webhooks and run a campaign: valid Prometheus text with the
-/// listed series. Alone in the assembly: Orleans' and the storage's meters are process-wide, so silos of other tests in
-/// this process would add to their series.
+/// listed series. The silo runs in a process of its own, as in production: OpenTelemetry knows an instrument by its
+/// meter's and its own name, so silos of other tests in this process would share (and, for gauges, shadow) its series.
 /// </summary>
-[Collection(nameof(RunsAlone))]
 public sealed partial class MetricsTests : IAsyncLifetime
 {
     private const string Number = "106540352242922";
     private readonly TempSqliteFile _file = new();
     private KestrelApp _simulator = null!;
-    private WebApplication _silo = null!;
+    private SiloProcess _silo = null!;
     private HttpClient _client = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -30,15 +31,14 @@ public sealed partial class MetricsTests : IAsyncLifetime
             o.SentDelay = TimeSpan.FromMilliseconds(10);
             o.DeliveredDelay = TimeSpan.FromMilliseconds(20);
         });
-        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, "--Webhooks:AppSecret", "metrics-secret");
-        TestSilo.SendWebhooksTo(_simulator, _silo);
-        _client = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
+        _silo = await SiloProcess.StartAsync("--Storage:ConnectionString", _file.ConnectionString, "--Simulator:Enabled", "false", "--CloudApi:BaseAddress", _simulator.Address.ToString(), "--Webhooks:AppSecret", "metrics-secret");
+        _simulator.Services.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(_silo.Address, "webhooks/whatsapp");
+        _client = new HttpClient { BaseAddress = _silo.Address };
     }
 
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
-        await _silo.StopAsync(Ct);
         await _silo.DisposeAsync();
         await _simulator.DisposeAsync();
         _file.Dispose();

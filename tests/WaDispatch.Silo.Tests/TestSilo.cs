@@ -29,9 +29,10 @@ internal static class TestSilo
                 await silo.StartAsync();
                 return silo;
             }
-            catch (IOException ex) when (attempt < 3 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            catch (Exception ex) when (attempt < 3 && (ex is Microsoft.AspNetCore.Connections.AddressInUseException || ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException))
             {
-                // A port found free (gRPC's) was taken by another test before the silo bound it: again, on fresh ports.
+                // A port found free (gRPC's, or Orleans' own, which Orleans throws as it is) was taken by another test
+                // before the silo bound it: again, on fresh ports.
                 try
                 {
                     await silo.StopAsync();
