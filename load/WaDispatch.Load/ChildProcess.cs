@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace WaDispatch.Load;
@@ -36,14 +34,6 @@ internal sealed partial class ChildProcess : IAsyncDisposable, ISiloUnderTest
 
     /// <summary>The largest working set sampled by <see cref="Sample"/>.</summary>
     public long PeakWorkingSet => Interlocked.Read(ref _peakWorkingSet);
-
-    /// <summary>A loopback port free now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Starts <paramref name="dll"/> (next to the harness) listening on <paramref name="port"/>, with <paramref name="arguments"/>.</summary>
     public static async Task<ChildProcess> StartAsync(string dll, int port, IEnumerable<string> arguments, bool serverGc, bool highPriority)

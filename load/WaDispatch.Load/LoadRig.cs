@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Grpc.Net.Client;
 using WaDispatch.Grpc.V1;
+using WaDispatch.Simulator;
 
 namespace WaDispatch.Load;
 
@@ -105,8 +106,13 @@ internal sealed class LoadRig : IAsyncDisposable
 
     private static async Task<LoadRig> StartOnceAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded, int silos, string? postgres)
     {
-        var siloPort = ChildProcess.FreePort();
-        var simulatorPort = ChildProcess.FreePort();
+        // Every port at once, so no two are the same: the simulator's, then each silo's HTTP, Orleans, gateway and gRPC.
+        var ports = LoopbackPorts.Free(1 + (4 * silos));
+        var simulatorPort = ports[0];
+        int SiloPort(int silo, int which) => ports[1 + (4 * silo) + which];
+        var siloPort = SiloPort(0, 0);
+        var gatewayPort = SiloPort(0, 2);
+        var grpcPorts = Enumerable.Range(0, silos).Select(i => SiloPort(i, 3)).ToArray();
         var data = Directory.CreateTempSubdirectory("wadispatch-load-data-");
         string[] webhookUrl = webhooks ? ["--Simulator:WebhookUrl", $"http://127.0.0.1:{siloPort}/webhooks/whatsapp"] : [];
         var database = postgres is null ? null : await LoadDatabase.CreateAsync(postgres);
@@ -118,11 +124,9 @@ internal sealed class LoadRig : IAsyncDisposable
         try
         {
             simulator = await ChildProcess.StartAsync("WaDispatch.Simulator.Host.dll", simulatorPort, ["--Simulator:AppSecret", AppSecret, .. webhookUrl], serverGc: true, highPriority: true);
-            var gatewayPort = ChildProcess.FreePort();
-            var grpcPorts = Enumerable.Range(0, silos).Select(_ => ChildProcess.FreePort()).ToArray();
             for (var i = 0; i < silos; i++)
             {
-                started.Add(await ChildProcess.StartAsync("WaDispatch.Silo.dll", i == 0 ? siloPort : ChildProcess.FreePort(),
+                started.Add(await ChildProcess.StartAsync("WaDispatch.Silo.dll", SiloPort(i, 0),
                 [
                     .. storage,
                     "--Simulator:Enabled", "false",
@@ -131,8 +135,8 @@ internal sealed class LoadRig : IAsyncDisposable
                     "--Budgets:DefaultTier", "TIER_UNLIMITED",
                     "--Api:RequestsPerSecond", "1000000",
                     "--Api:Burst", "1000000",
-                    "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-                    "--Orleans:GatewayPort", (i == 0 ? gatewayPort : ChildProcess.FreePort()).ToString(CultureInfo.InvariantCulture),
+                    "--Orleans:SiloPort", SiloPort(i, 1).ToString(CultureInfo.InvariantCulture),
+                    "--Orleans:GatewayPort", SiloPort(i, 2).ToString(CultureInfo.InvariantCulture),
                     "--Grpc:Port", grpcPorts[i].ToString(CultureInfo.InvariantCulture),
                     .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
                 ], serverGc: true, highPriority: false));

@@ -57,19 +57,22 @@ internal static class TestSilo
         SiloApplication.Create([.. OrleansPorts(), "--Dashboard:Enabled", "false", .. args], configure);
 
     /// <summary>Free loopback ports for a silo's Orleans endpoints and its gRPC port, as command-line settings.</summary>
-    public static string[] OrleansPorts() =>
-    [
-        "--Orleans:SiloPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--Grpc:Port", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-    ];
+    public static string[] OrleansPorts()
+    {
+        var ports = WaDispatch.Simulator.LoopbackPorts.Free(3).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return ["--Orleans:SiloPort", ports[0], "--Orleans:GatewayPort", ports[1], "--Grpc:Port", ports[2]];
+    }
 
     /// <summary>Free Orleans ports for a silo under <c>WebApplicationFactory</c>.</summary>
-    public static IWebHostBuilder UseFreeOrleansPorts(this IWebHostBuilder builder) => builder
-        .UseSetting("Orleans:SiloPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .UseSetting("Orleans:GatewayPort", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .UseSetting("Grpc:Port", KestrelApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .UseSetting("Dashboard:Enabled", "false");
+    public static IWebHostBuilder UseFreeOrleansPorts(this IWebHostBuilder builder)
+    {
+        var ports = OrleansPorts();
+        return builder
+            .UseSetting("Orleans:SiloPort", ports[1])
+            .UseSetting("Orleans:GatewayPort", ports[3])
+            .UseSetting("Grpc:Port", ports[5])
+            .UseSetting("Dashboard:Enabled", "false");
+    }
 
     /// <summary>The silo's gRPC address (cleartext HTTP/2).</summary>
     public static Uri GrpcAddressOf(WebApplication silo) =>

@@ -39,12 +39,7 @@ public sealed class KestrelApp : IAsyncDisposable
     }
 
     /// <summary>A loopback port free now, for a process that must know its address before it starts.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => WaDispatch.Simulator.LoopbackPorts.Free(1)[0];
 
     /// <summary>The base address (with a trailing slash) a started app listens on.</summary>
     public static Uri AddressOf(WebApplication app)
