@@ -45,7 +45,10 @@ public static class SiloApplication
             : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var grpc = builder.AddGrpcFrontDoor();
         var listens = HasListenSettings(builder.Configuration);
-        if ((listens ? Urls(builder.Configuration) : [DefaultUrl]) is [var first, ..] urls)
+        var urls = listens ? Urls(builder.Configuration) : [DefaultUrl];
+        // Mutual TLS on the webhooks' port whatever names the endpoints (Kestrel:Endpoints included).
+        var mutualTls = WebhookMutualTls.Configure(builder, urls.FirstOrDefault());
+        if (urls is [var first, ..])
         {
             // The gRPC port and the webhooks' mutual-TLS port beside the HTTP addresses given (Kestrel:Endpoints, when
             // used, name every endpoint themselves).
@@ -55,7 +58,7 @@ public static class SiloApplication
                 beside.Add(GrpcFrontDoor.UrlBeside(first, grpc.Port));
             }
 
-            if (WebhookMutualTls.Configure(builder, first) is { } mutualTls)
+            if (mutualTls is not null)
             {
                 beside.Add(mutualTls);
             }

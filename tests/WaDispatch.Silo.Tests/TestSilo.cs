@@ -12,7 +12,11 @@ namespace WaDispatch.Silo.Tests;
 internal static class TestSilo
 {
     /// <summary>Starts a silo on <paramref name="connectionString"/> sending to <paramref name="upstream"/>, with extra command-line <paramref name="settings"/>.</summary>
-    public static async Task<WebApplication> StartAsync(string connectionString, Uri upstream, params string[] settings)
+    public static Task<WebApplication> StartAsync(string connectionString, Uri upstream, params string[] settings) =>
+        StartAsync(connectionString, upstream, settings, configure: null);
+
+    /// <summary>As <see cref="StartAsync(string, Uri, string[])"/>, with last changes to the builder (log capture).</summary>
+    public static async Task<WebApplication> StartAsync(string connectionString, Uri upstream, string[] settings, Action<WebApplicationBuilder>? configure)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -23,26 +27,32 @@ internal static class TestSilo
                 "--Simulator:Enabled", "false",
                 "--CloudApi:BaseAddress", upstream.ToString(),
                 .. settings,
-            ]);
+            ], configure);
             try
             {
                 await silo.StartAsync();
                 return silo;
             }
-            catch (Exception ex) when (attempt < 3 && (ex is Microsoft.AspNetCore.Connections.AddressInUseException || ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException))
+            catch (Exception ex)
             {
-                // A port found free (gRPC's, or Orleans' own, which Orleans throws as it is) was taken by another test
-                // before the silo bound it: again, on fresh ports.
+                // A silo that failed part-way (Orleans may be up) is stopped and disposed, so nothing of it lingers.
                 try
                 {
                     await silo.StopAsync();
                 }
-                catch (Exception stopping) when (stopping is OperationCanceledException or InvalidOperationException or IOException)
+                catch (Exception stopping) when (stopping is OperationCanceledException or InvalidOperationException or ArgumentException or IOException or Orleans.Runtime.OrleansException)
                 {
-                    // It did not start; there is little to stop.
+                    // It did not start (a host that failed before its services were made throws ArgumentNullException); there is little to stop.
                 }
 
                 await silo.DisposeAsync();
+
+                // A port found free (gRPC's, or Orleans' own, which Orleans throws as it is) was taken by another test
+                // before the silo bound it: again, on fresh ports. Anything else is the test's to see.
+                if (attempt >= 3 || (ex is not Microsoft.AspNetCore.Connections.AddressInUseException && ex.InnerException is not Microsoft.AspNetCore.Connections.AddressInUseException))
+                {
+                    throw;
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -6,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Grains.Webhooks;
@@ -28,7 +30,10 @@ public sealed class WebhookMutualTlsTests : IAsyncLifetime
     private static readonly string MetaSubject = MutualTlsOptions.MetaSubjectName;
     private readonly TempSqliteFile _file = new();
     private readonly TestCertificates _certificates = new();
+    private const string VerifyToken = "mtls-verify-token";
     private readonly Dictionary<string, X509Certificate2> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _logs = new();
+    private string[] _tlsSettings = null!;
     private X509Certificate2 _newCa = null!;
     private KestrelApp _simulator = null!;
     private WebApplication _silo = null!;
@@ -62,15 +67,17 @@ public sealed class WebhookMutualTlsTests : IAsyncLifetime
             o.WebhookClientKeyPath = _certificates.WriteKey("simulator-client", _clients["new-ca"]);
             o.WebhookServerTrustPath = _certificates.WriteCertificates("server-ca", _newCa);
         });
-        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address,
+        _tlsSettings =
         [
             "--Webhooks:AppSecret", Secret,
+            "--Webhooks:VerifyToken", VerifyToken,
             "--Webhooks:MutualTls:Enabled", "true",
             "--Webhooks:MutualTls:Port", port.ToString(CultureInfo.InvariantCulture),
             "--Webhooks:MutualTls:CertificatePath", _certificates.WriteCertificates("server", server),
             "--Webhooks:MutualTls:KeyPath", _certificates.WriteKey("server", server),
             "--Webhooks:MutualTls:TrustBundlePath", _certificates.WriteCertificates("bundle", oldCa, _newCa),
-        ]);
+        ];
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, _tlsSettings, builder => builder.Logging.AddProvider(new LogCapture(_logs)));
         _simulator.Services.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(_tlsAddress, "webhooks/whatsapp");
         _client = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
     }
@@ -106,16 +113,26 @@ public sealed class WebhookMutualTlsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("none")]
-    [InlineData("expired")]
-    [InlineData("other-ca")]
-    [InlineData("other-subject")]
-    public async Task AWebhookWithoutAnAcceptableCertificate_IsRefusedAtTheTlsLayer_AndNothingIsProcessed(string certificate)
+    [InlineData("none", null)]
+    [InlineData("expired", "expired")]
+    [InlineData("other-ca", "issuer")]
+    [InlineData("other-subject", "its subject common name is not client.webhooks.fbcdn.net")]
+    public async Task AWebhookWithoutAnAcceptableCertificate_IsRefusedAtTheTlsLayer_AndNothingIsProcessed(string certificate, string? reason)
     {
         var outcome = await PostOverTlsAsync(certificate == "none" ? null : _clients[certificate], Review(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "APPROVED"));
 
         Assert.Null(outcome);
         Assert.Empty((await WabaAsync()).GetProperty("recent_events").EnumerateArray());
+        var refusals = _logs.Where(l => l.Contains("Webhook connection refused", StringComparison.Ordinal)).ToList();
+        if (reason is null)
+        {
+            // No certificate at all: Kestrel ends the handshake before there is anything to check.
+            Assert.Empty(refusals);
+        }
+        else
+        {
+            Assert.Contains(refusals, l => l.Contains("Webhook connection refused", StringComparison.Ordinal) && l.Contains(reason, StringComparison.OrdinalIgnoreCase));
+        }
     }
 
     [Fact]
@@ -134,10 +151,11 @@ public sealed class WebhookMutualTlsTests : IAsyncLifetime
         using var request = Signed(new Uri("webhooks/whatsapp", UriKind.Relative), body, null);
 
         using var posted = await _client.SendAsync(request, Ct);
-        using var verification = await _client.GetAsync(new Uri("webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", UriKind.Relative), Ct);
+        using var verification = await _client.GetAsync(new Uri($"webhooks/whatsapp?hub.mode=subscribe&hub.verify_token={VerifyToken}&hub.challenge=1158201444", UriKind.Relative), Ct);
 
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (posted.StatusCode, verification.StatusCode));
         Assert.Contains("mutual TLS", await posted.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("mutual TLS", await verification.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         await _silo.Services.GetRequiredService<WebhookProcessor>().DrainAsync();
         Assert.Empty((await WabaAsync()).GetProperty("recent_events").EnumerateArray());
     }
@@ -161,18 +179,68 @@ public sealed class WebhookMutualTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheVerificationHandshake_OverMutualTls_AnswersTheChallenge()
+    {
+        using var handler = TlsHandler(_clients["new-ca"]);
+        using var client = new HttpClient(handler) { BaseAddress = _tlsAddress };
+
+        var challenge = await client.GetStringAsync(new Uri($"webhooks/whatsapp?hub.mode=subscribe&hub.verify_token={VerifyToken}&hub.challenge=1158201444", UriKind.Relative), Ct);
+
+        Assert.Equal("1158201444", challenge);
+    }
+
+    [Fact]
     public async Task MutualTlsWithoutItsFiles_StopsTheSiloAtStartUp_NamingTheSetting()
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, ["--Webhooks:MutualTls:Enabled", "true"]));
+        var missing = await Assert.ThrowsAsync<OptionsValidationException>(() => TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, [.. _tlsSettings, "--Webhooks:MutualTls:TrustBundlePath", Path.Combine(_certificates.Folder, "nowhere.pem")]));
 
         Assert.Contains("Webhooks:MutualTls:CertificatePath is required", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Webhooks:MutualTls:TrustBundlePath is required", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Webhooks:MutualTls:TrustBundlePath names", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Posts <paramref name="body"/> to the mutual-TLS endpoint with <paramref name="certificate"/>; null when the connection was refused.</summary>
-    private async Task<HttpStatusCode?> PostOverTlsAsync(X509Certificate2? certificate, string body, string? signature = null)
+    [Theory]
+    [InlineData("TrustBundlePath")]
+    [InlineData("CertificatePath")]
+    public async Task AFileThatIsNotPem_StopsTheSiloAtStartUp_NamingTheSetting(string setting)
     {
-        using var handler = new SocketsHttpHandler();
+        var garbage = Path.Combine(_certificates.Folder, "garbage-" + setting + ".pem");
+        await File.WriteAllTextAsync(garbage, "not a certificate", Ct);
+
+        using var file = new TempSqliteFile();
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => TestSilo.StartAsync(file.ConnectionString, _simulator.Address, [.. _tlsSettings, "--Webhooks:MutualTls:" + setting, garbage, "--Webhooks:MutualTls:Port", KestrelApp.FreePort().ToString(CultureInfo.InvariantCulture)]));
+
+        Assert.Contains($"Webhooks:MutualTls:{setting} names {garbage}, which could not be read", Messages(failure), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithKestrelEndpoints_TheMutualTlsPortMustBeOneOfThem_AndThenItServesWebhooks()
+    {
+        var port = KestrelApp.FreePort().ToString(CultureInfo.InvariantCulture);
+        string[] settings = [.. _tlsSettings, "--Webhooks:MutualTls:Port", port, "--Kestrel:Endpoints:Api:Url", "http://127.0.0.1:0"];
+
+        using var file = new TempSqliteFile();
+        var deaf = await Assert.ThrowsAnyAsync<Exception>(() => TestSilo.StartAsync(file.ConnectionString, _simulator.Address, settings));
+        await using var silo = await TestSilo.StartAsync(file.ConnectionString, _simulator.Address, [.. settings, "--Kestrel:Endpoints:Webhooks:Url", $"http://127.0.0.1:{port}"]);
+        using var handler = TlsHandler(_clients["new-ca"]);
+        using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}/") };
+        var challenge = await client.GetStringAsync(new Uri($"webhooks/whatsapp?hub.mode=subscribe&hub.verify_token={VerifyToken}&hub.challenge=42", UriKind.Relative), Ct);
+        await silo.StopAsync(Ct);
+
+        Assert.Contains($"no endpoint listens on Webhooks:MutualTls:Port {port}", Messages(deaf), StringComparison.Ordinal);
+        Assert.Equal("42", challenge);
+    }
+
+    private static string Messages(Exception exception) =>
+        exception is AggregateException aggregate ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Messages))
+        : exception.InnerException is { } inner ? exception.Message + " | " + Messages(inner)
+        : exception.Message;
+
+    private SocketsHttpHandler TlsHandler(X509Certificate2? certificate)
+    {
+        var handler = new SocketsHttpHandler();
         if (certificate is not null)
         {
             handler.SslOptions.ClientCertificates = [certificate];
@@ -187,6 +255,13 @@ public sealed class WebhookMutualTlsTests : IAsyncLifetime
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return server is not null && chain.Build(new X509Certificate2(server));
         };
+        return handler;
+    }
+
+    /// <summary>Posts <paramref name="body"/> to the mutual-TLS endpoint with <paramref name="certificate"/>; null when the connection was refused.</summary>
+    private async Task<HttpStatusCode?> PostOverTlsAsync(X509Certificate2? certificate, string body, string? signature = null)
+    {
+        using var handler = TlsHandler(certificate);
         using var client = new HttpClient(handler) { BaseAddress = _tlsAddress };
         using var request = Signed(new Uri("webhooks/whatsapp", UriKind.Relative), body, signature);
         try

@@ -57,6 +57,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<CampaignService>();
         services.AddOptions<WebhookOptions>();
         services.TryAddSingleton<WebhookProcessor>();
+        services.TryAddSingleton<WebhookClientCertificates>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookProcessor>(sp => sp.GetRequiredService<WebhookProcessor>()));
         services.TryAddSingleton<TemplateCatalogSync>();
         services.AddOptions<TemplateOptions>().ValidateOnStart();

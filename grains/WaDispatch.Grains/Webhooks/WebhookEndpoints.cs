@@ -31,9 +31,9 @@ public static class WebhookEndpoints
         return routes;
     }
 
-    private static IResult Verify(HttpRequest request, IOptionsMonitor<WebhookOptions> options)
+    private static IResult Verify(HttpRequest request, IOptionsMonitor<WebhookOptions> options, WebhookClientCertificates certificates)
     {
-        if (NotOverMutualTls(request.HttpContext, options.CurrentValue) is { } refused)
+        if (NotOverMutualTls(request.HttpContext, certificates) is { } refused)
         {
             return refused;
         }
@@ -45,9 +45,9 @@ public static class WebhookEndpoints
             : Results.StatusCode(StatusCodes.Status403Forbidden);
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, IOptionsMonitor<WebhookOptions> options, WebhookProcessor processor, CancellationToken cancellationToken)
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, IOptionsMonitor<WebhookOptions> options, WebhookClientCertificates certificates, WebhookProcessor processor, CancellationToken cancellationToken)
     {
-        if (NotOverMutualTls(request.HttpContext, options.CurrentValue) is { } refused)
+        if (NotOverMutualTls(request.HttpContext, certificates) is { } refused)
         {
             return refused;
         }
@@ -76,14 +76,15 @@ public static class WebhookEndpoints
     }
 
     /// <summary>
-    /// With mutual TLS on, a webhook request is taken only on its endpoint, which the TLS handshake let through with a
-    /// client certificate that passed the trust bundle and subject checks; anywhere else it is refused with 403.
+    /// With mutual TLS on (as the silo started), a webhook request is taken only on its port, over a connection whose
+    /// client certificate passed the trust bundle and subject checks in the handshake; anything else is refused with 403.
     /// </summary>
-    private static IResult? NotOverMutualTls(HttpContext context, WebhookOptions options) =>
-        !options.MutualTls.Enabled || (context.Connection.LocalPort == options.MutualTls.Port && context.Connection.ClientCertificate is not null)
+    private static IResult? NotOverMutualTls(HttpContext context, WebhookClientCertificates certificates) =>
+        !certificates.Options.Enabled
+        || (context.Connection.LocalPort == certificates.Options.Port && certificates.WasAccepted(context.Connection.ClientCertificate))
             ? null
             : Results.Json(
-                new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.PermissionDenied, "Permission denied", $"Webhooks are received only over mutual TLS, on port {options.MutualTls.Port} with a client certificate.") },
+                new CloudApiErrorResponse { Error = CloudApiError.Create(ErrorCodes.PermissionDenied, "Permission denied", $"Webhooks are received only over mutual TLS, on port {certificates.Options.Port} with a client certificate.") },
                 CloudApiJsonContext.Wire.CloudApiErrorResponse,
                 statusCode: StatusCodes.Status403Forbidden);
 
