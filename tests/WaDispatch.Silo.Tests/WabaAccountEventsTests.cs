@@ -5,9 +5,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Webhooks;
 using WaDispatch.Grains.Webhooks;
 using WaDispatch.Simulator;
+using WaDispatch.Simulator.State;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -88,24 +90,53 @@ public sealed class WabaAccountEventsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMessagingRestriction_StopsTheLanes_UntilItExpires()
+    public async Task AMessagingRestriction_StopsTheLanes_UntilItExpires_EvenWhenTheSiloRestartsMeanwhile()
     {
         var now = DateTimeOffset.UtcNow;
-        var expiration = now.AddSeconds(3).ToUnixTimeSeconds();
+        var expiration = now.AddSeconds(8).ToUnixTimeSeconds();
         await PostSignedAsync(Account(now.ToUnixTimeSeconds(), "account_update", new
         {
             @event = "ACCOUNT_RESTRICTION",
             restriction_info = new[] { new { restriction_type = "RESTRICTED_BIZ_INITIATED_MESSAGING", expiration } },
         }));
-
         var lane = await LaneAsync();
         var waba = await WabaAsync();
+
+        // The reminder that lifts it lives in memory on a single node: the restart loses it, and the WABA's grain
+        // settles the restriction again when it wakes.
+        await RestartAsync();
         await Eventually.UntilAsync(async () => (await LaneAsync()).GetProperty("status").GetString() == "running", TimeSpan.FromSeconds(60));
 
         Assert.Equal(("stopped", 368), (lane.GetProperty("status").GetString(), lane.GetProperty("stop_reason").GetProperty("code").GetInt32()));
         Assert.Contains("RESTRICTED_BIZ_INITIATED_MESSAGING", lane.GetProperty("stop_reason").GetProperty("details").GetString(), StringComparison.Ordinal);
         Assert.Equal("RESTRICTED_BIZ_INITIATED_MESSAGING", waba.GetProperty("account").GetProperty("restrictions")[0].GetProperty("type").GetString());
+        Assert.True(DateTimeOffset.UtcNow.ToUnixTimeSeconds() >= expiration);
         Assert.False((await WabaAsync()).GetProperty("account").TryGetProperty("lanes_stopped_for", out _));
+    }
+
+    [Fact]
+    public async Task ALaneStoppedByItsOwnSends_StaysStopped_WhenItsAccountRecovers_UntilAnOperatorResumesIt()
+    {
+        Meta.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.AccessTokenExpired, 401, null), 1);
+        var id = await SendAsync("16505550502");
+        await Eventually.UntilAsync(async () => (await LaneAsync()).GetProperty("status").GetString() == "stopped");
+        var bannedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await PostSignedAsync(Account(bannedAt, "account_update", new { @event = "DISABLED_UPDATE", ban_info = new { waba_ban_state = new[] { "DISABLE" }, waba_ban_date = "2026-12-04" } }));
+        await PostSignedAsync(Account(bannedAt + 60, "account_update", new { @event = "DISABLED_UPDATE", ban_info = new { waba_ban_state = new[] { "REINSTATE" }, waba_ban_date = "2026-12-04" } }));
+
+        var afterReinstatement = await LaneAsync();
+        var stillQueued = (await _client.GetFromJsonAsync<JsonElement>($"v1/messages/{id}", Ct)).GetProperty("status").GetString();
+        using (var resumed = await _client.PostAsync(new Uri($"v1/phone-numbers/{Number}/resume", UriKind.Relative), null, Ct))
+        {
+            resumed.EnsureSuccessStatusCode();
+        }
+
+        var read = await UntilMessageStatusAsync(id, "read");
+
+        Assert.Equal(("stopped", 190), (afterReinstatement.GetProperty("status").GetString(), afterReinstatement.GetProperty("stop_reason").GetProperty("code").GetInt32()));
+        Assert.NotEqual("read", stillQueued);
+        Assert.Equal("read", read.GetProperty("status").GetString());
+        Assert.Single(Meta.Ledger(Number));
     }
 
     [Fact]
@@ -153,6 +184,16 @@ public sealed class WabaAccountEventsTests : IAsyncLifetime
         Assert.Equal("running", (await LaneAsync()).GetProperty("status").GetString());
         Assert.False(waba.GetProperty("account").TryGetProperty("ban_state", out _));
         Assert.Single(waba.GetProperty("recent_events").EnumerateArray());
+    }
+
+    private async Task RestartAsync()
+    {
+        _client.Dispose();
+        await _silo.StopAsync(Ct);
+        await _silo.DisposeAsync();
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, ["--Webhooks:AppSecret", Secret]);
+        TestSilo.SendWebhooksTo(_simulator, _silo);
+        _client = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
     }
 
     private static string Account(long time, string field, object value) => JsonSerializer.Serialize(new

@@ -36,6 +36,9 @@ public static class ErrorCodes
     /// <summary>WABA-level rate limit.</summary>
     public const int RateLimitIssues = 80007;
 
+    /// <summary>Whether <paramref name="code"/> is Meta throttling a management call (<see cref="RateLimitIssues"/> or <see cref="ApiTooManyCalls"/>).</summary>
+    public static bool IsManagementThrottle(int code) => code is RateLimitIssues or ApiTooManyCalls;
+
     /// <summary>Throughput of the phone number reached.</summary>
     public const int RateLimitHit = 130429;
 

@@ -25,5 +25,5 @@ public sealed record ManagementResult
 
     /// <summary>Meta refused the call for the management rate limit (error 80007 or 4).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool Throttled => Error?.Code is ErrorCodes.RateLimitIssues or ErrorCodes.ApiTooManyCalls;
+    public bool Throttled => Error is { } error && ErrorCodes.IsManagementThrottle(error.Code);
 }

@@ -47,18 +47,19 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
     [Alias("SetThroughput")]
     ValueTask<LaneSnapshot> SetThroughputAsync(int throughputMps);
 
-    /// <summary>Ends a stop (or a pause) of the lane: an operator dealt with its reason.</summary>
+    /// <summary>Ends every stop (its own and its account's) and a pause of the lane: an operator dealt with the reason.</summary>
     [Alias("Resume")]
     ValueTask<LaneSnapshot> ResumeAsync();
 
     /// <summary>
-    /// Stops the lane for a reason outside its own sends (its WABA was banned or restricted) until it is resumed; its
-    /// sends wait (and expire). The stop outlives restarts.
+    /// Stops the lane for a reason outside its own sends (its WABA was banned or restricted) until the account recovers
+    /// (<see cref="ResumeIfStoppedByAsync"/>) or an operator resumes it; its sends wait (and expire). The stop outlives
+    /// restarts, and is kept apart from a stop the lane's own sends made.
     /// </summary>
     [Alias("Stop")]
     ValueTask<LaneSnapshot> StopAsync(LaneStopReason reason);
 
-    /// <summary>Ends a stop whose code is one of <paramref name="codes"/> (the account reason behind it is gone); any other stop or pause stays.</summary>
+    /// <summary>Ends the account's stop when its code is one of <paramref name="codes"/> (the reason behind it is gone); the lane's own stop or a pause stays.</summary>
     [Alias("ResumeIfStoppedBy")]
     ValueTask<LaneSnapshot> ResumeIfStoppedByAsync(IReadOnlyList<int> codes);
 

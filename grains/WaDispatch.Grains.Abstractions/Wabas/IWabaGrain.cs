@@ -45,6 +45,7 @@ public interface IWabaGrain : IGrainWithStringKey
     /// <summary>The WABA as an operator sees it.</summary>
     /// <remarks>Read-only: builds a snapshot, changes nothing.</remarks>
     [Alias("Get")]
+    [AlwaysInterleave]
     [ReadOnly]
     ValueTask<WabaSnapshot> GetAsync();
 }

@@ -18,6 +18,9 @@ public sealed class LaneSettings
     /// <summary>The WhatsApp Business Account whose templates the number sends.</summary>
     public string? WabaId { get; set; }
 
-    /// <summary>Why the lane is stopped; null while it is not.</summary>
+    /// <summary>Why the lane stopped on its own (Meta refused its sends); null while it is not.</summary>
     public LaneStopReason? StopReason { get; set; }
+
+    /// <summary>Why its account stopped it (a ban or restriction of its WABA); null while it is not. Kept apart from <see cref="StopReason"/>: the account's recovery ends this stop only.</summary>
+    public LaneStopReason? AccountStopReason { get; set; }
 }

@@ -103,7 +103,14 @@ internal sealed class OutboundLane : IDisposable
 
     public LaneStatus Status { get; private set; }
 
-    public LaneStopReason? StopReason { get; private set; }
+    /// <summary>Why the lane is stopped: its own stop (Meta refused its sends) first, else its account's; null while it runs.</summary>
+    public LaneStopReason? StopReason => OwnStopReason ?? AccountStopReason;
+
+    /// <summary>The lane's own stop: an answer of Meta's that stops a number (a token or number problem).</summary>
+    public LaneStopReason? OwnStopReason { get; private set; }
+
+    /// <summary>Its account's stop (the WABA was banned or restricted), ended by the account alone or an operator.</summary>
+    public LaneStopReason? AccountStopReason { get; private set; }
 
     public int InFlight { get; private set; }
 
@@ -272,18 +279,36 @@ internal sealed class OutboundLane : IDisposable
         }
     }
 
-    /// <summary>Stops the lane until <see cref="Resume"/>; its sends wait (and expire).</summary>
+    /// <summary>Stops the lane on its own account (Meta refused its sends) until <see cref="Resume"/>; its sends wait (and expire).</summary>
     public void Stop(LaneStopReason reason)
     {
         Status = LaneStatus.Stopped;
-        StopReason = reason;
+        OwnStopReason = reason;
     }
 
-    /// <summary>Ends a stop or a pause.</summary>
+    /// <summary>
+    /// Stops the lane for its account (null: ends that stop). The lane runs again only when its own stop is over too:
+    /// the account's recovery does not undo a stop Meta's answers made.
+    /// </summary>
+    public void StopForAccount(LaneStopReason? reason)
+    {
+        AccountStopReason = reason;
+        if (reason is not null)
+        {
+            Status = LaneStatus.Stopped;
+        }
+        else if (Status == LaneStatus.Stopped && OwnStopReason is null)
+        {
+            Status = LaneStatus.Running;
+        }
+    }
+
+    /// <summary>Ends every stop and a pause (an operator's resume).</summary>
     public void Resume()
     {
         Status = LaneStatus.Running;
-        StopReason = null;
+        OwnStopReason = null;
+        AccountStopReason = null;
         _pausedUntil = 0;
     }
 

@@ -97,6 +97,8 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
             _lane.Stop(reason);
         }
 
+        _lane.StopForAccount(settings.AccountStopReason);
+
         var self = this.AsReference<IPhoneNumberGrain>();
         _outcomes = new LaneOutcomes(PhoneNumberId, _ledger, GrainFactory, _metrics, _time, _logger);
         _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay, Superseded);
@@ -199,9 +201,10 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     /// <inheritdoc />
     public async ValueTask<LaneSnapshot> ResumeAsync()
     {
-        if (_settings.State.StopReason is not null)
+        if (_settings.State.StopReason is not null || _settings.State.AccountStopReason is not null)
         {
             _settings.State.StopReason = null;
+            _settings.State.AccountStopReason = null;
             await _settings.WriteStateAsync();
         }
 
@@ -215,10 +218,10 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     public async ValueTask<LaneSnapshot> StopAsync(LaneStopReason reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        if (_lane.StopReason is not { } current || current.Code != reason.Code || current.Details != reason.Details)
+        if (_lane.AccountStopReason is not { } current || current.Code != reason.Code || current.Details != reason.Details)
         {
-            _lane.Stop(reason);
-            _settings.State.StopReason = reason;
+            _lane.StopForAccount(reason);
+            _settings.State.AccountStopReason = reason;
             await _settings.WriteStateAsync();
             LaneLog.Stopped(_logger, PhoneNumberId, reason.Code, reason.Title, reason.Details);
         }
@@ -230,7 +233,21 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     public async ValueTask<LaneSnapshot> ResumeIfStoppedByAsync(IReadOnlyList<int> codes)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        return _lane.StopReason is { } reason && codes.Contains(reason.Code) ? await ResumeAsync() : Snapshot();
+        if (_lane.AccountStopReason is not { } reason || !codes.Contains(reason.Code))
+        {
+            return Snapshot();
+        }
+
+        _lane.StopForAccount(null);
+        _settings.State.AccountStopReason = null;
+        await _settings.WriteStateAsync();
+        if (_lane.Status != LaneStatus.Stopped)
+        {
+            LaneLog.Resumed(_logger, PhoneNumberId);
+        }
+
+        _pump.Pulse();
+        return Snapshot();
     }
 
     /// <inheritdoc />
@@ -363,11 +380,11 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         var result = answer.Response is { } response
             ? SendResult.Success(response, answer.HttpStatus)
             : SendResult.Failure(answer.Error ?? CloudApiError.Create(ErrorCodes.SomethingWentWrong, "Something went wrong", "No answer."), answer.HttpStatus, answer.RetryAfter, answer.OutcomeUnknown);
-        var wasStopped = _lane.StopReason;
+        var wasStopped = _lane.OwnStopReason;
         _lane.Complete(send, result);
         _metrics.Answer(PhoneNumberId, result.Error?.Code ?? 0);
         _pump.Pulse();
-        if (_lane.StopReason is { } reason && wasStopped is null)
+        if (_lane.OwnStopReason is { } reason && wasStopped is null)
         {
             LaneLog.Stopped(_logger, PhoneNumberId, reason.Code, reason.Title, reason.Details);
             _settings.State.StopReason = reason;

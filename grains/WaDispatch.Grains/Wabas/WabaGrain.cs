@@ -30,6 +30,7 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
     private readonly TimeProvider _time;
     private readonly ILogger<WabaGrain> _logger;
     private IGrainTimer? _firstCheck;
+    private IGrainTimer? _settle;
 
     /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
     public WabaGrain(
@@ -56,6 +57,23 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         PublishStatus();
+        var now = _time.GetUtcNow();
+        var blocked = AccountEvents.LanesBlockedBy(WabaId, State.Account, now);
+        if (blocked?.Details != State.Account.LanesStoppedFor?.Details || AccountEvents.NextExpiry(State.Account, now) is not null)
+        {
+            // Reminders live in memory on a single node: a restriction that ended while the silo was down, or whose
+            // reminder went with it, is settled again right after activation (lanes resumed, the reminder set anew).
+            _settle = this.RegisterGrainTimer(SettleAfterActivationAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Another silo's activation publishes it from now on.
+        _metrics.WabaSubscribed(WabaId, null);
         return Task.CompletedTask;
     }
 
@@ -121,17 +139,7 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async ValueTask<WabaCallResult> SubscribeAsync(WabaCallback? callback)
-    {
-        var result = await SubscribeCoreAsync(callback);
-        if (result.Error is null)
-        {
-            State.Callback = callback;
-            await _state.WriteStateAsync();
-        }
-
-        return result;
-    }
+    public async ValueTask<WabaCallResult> SubscribeAsync(WabaCallback? callback) => await SubscribeCoreAsync(callback);
 
     /// <inheritdoc />
     public async ValueTask<WabaCallResult> UnsubscribeAsync()
@@ -241,6 +249,8 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
         }
 
         var now = _time.GetUtcNow();
+        // The callback is kept with the subscription, in one write: a later mend subscribes it the same way.
+        State.Callback = callback;
         SetSubscription(State.Subscription with { Status = WabaSubscriptionStatuses.Subscribed, CheckedAt = now, OverrideCallbackUri = callback?.CallbackUri.AbsoluteUri, LastError = null, UnsubscribedByOperator = false });
         await _state.WriteStateAsync();
         return new WabaCallResult(Current(now), null, null);
@@ -297,8 +307,8 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
         var subscription = State.Subscription;
         if (subscription.HeldUntil is { } until && until > now)
         {
-            return (until, subscription.LastError?.Code is ErrorCodes.RateLimitIssues or ErrorCodes.ApiTooManyCalls
-                ? $"Meta throttled its last call (error {subscription.LastError.Code})"
+            return (until, subscription.LastError is { } last && ErrorCodes.IsManagementThrottle(last.Code)
+                ? $"Meta throttled its last call (error {last.Code})"
                 : $"Meta's usage headers reported {subscription.UsagePercent}% of the management limit");
         }
 
@@ -340,6 +350,13 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
         WabaSubscriptionStatuses.NotSubscribed => false,
         _ => null,
     });
+
+    private async Task SettleAfterActivationAsync(CancellationToken cancellationToken)
+    {
+        _settle?.Dispose();
+        _settle = null;
+        await SettleAsync(State.Account);
+    }
 
     private async Task FirstCheckAsync(CancellationToken cancellationToken)
     {

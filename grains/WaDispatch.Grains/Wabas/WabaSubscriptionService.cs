@@ -21,7 +21,8 @@ public sealed class WabaSubscriptionService : BackgroundService
     private readonly IOptionsMonitor<TemplateOptions> _templates;
     private readonly TimeProvider _time;
     private readonly ILogger<WabaSubscriptionService> _logger;
-    private readonly SemaphoreSlim _looking = new(1, 1);
+    private readonly Lock _gate = new();
+    private Task<IReadOnlyList<WabaSnapshot>>? _looking;
     private (DateTimeOffset At, IReadOnlyList<WabaSnapshot> Wabas)? _statuses;
 
     /// <summary>Creates the service.</summary>
@@ -34,33 +35,39 @@ public sealed class WabaSubscriptionService : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Every known WABA as its grain sees it, looked up at most every few seconds (readiness asks often).</summary>
-    public async Task<IReadOnlyList<WabaSnapshot>> StatusesAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every known WABA as its grain sees it, looked up at most every few seconds (readiness asks often); callers that
+    /// come during a look share it, and each stops waiting when its own <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public Task<IReadOnlyList<WabaSnapshot>> StatusesAsync(CancellationToken cancellationToken = default)
     {
-        await _looking.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        lock (_gate)
         {
-            var now = _time.GetUtcNow();
-            if (_statuses is not { } last || now - last.At >= StatusesFor)
+            if (_statuses is { } last && _time.GetUtcNow() - last.At < StatusesFor)
             {
-                var wabas = await KnownAsync().ConfigureAwait(false);
-                var snapshots = await Task.WhenAll(wabas.Select(w => _grains.GetGrain<IWabaGrain>(w).GetAsync().AsTask())).ConfigureAwait(false);
-                _statuses = last = (now, snapshots);
+                return Task.FromResult(last.Wabas);
             }
 
-            return last.Wabas;
-        }
-        finally
-        {
-            _looking.Release();
+            if (_looking is null || _looking.IsCompleted)
+            {
+                _looking = LookAsync();
+            }
+
+            return _looking.WaitAsync(cancellationToken);
         }
     }
 
-    /// <inheritdoc />
-    public override void Dispose()
+    private async Task<IReadOnlyList<WabaSnapshot>> LookAsync()
     {
-        _looking.Dispose();
-        base.Dispose();
+        var at = _time.GetUtcNow();
+        var wabas = await KnownAsync().ConfigureAwait(false);
+        IReadOnlyList<WabaSnapshot> snapshots = await Task.WhenAll(wabas.Select(w => _grains.GetGrain<IWabaGrain>(w).GetAsync().AsTask())).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _statuses = (at, snapshots);
+        }
+
+        return snapshots;
     }
 
     /// <inheritdoc />

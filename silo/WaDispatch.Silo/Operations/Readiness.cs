@@ -106,11 +106,26 @@ internal static class Readiness
     /// </summary>
     private sealed class SubscriptionsCheck(WabaSubscriptionService subscriptions) : IHealthCheck
     {
+        /// <summary>How long readiness waits for the WABAs' grains before it says it could not tell.</summary>
+        private static readonly TimeSpan LookFor = TimeSpan.FromSeconds(5);
+
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var wabas = await subscriptions.StatusesAsync(cancellationToken);
+            IReadOnlyList<WabaSnapshot> wabas;
+            try
+            {
+                wabas = await subscriptions.StatusesAsync(cancellationToken).WaitAsync(LookFor, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Sending does not depend on it: degraded, not unready.
+                return HealthCheckResult.Degraded($"The WABAs' subscriptions could not be read: {ex.Message}");
+            }
+
             var missing = wabas.Where(w => w.Subscription.Status == WabaSubscriptionStatuses.NotSubscribed).Select(w => w.WabaId).ToList();
-            var unknown = wabas.Where(w => w.Subscription is { Status: WabaSubscriptionStatuses.Unknown, LastError: not null }).Select(w => $"{w.WabaId} (error {w.Subscription.LastError!.Code})").ToList();
+            // A check that failed after the last one that answered: what Meta has now is not known.
+            var unknown = wabas.Where(w => w.Subscription is { LastError: { } error } s && (s.CheckedAt is null || error.At >= s.CheckedAt))
+                .Select(w => $"{w.WabaId} (error {w.Subscription.LastError!.Code})").ToList();
             if (missing.Count == 0 && unknown.Count == 0)
             {
                 var subscribed = wabas.Count(w => w.Subscription.Status == WabaSubscriptionStatuses.Subscribed);
