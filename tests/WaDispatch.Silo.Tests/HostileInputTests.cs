@@ -340,7 +340,7 @@ public abstract class HostileInputTests : IAsyncLifetime
                 ["template"] = JsonNode.Parse(JsonSerializer.Serialize(Template("{{name}}"))),
                 ["audience"] = new JsonArray(new JsonObject { ["to"] = "+16505550001", ["name"] = "Ada" }, new JsonObject { ["to"] = "+16505550002", ["name"] = "Bo" }),
             },
-            var r when r.StartsWith("v1/phone-numbers", StringComparison.Ordinal) => new JsonObject { ["throughput_mps"] = 80, ["business_id"] = "biz-h", ["display_phone_number"] = "+1 555 0100", ["waba_id"] = "waba-h", ["token_reference"] = "main" },
+            var r when r.StartsWith("v1/phone-numbers", StringComparison.Ordinal) => new JsonObject { ["throughput_mps"] = 80, ["business_id"] = "biz-h", ["display_phone_number"] = "+1 555 0100", ["waba_id"] = "100000000000099", ["token_reference"] = "main" },
             var r when r.StartsWith("v1/businesses", StringComparison.Ordinal) => new JsonObject { ["messaging_limit_tier"] = "TIER_2K", ["scope"] = "business", ["opt_out_keywords"] = new JsonArray("STOP"), ["opt_in_keywords"] = new JsonArray("START") },
             _ => message,
         };

@@ -198,6 +198,23 @@ public sealed class WabaSubscriptionTests : IAsyncLifetime
         Assert.Contains(expected, error.GetProperty("error_data").GetProperty("details").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("waba-7")]
+    [InlineData("1000000000000x1")]
+    public async Task AWabaIdThatIsNotMetasNumericId_IsRefusedNamingTheField(string wabaId)
+    {
+        await StartSiloAsync();
+
+        using var subscription = await _client.PutAsync(new Uri($"v1/wabas/{wabaId}/subscription", UriKind.Relative), null, Ct);
+        using var number = await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { waba_id = wabaId }, Ct);
+        var errors = new[] { await subscription.Content.ReadFromJsonAsync<JsonElement>(Ct), await number.Content.ReadFromJsonAsync<JsonElement>(Ct) }
+            .Select(e => e.GetProperty("error").GetProperty("error_data").GetProperty("details").GetString());
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (subscription.StatusCode, number.StatusCode));
+        Assert.All(errors, details => Assert.Equal("waba_id must be Meta's numeric id (digits only).", details));
+        Assert.Equal(0, Meta.CallsInLastHour(wabaId, DateTimeOffset.UtcNow));
+    }
+
     private async Task StartSiloAsync(params string[] settings)
     {
         _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address,

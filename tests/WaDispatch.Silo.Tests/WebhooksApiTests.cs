@@ -120,8 +120,8 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     [InlineData("\"max_daily_conversations_per_business\":\"UNLIMITED\"", MessagingLimitTier.Unlimited)]
     public async Task ABusinessCapabilityUpdate_SetsTheTierOfTheBusinessBehindTheWaba(string limit, MessagingLimitTier expected)
     {
-        (await _client.PutAsJsonAsync("v1/phone-numbers/106540352242922", new { business_id = "biz-cap", waba_id = "waba-7" }, Ct)).EnsureSuccessStatusCode();
-        var body = $$$"""{"object":"whatsapp_business_account","entry":[{"id":"waba-7","time":1767225600,"changes":[{"field":"business_capability_update","value":{{{{limit}}}}}]}]}""";
+        (await _client.PutAsJsonAsync("v1/phone-numbers/106540352242922", new { business_id = "biz-cap", waba_id = "100000000000007" }, Ct)).EnsureSuccessStatusCode();
+        var body = $$$"""{"object":"whatsapp_business_account","entry":[{"id":"100000000000007","time":1767225600,"changes":[{"field":"business_capability_update","value":{{{{limit}}}}}]}]}""";
 
         var response = await PostAsync(body, WebhookSignature.Compute(Encoding.UTF8.GetBytes(body), Secret));
 

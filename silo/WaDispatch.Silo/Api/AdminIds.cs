@@ -16,4 +16,8 @@ internal static class AdminIds
         : id.Length > MaxLength ? $"{field} is {id.Length} characters long; the limit is {MaxLength}."
         : id.AsSpan().ContainsAnyExcept(IdCharacters) ? $"{field} may contain only letters, digits, '-', '_' and '.'."
         : null;
+
+    /// <summary>Like <see cref="Check"/>, for ids Meta makes of digits only (a WABA's): null when <paramref name="id"/> is acceptable.</summary>
+    public static string? CheckDigits(string? id, string field) =>
+        Check(id, field) ?? (id.AsSpan().ContainsAnyExceptInRange('0', '9') ? $"{field} must be Meta's numeric id (digits only)." : null);
 }

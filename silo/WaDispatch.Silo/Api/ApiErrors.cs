@@ -11,6 +11,10 @@ internal static class ApiErrors
     public static IResult InvalidParameter(string details) =>
         Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid parameter", details), StatusCodes.Status400BadRequest);
 
+    /// <summary>Sets <c>Retry-After</c> to <paramref name="wait"/> in whole seconds, at least one.</summary>
+    public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>502 carrying the upstream's error as it came, when a call WaDispatch made on the caller's behalf failed.</summary>
     public static IResult Upstream(CloudApiError error) => Error(error, StatusCodes.Status502BadGateway);
 

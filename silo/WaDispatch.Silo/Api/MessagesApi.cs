@@ -77,7 +77,7 @@ internal static class MessagesApi
         var refusal = result.Error ?? CloudApiError.Create(ErrorCodes.SomethingWentWrong, "Something went wrong", "The message was not sent.");
         if (result.RetryAfter is { } retryAfter)
         {
-            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            ApiErrors.SetRetryAfter(response, retryAfter);
         }
 
         return ApiErrors.Error(refusal, StatusOf(refusal.Code));

@@ -91,7 +91,7 @@ internal static class PhoneNumbersApi
             return badBusiness;
         }
 
-        if (configuration.WabaId is not null && AdminIds.Check(configuration.WabaId, "waba_id") is { } badWaba)
+        if (configuration.WabaId is not null && AdminIds.CheckDigits(configuration.WabaId, "waba_id") is { } badWaba)
         {
             return badWaba;
         }

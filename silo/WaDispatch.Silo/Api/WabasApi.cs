@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Orleans;
 using WaDispatch.CloudApi.Errors;
+using Microsoft.AspNetCore.Http.Features;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Grains.Wabas;
 using WaDispatch.Storage.Accounts;
 
@@ -41,7 +43,7 @@ internal static class WabasApi
 
     private static async Task<IResult> GetAsync(string wabaId, IGrainFactory grains, AccountEventStore events, CancellationToken cancellationToken)
     {
-        if (AdminIds.Check(wabaId, "waba_id") is { } badId)
+        if (AdminIds.CheckDigits(wabaId, "waba_id") is { } badId)
         {
             return ApiErrors.InvalidParameter(badId);
         }
@@ -52,9 +54,9 @@ internal static class WabasApi
         return Results.Json(view, AdminJsonContext.Default.WabaView);
     }
 
-    private static async Task<IResult> GetSubscriptionAsync(string wabaId, HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> GetSubscriptionAsync(string wabaId, HttpRequest request, IGrainFactory grains, TimeProvider time)
     {
-        if (AdminIds.Check(wabaId, "waba_id") is { } badId)
+        if (AdminIds.CheckDigits(wabaId, "waba_id") is { } badId)
         {
             return ApiErrors.InvalidParameter(badId);
         }
@@ -66,19 +68,19 @@ internal static class WabasApi
         }
 
         return request.Query["refresh"] == "true"
-            ? Answer(await grain.CheckSubscriptionAsync(subscribeWhenMissing: false, force: true), request.HttpContext)
+            ? Answer(await grain.CheckSubscriptionAsync(subscribeWhenMissing: false, force: true), request.HttpContext, time)
             : Results.Json((await grain.GetAsync()).Subscription, AdminJsonContext.Default.WabaSubscription);
     }
 
-    private static async Task<IResult> SubscribeAsync(string wabaId, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> SubscribeAsync(string wabaId, HttpRequest request, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (AdminIds.Check(wabaId, "waba_id") is { } badId)
+        if (AdminIds.CheckDigits(wabaId, "waba_id") is { } badId)
         {
             return ApiErrors.InvalidParameter(badId);
         }
 
         WabaCallback? callback = null;
-        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0)
         {
             var (body, error) = await ApiErrors.ReadBodyAsync(request, AdminJsonContext.Default.SubscriptionRequest, Expectations, cancellationToken);
             if (error is not null)
@@ -92,19 +94,22 @@ internal static class WabasApi
             }
         }
 
-        return Answer(await grains.GetGrain<IWabaGrain>(wabaId).SubscribeAsync(callback), request.HttpContext);
+        var answer = Answer(await grains.GetGrain<IWabaGrain>(wabaId).SubscribeAsync(callback), request.HttpContext, time);
+        // A WABA subscribed here is one WaDispatch serves from now on: the hourly check looks after it too.
+        await grains.GetGrain<ITemplateRegistryGrain>(ITemplateRegistryGrain.Key).AddAsync(wabaId);
+        return answer;
     }
 
-    private static async Task<IResult> UnsubscribeAsync(string wabaId, HttpContext context, IGrainFactory grains) =>
-        AdminIds.Check(wabaId, "waba_id") is { } badId
+    private static async Task<IResult> UnsubscribeAsync(string wabaId, HttpContext context, IGrainFactory grains, TimeProvider time) =>
+        AdminIds.CheckDigits(wabaId, "waba_id") is { } badId
             ? ApiErrors.InvalidParameter(badId)
-            : Answer(await grains.GetGrain<IWabaGrain>(wabaId).UnsubscribeAsync(), context);
+            : Answer(await grains.GetGrain<IWabaGrain>(wabaId).UnsubscribeAsync(), context, time);
 
     /// <summary>
     /// The subscription after a call that succeeded; else Meta's error: 429 with <c>Retry-After</c> when the management
     /// limit (Meta's or WaDispatch's own pacing) held it, 400 for a callback Meta could not verify, 502 otherwise.
     /// </summary>
-    private static IResult Answer(WabaCallResult result, HttpContext context)
+    private static IResult Answer(WabaCallResult result, HttpContext context, TimeProvider time)
     {
         if (result.Error is not { } failure)
         {
@@ -112,12 +117,11 @@ internal static class WabasApi
         }
 
         var error = CloudApiError.Create(failure.Code, failure.Title, failure.Details ?? failure.Title);
-        if (failure.Code is ErrorCodes.RateLimitIssues or ErrorCodes.ApiTooManyCalls)
+        if (ErrorCodes.IsManagementThrottle(failure.Code))
         {
             if (result.RetryAt is { } at)
             {
-                var seconds = Math.Max(1, (int)Math.Ceiling((at - DateTimeOffset.UtcNow).TotalSeconds));
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                ApiErrors.SetRetryAfter(context.Response, at - time.GetUtcNow());
             }
 
             return ApiErrors.Error(error, StatusCodes.Status429TooManyRequests);

@@ -47,7 +47,7 @@ internal static partial class FrontDoor
             limiter.OnRejected = (rejected, _) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                ApiErrors.SetRetryAfter(rejected.HttpContext.Response, retryAfter);
                 var error = CloudApiError.Create(ErrorCodes.ApiTooManyCalls, "Application request limit reached", $"API key '{rejected.HttpContext.Items[KeyNameItem]}' is over its {options.RequestsPerSecond} requests per second (Api:RequestsPerSecond, Api:Burst {options.Burst}).");
                 if (GrpcErrors.IsApi(rejected.HttpContext.Request.Path))
                 {
@@ -212,6 +212,14 @@ internal static partial class FrontDoor
                 ? $"The request body is larger than the limit of {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes (Api:MaxRequestBytes; campaign audiences may be uploaded as multipart files of up to {CampaignsApi.MaxUploadBytes} bytes)."
                 : $"The request could not be read: {ex.Message}";
             await ApiErrors.Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid request", details), ex.StatusCode).ExecuteAsync(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && ex is TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            // A grain that did not answer in time, or a silo of the cluster that went away: the caller may try again.
+            FrontDoorLog.Unavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FrontDoor).FullName!), ex, context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "1";
+            var error = CloudApiError.Create(ErrorCodes.ApiService, "Service temporarily unavailable", $"WaDispatch could not answer in time ({ex.GetType().Name}); the request may still take effect. Try again (with the same Idempotency-Key for a send), or read the resource to see.");
+            await ApiErrors.Error(error, StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {

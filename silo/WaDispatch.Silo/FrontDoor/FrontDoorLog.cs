@@ -6,6 +6,9 @@ internal static partial class FrontDoorLog
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "{Method} {Path} failed unexpectedly (trace {TraceId})")]
     public static partial void Unexpected(ILogger logger, Exception exception, string method, string path, string traceId);
 
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: the grain runtime did not answer in time")]
+    public static partial void Unavailable(ILogger logger, Exception exception, string method, string path);
+
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "No API keys are configured (Api:Keys): the API is open to anyone who can reach it. Fine for a local run; configure keys for anything else.")]
     public static partial void NoApiKeys(ILogger logger);
 
