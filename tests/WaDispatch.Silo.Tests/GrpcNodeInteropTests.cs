@@ -23,7 +23,7 @@ public sealed class GrpcNodeInteropTests
     {
         using var file = new TempSqliteFile();
         await using var simulator = await SimulatorServer.StartAsync(o => o.AppSecret = "node-secret");
-        await using var silo = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Simulator:Enabled", "false", "--CloudApi:BaseAddress", simulator.Address.ToString(), "--Webhooks:AppSecret", "node-secret", "--Api:Keys:node", ApiKey, "--Budgets:DefaultTier", "TIER_UNLIMITED"]);
+        await using var silo = TestSilo.Create(["--urls", "http://127.0.0.1:0", "--Storage:ConnectionString", file.ConnectionString, "--Simulator:Enabled", "false", "--CloudApi:BaseAddress", simulator.Address.ToString(), "--Webhooks:AppSecret", "node-secret", "--Api:Keys:node", ApiKey, "--Budgets:DefaultTier", "TIER_UNLIMITED", "--Lanes:DefaultThroughputMps", "1000"]);
         await silo.StartAsync(Ct);
         TestSilo.SendWebhooksTo(simulator, silo);
         var folder = Path.Combine(ConfigurationReferenceTests.Root().FullName, "tests", "interop", "node");
