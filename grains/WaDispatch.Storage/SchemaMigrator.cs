@@ -76,8 +76,9 @@ public sealed class SchemaMigrator
         var done = new List<Migration>();
         foreach (var migration in scripts.Migrations.Where(m => !applied.Contains(m.Id)))
         {
-            await using (var apply = connection.CreateCommand(migration.Sql, transaction))
+            if (migration.AddsColumn is not { } column || !await ColumnExistsAsync(connection, transaction, column.Table, column.Column, cancellationToken).ConfigureAwait(false))
             {
+                await using var apply = connection.CreateCommand(migration.Sql, transaction);
                 await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -94,5 +95,11 @@ public sealed class SchemaMigrator
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return done;
+    }
+
+    private async Task<bool> ColumnExistsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string table, string column, CancellationToken cancellationToken)
+    {
+        await using var exists = connection.CreateCommand(_database.Scripts.Get("column_exists.sql"), transaction).With("table", table).With("column", column);
+        return Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 }

@@ -208,6 +208,21 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMessagesTraceParent_IsKept_AndFoundByItsWamid()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        const string waiting = "00-0af7651916cd43dd8448eb211c80319d-b7ad6b7169203332-01";
+        await Ledger.WriteAsync([Accept("traced", traceParent: traceParent), Accept("untraced"), Accept("waiting", traceParent: waiting), new AdvanceWrite("traced", "wamid.T", "sent", 2, 0, T0)], Ct);
+
+        var traced = await Ledger.ReadAsync("traced", Ct);
+        var open = await Ledger.ReadOpenAsync(Number, "", 10, Ct);
+
+        Assert.Equal((traceParent, null), (traced!.TraceParent, (await Ledger.ReadAsync("untraced", Ct))!.TraceParent));
+        Assert.Equal((traceParent, null), (await Ledger.TraceParentByWamidAsync("wamid.T", Ct), await Ledger.TraceParentByWamidAsync("wamid.none", Ct)));
+        Assert.Equal([("untraced", null), ("waiting", waiting)], open.Select(m => (m.Id, m.TraceParent)).OrderBy(m => m.Id, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task AGroupOfThousands_AppliesEachWriteInItsPlace()
     {
         var accepts = Enumerable.Range(0, 1500).Select(i => (LedgerWrite)Accept($"g{i:D4}")).ToList();
@@ -242,8 +257,8 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
 
     private const string Number = "106540352242922";
 
-    private static AcceptWrite Accept(string id, string? key = null, string? callbackUrl = null, string number = Number) =>
-        new(new LedgerMessage(id, key, number, "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0, callbackUrl));
+    private static AcceptWrite Accept(string id, string? key = null, string? callbackUrl = null, string number = Number, string? traceParent = null) =>
+        new(new LedgerMessage(id, key, number, "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0, callbackUrl, traceParent));
 }
 
 /// <summary>The ledger contract on a SQLite file.</summary>

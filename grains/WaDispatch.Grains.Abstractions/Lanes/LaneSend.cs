@@ -59,4 +59,8 @@ public sealed record LaneSend
     /// <summary>The campaign the message belongs to, if any: a template Meta paused pauses it.</summary>
     [Id(11)]
     public string? CampaignId { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the message's trace: the lane's send to Meta joins it.</summary>
+    [Id(12)]
+    public string? TraceParent { get; init; }
 }

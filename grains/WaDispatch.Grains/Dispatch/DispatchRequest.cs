@@ -19,6 +19,9 @@ public sealed record DispatchRequest(string Id, string PhoneNumberId, SendMessag
     /// <summary>The campaign it belongs to: its fairness unit in the lane.</summary>
     public string? CampaignId { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> of the message's trace, carried to its lane.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Whether a caller waits for Meta's answer (the Cloud API route).</summary>
     public bool Direct { get; init; }
 

@@ -137,6 +137,7 @@ public sealed partial class MessageDispatcher
             Recorded = request.Recorded,
             Direct = request.Direct,
             CampaignId = request.CampaignId,
+            TraceParent = request.TraceParent,
         };
         return new Admission(lane, send, null);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Upstream;
@@ -95,6 +96,8 @@ internal sealed class LanePump
 
     private async Task RunAsync()
     {
+        // The pump's own turns belong to no message's trace (each send joins its message's, below).
+        Activity.Current = null;
         while (!_stopped)
         {
             try
@@ -134,6 +137,11 @@ internal sealed class LanePump
     private async Task SendAsync(TakenSend taken, string? tokenReference, int secondCap)
     {
         var send = taken.Send;
+        // The message's trace goes on here; HttpClient carries it to Meta in traceparent.
+        using var activity = DispatchTracing.Lanes.StartActivity("wadispatch.lane.send", ActivityKind.Internal, DispatchTracing.ParentOf(send.TraceParent));
+        activity?.SetTag(DispatchTracing.MessageIdTag, send.MessageId);
+        activity?.SetTag(DispatchTracing.PhoneNumberTag, _phoneNumberId);
+        activity?.SetTag("wadispatch.attempt", taken.Attempt);
         LaneAnswer answer;
         try
         {
@@ -187,6 +195,12 @@ internal sealed class LanePump
         catch (Exception ex)
         {
             answer = new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true };
+        }
+
+        if (answer.Error is { } refused)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, $"{refused.Code} {refused.Message}");
+            activity?.SetTag("wadispatch.upstream.code", refused.Code);
         }
 
         if (answer.Response is { } response)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
@@ -88,11 +89,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
     public async Task<AcceptResult> AcceptAsync(MessageSubmission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
+        using var activity = StartAccepting(submission);
         var (record, refused) = Prepare(submission, Queued);
         if (refused is not null)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, refused.Message);
             return new AcceptResult(null, false, refused);
         }
+
+        activity?.SetTag(DispatchTracing.MessageIdTag, record!.Id);
 
         // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
         if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
@@ -114,11 +119,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
     public async Task<DirectSendResult> SendAsync(MessageSubmission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
+        using var activity = StartAccepting(submission);
         var (record, refused) = Prepare(submission, Direct);
         if (refused is not null)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, refused.Message);
             return new DirectSendResult(null, null, refused);
         }
+
+        activity?.SetTag(DispatchTracing.MessageIdTag, record!.Id);
 
         if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
         {
@@ -168,7 +177,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
             now,
             message.ExpiresAt,
             now,
-            message.CallbackUrl))).ToList();
+            message.CallbackUrl,
+            DispatchTracing.CurrentTraceParent()))).ToList();
         var writes = await Task.WhenAll(records.Select(r => _ledger.WriteAsync(new AcceptWrite(r.Record)))).ConfigureAwait(false);
         for (var i = 0; i < records.Count; i++)
         {
@@ -278,8 +288,16 @@ public sealed partial class MessageService : IHostedService, IDisposable
             now,
             expiresAt,
             now,
-            submission.CallbackUrl);
+            submission.CallbackUrl,
+            DispatchTracing.CurrentTraceParent());
         return (record, null);
+    }
+
+    private static Activity? StartAccepting(MessageSubmission submission)
+    {
+        var activity = DispatchTracing.Messages.StartActivity("wadispatch.accept");
+        activity?.SetTag(DispatchTracing.PhoneNumberTag, submission.PhoneNumberId);
+        return activity;
     }
 
     /// <summary>The message first accepted under <paramref name="record"/>'s key, or why this request may not reuse the key.</summary>
@@ -358,6 +376,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>Takes one accepted message through admission to its lane; records what keeps it from going. For a direct send, waits for its end.</summary>
     private async Task<DirectSendResult> DispatchAsync(LedgerMessage record, SendMessageRequest message, bool direct, MessageCategory? knownCategory = null, SendPriority? priority = null)
     {
+        // The message's own trace, however it got here (just accepted, deferred, or taken up after a restart).
+        using var activity = DispatchTracing.Messages.StartActivity("wadispatch.dispatch", ActivityKind.Internal, DispatchTracing.ParentOf(record.TraceParent));
+        activity?.SetTag(DispatchTracing.MessageIdTag, record.Id);
+        activity?.SetTag(DispatchTracing.PhoneNumberTag, record.PhoneNumberId);
         var options = _options.CurrentValue;
         var id = record.Id;
         var start = _time.GetUtcNow();
@@ -374,6 +396,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             CampaignId = campaign,
             Priority = priority,
             Direct = direct,
+            TraceParent = DispatchTracing.CurrentTraceParent() ?? record.TraceParent,
         };
 
         DispatchResult result;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -141,6 +142,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
             foreach (var (wamid, status, at) in statuses)
             {
+                using var activity = await StatusActivityAsync(wamid, status, messageId: null).ConfigureAwait(false);
                 if (await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
                 {
                     return false;
@@ -412,6 +414,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     /// </summary>
     private async Task<LedgerWriteOutcome> ApplyAsync(ReportedStatus status)
     {
+        using var activity = await StatusActivityAsync(status.Wamid, status.Status, status.MessageId).ConfigureAwait(false);
         var outcome = await _ledger.ReportedAsync(status.Wamid, status.Status, status.At, status.Error).ConfigureAwait(false);
         if (outcome == LedgerWriteOutcome.NotFound && status.MessageId is { } id)
         {
@@ -428,6 +431,33 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// A status joins its message's trace, kept in the ledger (an indexed read by Meta's id, else by WaDispatch's own id
+    /// from the callback data, made only while tracing is on), linked to the delivery that brought it; null when
+    /// nothing traces or the message is not found (yet: a status that outran Meta's answer goes through the inbox and
+    /// joins the trace then).
+    /// </summary>
+    private async Task<Activity?> StatusActivityAsync(string wamid, string status, string? messageId)
+    {
+        if (!DispatchTracing.Webhooks.HasListeners())
+        {
+            return null;
+        }
+
+        var traceParent = await _ledger.Store.TraceParentByWamidAsync(wamid).ConfigureAwait(false)
+            ?? (messageId is null ? null : (await _ledger.Store.ReadAsync(messageId).ConfigureAwait(false))?.TraceParent);
+        if (traceParent is null)
+        {
+            return null;
+        }
+
+        ActivityLink[]? links = Activity.Current is { } delivery ? [new ActivityLink(delivery.Context)] : null;
+        var activity = DispatchTracing.Webhooks.StartActivity("wadispatch.webhook.status", ActivityKind.Consumer, DispatchTracing.ParentOf(traceParent), links: links);
+        activity?.SetTag("wadispatch.wamid", wamid);
+        activity?.SetTag("wadispatch.status", status);
+        return activity;
     }
 
     private async Task RetryStatusAsync(ReportedStatus status)

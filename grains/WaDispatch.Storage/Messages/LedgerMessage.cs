@@ -16,6 +16,7 @@ namespace WaDispatch.Storage.Messages;
 /// <param name="ExpiresAt">After this instant it is not sent.</param>
 /// <param name="UpdatedAt">When its status last changed.</param>
 /// <param name="CallbackUrl">Where its status changes are posted, if anywhere.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of its trace (see <c>DispatchTracing</c>), when it was traced.</param>
 public sealed record LedgerMessage(
     string Id,
     string? IdempotencyKey,
@@ -31,4 +32,5 @@ public sealed record LedgerMessage(
     DateTimeOffset AcceptedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset UpdatedAt,
-    string? CallbackUrl = null);
+    string? CallbackUrl = null,
+    string? TraceParent = null);

@@ -125,6 +125,14 @@ public sealed class MessageLedgerStore
     public Task<LedgerMessage?> ReadByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
         ReadOneAsync("Messages/read_by_key.sql", "idempotency_key", idempotencyKey, cancellationToken);
 
+    /// <summary>The <c>traceparent</c> kept with the message Meta calls <paramref name="wamid"/>; null when there is none (or no such message).</summary>
+    public async Task<string?> TraceParentByWamidAsync(string wamid, CancellationToken cancellationToken = default)
+    {
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = lease.Connection.CreateCommand(_sql.Get("Messages/trace_by_wamid.sql")).With("wamid", wamid);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
     /// <summary>The id and campaign of the message Meta calls <paramref name="wamid"/>, or null.</summary>
     public async Task<(string Id, string? CampaignId)?> ReadByWamidAsync(string wamid, CancellationToken cancellationToken = default)
     {
@@ -225,7 +233,8 @@ public sealed class MessageLedgerStore
         ("request", message.Request),
         ("accepted_at", message.AcceptedAt.ToUnixTimeMilliseconds()),
         ("expires_at", message.ExpiresAt.ToUnixTimeMilliseconds()),
-        ("callback_url", message.CallbackUrl));
+        ("callback_url", message.CallbackUrl),
+        ("trace_parent", message.TraceParent));
 
     private static int Advance(StatementBatch batch, string id, AdvanceWrite advance)
     {
@@ -376,7 +385,8 @@ public sealed class MessageLedgerStore
         Time(reader.GetInt64(11)),
         Time(reader.GetInt64(12)),
         Time(reader.GetInt64(13)),
-        reader.IsDBNull(14) ? null : reader.GetString(14));
+        reader.IsDBNull(14) ? null : reader.GetString(14),
+        reader.IsDBNull(15) ? null : reader.GetString(15));
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 }

@@ -73,7 +73,7 @@ internal sealed class ConsoleFeed : IHostedService, IDisposable
         {
             Roll();
             // A lane that left memory (idle, deactivated) stops being observed; it stays while it sent in the history.
-            var matching = _numbers.Where(n => n.Value.LastSeen >= _second - 5 || n.Value.SentSince(_second - HistorySeconds))
+            var matching = _numbers.Where(n => n.Value.LastSeen >= _second - 5 || n.Value.SentInHistory)
                 .Where(n => string.IsNullOrEmpty(search) || n.Key.Contains(search, StringComparison.Ordinal))
                 .OrderByDescending(n => n.Value.Queued).ThenByDescending(n => n.Value.Sent(_second - 1)).ThenBy(n => n.Key, StringComparer.Ordinal)
                 .ToList();
@@ -244,7 +244,8 @@ internal sealed class ConsoleFeed : IHostedService, IDisposable
 
         public long LastSeen { get; set; }
 
-        public bool SentSince(long second) => _sent.Any(s => s > 0) && second >= 0;
+        /// <summary>Whether it sent anything in the seconds the ring still holds (the last <see cref="HistorySeconds"/>).</summary>
+        public bool SentInHistory => _sent.Any(s => s > 0);
 
         public void Add(long second, long count) => _sent[second % HistorySeconds] += count;
 

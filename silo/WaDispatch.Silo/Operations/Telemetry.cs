@@ -1,13 +1,19 @@
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using WaDispatch.Grains;
 
 namespace WaDispatch.Silo.Operations;
 
 /// <summary>
 /// Metrics on OpenTelemetry: the <c>WaDispatch.*</c> meters, Orleans' <c>Microsoft.Orleans</c> meter, ASP.NET Core,
 /// HttpClient and runtime metrics, served at <c>GET /metrics</c> by OpenTelemetry's Prometheus exporter and exported
-/// through OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the standard variable) is set.
+/// through OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the standard variable) is set. Traces — one per message, from
+/// the front door through its dispatch and the lane's send to Meta to its status webhooks (<see cref="DispatchTracing"/>),
+/// with ASP.NET Core's and HttpClient's spans — are collected when OTLP is set or <c>Telemetry:Tracing</c> is true, and
+/// only then: with nothing listening no activity is made. Logs then go out through OTLP too, with their trace ids.
 /// </summary>
 internal static class Telemetry
 {
@@ -16,6 +22,9 @@ internal static class Telemetry
 
     /// <summary>The standard variable that turns OTLP export on.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>The setting that collects traces without OTLP (for an exporter added in code, such as a test's).</summary>
+    public const string TracingSetting = "Telemetry:Tracing";
 
     /// <summary>Buckets of WaDispatch's histograms in seconds: half a millisecond to a minute (OpenTelemetry's defaults suit milliseconds).</summary>
     private static readonly double[] SecondBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -42,14 +51,29 @@ internal static class Telemetry
                     prometheus.ScopeInfoEnabled = false;
                     prometheus.TargetInfoEnabled = false;
                 }));
-        if (!string.IsNullOrEmpty(builder.Configuration[OtlpEndpointVariable]))
+        var otlp = !string.IsNullOrEmpty(builder.Configuration[OtlpEndpointVariable]);
+        if (otlp || builder.Configuration.GetValue<bool>(TracingSetting))
         {
-            // The exporter reads the standard OTEL_EXPORTER_OTLP_* variables itself (protocol, headers, timeout).
-            telemetry.UseOtlpExporter();
+            // A caller's traceparent is taken by ASP.NET Core, and HttpClient sends the current one upstream. Orleans'
+            // own call tracing is left off: every lane pump's take turns would start traces of their own.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(DispatchTracing.Sources)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsScrapeOrProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+        }
+
+        if (otlp)
+        {
+            // The exporter reads the standard OTEL_EXPORTER_OTLP_* variables itself (protocol, headers, timeout); logs
+            // go with the trace and span ids of the activity they were written in.
+            telemetry.WithLogging().UseOtlpExporter();
         }
 
         return builder;
     }
+
+    private static bool IsScrapeOrProbe(PathString path) =>
+        path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/console/state");
 
     /// <summary>Maps <c>GET /metrics</c>.</summary>
     public static WebApplication MapMetrics(this WebApplication app)
