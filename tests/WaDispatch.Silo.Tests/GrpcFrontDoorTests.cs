@@ -42,7 +42,8 @@ public sealed class GrpcFrontDoorTests : IAsyncLifetime
             o.SentDelay = TimeSpan.FromMilliseconds(10);
             o.DeliveredDelay = TimeSpan.FromMilliseconds(20);
         });
-        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, "--Webhooks:AppSecret", "grpc-secret", "--Api:Keys:tests", ApiKey, "--Budgets:DefaultTier", "TIER_UNLIMITED");
+        // At 1,000 mps: the streams send a thousand messages, and nothing here is about pace.
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, "--Webhooks:AppSecret", "grpc-secret", "--Api:Keys:tests", ApiKey, "--Budgets:DefaultTier", "TIER_UNLIMITED", "--Lanes:DefaultThroughputMps", "1000");
         TestSilo.SendWebhooksTo(_simulator, _silo);
         _channel = GrpcChannel.ForAddress(TestSilo.GrpcAddressOf(_silo));
         _client = new Dispatcher.DispatcherClient(_channel);

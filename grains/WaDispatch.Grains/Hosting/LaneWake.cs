@@ -52,11 +52,13 @@ public sealed partial class LaneWake(IGrainFactory grains, MessageLedgerStore le
     {
         var watching = Task.Run(() => WatchMembershipAsync(cancellationToken), CancellationToken.None);
         await WakeAllAsync(cancellationToken).ConfigureAwait(false);
-        using var timer = new PeriodicTimer(SweepInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            // A pause after each sweep, not a periodic timer: a clock that jumps (a test's, or a machine back from
+            // sleep) gets one sweep, not one for every interval it jumped over (a week's jump was 60,480 sweeps).
+            while (true)
             {
+                await Task.Delay(SweepInterval, time, cancellationToken).ConfigureAwait(false);
                 await WakeDueAsync(cancellationToken).ConfigureAwait(false);
             }
         }
