@@ -43,6 +43,9 @@ public sealed record LoadResult
     /// <summary>The silo's CPU time over the run.</summary>
     public required TimeSpan SiloCpu { get; init; }
 
+    /// <summary>Refreshes of the live consoles kept open during the run (<see cref="Scenario.ConsoleWatchers"/>).</summary>
+    public int ConsoleRefreshes { get; init; }
+
     /// <summary>The silo's largest working set sampled.</summary>
     public required long SiloPeakWorkingSet { get; init; }
 

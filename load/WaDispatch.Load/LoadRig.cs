@@ -165,6 +165,32 @@ internal sealed class LoadRig : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Plays one open console page until <paramref name="cancellationToken"/>: <c>GET /console/state</c> once a second,
+    /// with the page's query, reading the whole answer. Returns how many refreshes it made.
+    /// </summary>
+    public async Task<int> WatchConsoleAsync(CancellationToken cancellationToken)
+    {
+        var refreshes = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                using var state = await Front.GetAsync(new Uri("console/state?q=&numbers_page=0&campaigns_page=0", UriKind.Relative), cancellationToken);
+                state.EnsureSuccessStatusCode();
+                await state.Content.ReadAsByteArrayAsync(cancellationToken);
+                refreshes++;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run is over.
+        }
+
+        return refreshes;
+    }
+
     /// <summary>Gives <paramref name="phoneNumberId"/> the tier <paramref name="tierMps"/> at the referee and in the silo.</summary>
     public async Task SetTierAsync(string phoneNumberId, int tierMps, CancellationToken cancellationToken)
     {

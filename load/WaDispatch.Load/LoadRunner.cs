@@ -45,6 +45,8 @@ internal sealed class LoadRunner
         var admission = new LatencyHistogram();
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var consoles = Enumerable.Range(0, scenario.ConsoleWatchers).Select(_ => rig.WatchConsoleAsync(watching.Token)).ToList();
         var submitting = SubmitAsync(scenario, rig, admission, errors, cancellationToken);
         var planned = scenario.Numbers.Sum(scenario.Backlog);
         var deadline = TimeSpan.FromSeconds(60) + ((scenario.Steady + scenario.WarmUp) * 3);
@@ -65,6 +67,8 @@ internal sealed class LoadRunner
 
         await submitting;
         var cpu = rig.Silo.ProcessorTime - cpuBefore;
+        await watching.CancelAsync();
+        var consoleRefreshes = (await Task.WhenAll(consoles)).Sum();
         _status("collecting the referee's counts");
         var numbers = new List<NumberResult>();
         var first = DateTimeOffset.MaxValue;
@@ -93,6 +97,7 @@ internal sealed class LoadRunner
             Admission = admission.Summary(),
             Errors = errors,
             SiloCpu = cpu,
+            ConsoleRefreshes = consoleRefreshes,
             SiloPeakWorkingSet = rig.Silo.PeakWorkingSet,
             SiloGcCollections = await rig.GcCollectionsAsync(cancellationToken),
             Webhooks = await rig.WebhookLagAsync(cancellationToken),

@@ -40,13 +40,14 @@ var postgres = new Option<string?>("--postgres") { Description = "cluster: a Pos
 var messages = new Option<int>("--messages") { Description = "admission: messages handed over per driver", DefaultValueFactory = _ => 100_000 };
 var inFlight = new Option<int>("--in-flight") { Description = "admission: batches (HTTP requests or gRPC streams of 1,000) under way at once", DefaultValueFactory = _ => 8 };
 var drivers = new Option<string>("--drivers") { Description = "admission, upload: the drivers compared, in order", DefaultValueFactory = _ => "http,grpc" };
+var consoleWatchers = new Option<int>("--console-watchers") { Description = "Backlog scenarios: live console pages kept open on the silo during the run (each refreshes once a second), to measure what watching costs it", DefaultValueFactory = _ => 0 };
 var maxWorkingSet = new Option<int>("--max-working-set-mib") { Description = "Threshold (campaign): the silo's peak working set in MiB", DefaultValueFactory = _ => 1024 };
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
 {
     scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings, driver,
     model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet, silos, postgres,
-    messages, inFlight, drivers,
+    messages, inFlight, drivers, consoleWatchers,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -197,7 +198,7 @@ run.SetAction(async (parse, cancellationToken) =>
                 "tiers" => Scenario.Tiers(Numbers(parse.GetValue(tiers)!).Select(t => (int)t), steady),
                 var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, front-door, admission, cluster, campaign-1m, campaign or smoke."),
             };
-            scenario = scenario with { Webhooks = webhooks, SiloSettings = settings, Driver = loadDriver };
+            scenario = scenario with { Webhooks = webhooks, SiloSettings = settings, Driver = loadDriver, ConsoleWatchers = parse.GetValue(consoleWatchers) };
             LoadResult? result = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 result = await new LoadRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));

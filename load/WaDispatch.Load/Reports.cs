@@ -152,6 +152,12 @@ internal static class Reports
 
         text.Append(string.Join(", ", result.Admission.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Label} {a.Value.TotalMilliseconds:F1} ms"))));
         text.Append(CultureInfo.InvariantCulture, $".\n\nSilo: {result.SiloCpu.TotalSeconds:F1} s CPU, peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB, GC collections {(result.SiloGcCollections.Count == 0 ? "not reported" : string.Join(", ", result.SiloGcCollections.OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Value:0}")))}.\n");
+        if (result.Scenario.ConsoleWatchers > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Live consoles open: {result.Scenario.ConsoleWatchers} ({result.ConsoleRefreshes} refreshes of /console/state). ");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Silo CPU per message accepted by the referee: {result.SiloCpu.TotalMilliseconds / Math.Max(1, result.Numbers.Sum(n => n.Accepted)):F3} ms.\n");
         text.Append(CultureInfo.InvariantCulture, $"Front-door refusals: {(result.Errors.Count == 0 ? "none" : string.Join(", ", result.Errors.Select(e => $"{e.Key}: {e.Value}")))}. ");
         text.Append(result.Webhooks is { } webhooks
             ? string.Create(CultureInfo.InvariantCulture, $"Webhook deliveries applied: {webhooks.Applied:N0}, mean lag from arrival {webhooks.MeanLag.TotalMilliseconds:F1} ms.\n\n")

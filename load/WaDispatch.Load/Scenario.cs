@@ -50,6 +50,12 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     public int Silos { get; init; } = 1;
 
     /// <summary>
+    /// Live consoles open on the silo during the run: each asks <c>GET /console/state</c> once a second, as the page
+    /// does (the page's drawing happens in the browser; this is all of its cost to the silo).
+    /// </summary>
+    public int ConsoleWatchers { get; init; }
+
+    /// <summary>
     /// A PostgreSQL connection string whose role may create databases: the silos run on a fresh database made from it
     /// (AdoNet membership, dropped afterwards). Null: one silo on SQLite.
     /// </summary>

@@ -12,7 +12,8 @@ public sealed class HarnessSmokeTests
     [Fact]
     public async Task AShortRun_AccountsForEveryMessage_WritesItsReports_AndJudgesItsThresholds()
     {
-        var scenario = Scenario.Smoke(TimeSpan.FromSeconds(2)) with { Webhooks = false };
+        // With a live console open on the silo all along (the backlog takes three seconds or more to send at its tiers).
+        var scenario = Scenario.Smoke(TimeSpan.FromSeconds(2)) with { Webhooks = false, ConsoleWatchers = 1 };
         var statuses = new List<string>();
 
         var result = await new LoadRunner(statuses.Add).RunAsync(scenario, TestContext.Current.CancellationToken);
@@ -34,6 +35,8 @@ public sealed class HarnessSmokeTests
 
         Assert.Contains("<svg", File.ReadAllText(Path.Combine(folder.FullName, "report.html")), StringComparison.Ordinal);
         Assert.Equal(scenario.Numbers.Count + 1, File.ReadAllLines(Path.Combine(folder.FullName, "numbers.csv")).Length);
+        Assert.True(result.ConsoleRefreshes >= 1, $"{result.ConsoleRefreshes} console refreshes");
+        Assert.Contains($"Live consoles open: 1 ({result.ConsoleRefreshes} refreshes", File.ReadAllText(Path.Combine(folder.FullName, "report.md")), StringComparison.Ordinal);
         reports.Delete(recursive: true);
     }
 

@@ -178,7 +178,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             message.ExpiresAt,
             now,
             message.CallbackUrl,
-            DispatchTracing.CurrentTraceParent()))).ToList();
+            CampaignTrace(message)))).ToList();
         var writes = await Task.WhenAll(records.Select(r => _ledger.WriteAsync(new AcceptWrite(r.Record)))).ConfigureAwait(false);
         for (var i = 0; i < records.Count; i++)
         {
@@ -291,6 +291,19 @@ public sealed partial class MessageService : IHostedService, IDisposable
             submission.CallbackUrl,
             DispatchTracing.CurrentTraceParent());
         return (record, null);
+    }
+
+    /// <summary>
+    /// A campaign message's own trace, begun as its campaign's grain hands it over (no request carries one there):
+    /// null when nothing traces.
+    /// </summary>
+    private static string? CampaignTrace(CampaignMessage message)
+    {
+        using var activity = DispatchTracing.Messages.StartActivity("wadispatch.accept", ActivityKind.Internal, parentContext: default);
+        activity?.SetTag(DispatchTracing.PhoneNumberTag, message.PhoneNumberId);
+        activity?.SetTag("wadispatch.campaign.id", message.CampaignId);
+        activity?.SetTag("wadispatch.campaign.seq", message.Seq);
+        return activity is { Recorded: true } ? activity.Id : null;
     }
 
     private static Activity? StartAccepting(MessageSubmission submission)
