@@ -28,9 +28,12 @@ public static class DispatchTracing
     /// <summary>The business phone number tag.</summary>
     public const string PhoneNumberTag = "wadispatch.phone_number.id";
 
-    /// <summary>The W3C <c>traceparent</c> of the current activity, to keep with a message; null when nothing is traced.</summary>
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the current activity, to keep with a message — sampled or not, so that its later
+    /// spans keep the caller's decision (its flags travel in it); null while nothing traces.
+    /// </summary>
     public static string? CurrentTraceParent() =>
-        Activity.Current is { IdFormat: ActivityIdFormat.W3C } current && current.Recorded ? current.Id : null;
+        Messages.HasListeners() && Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
 
     /// <summary>The context <paramref name="traceParent"/> names; default (the current activity becomes the parent) when none or unreadable.</summary>
     public static ActivityContext ParentOf(string? traceParent) =>

@@ -146,6 +146,27 @@ public sealed class LaneBehaviourTests
         Assert.Equal(2, rig.Referee.Stats(Number).AcceptedTotal);
     }
 
+    [Fact]
+    public async Task AnAccountStopThatEndsDuringAPause_LeavesTheLanePausedUntilThePauseEnds()
+    {
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 80);
+        lane.Enqueue(rig.Send(id: "first"));
+        lane.Enqueue(rig.Send(id: "second"));
+        rig.Referee.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.AccountInMaintenance, 503, null), 1);
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(10));
+
+        lane.StopForAccount(new LaneStopReason(ErrorCodes.BusinessAccountLocked, "Account locked", "banned", rig.Time.GetUtcNow()));
+        var stopped = lane.Status;
+        lane.StopForAccount(null);
+        var afterTheBan = lane.Status;
+        await rig.DriveAsync(lane, Number, TimeSpan.FromSeconds(52));
+
+        Assert.Equal((LaneStatus.Stopped, LaneStatus.Paused), (stopped, afterTheBan));
+        Assert.Equal(LaneStatus.Running, lane.Status);
+        Assert.Equal(2, rig.Referee.Stats(Number).AcceptedTotal);
+    }
+
     [Theory]
     [InlineData(ErrorCodes.SpamRateLimitHit)]
     [InlineData(ErrorCodes.TemporarilyBlocked)]

@@ -140,6 +140,26 @@ public sealed class WabaAccountEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALaneThatMetaRefusedForTheAccountsRestriction_ResumesWhenTheRestrictionIsLifted()
+    {
+        // Meta refuses a busy lane's send with the restriction's own code before its webhook arrives.
+        Meta.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.TemporarilyBlocked, 400, null), 1);
+        var id = await SendAsync("16505550503");
+        await Eventually.UntilAsync(async () => (await LaneAsync()).GetProperty("status").GetString() == "stopped");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await PostSignedAsync(Account(now, "account_update", new { @event = "ACCOUNT_RESTRICTION", restriction_info = new[] { new { restriction_type = "RESTRICTED_BIZ_INITIATED_MESSAGING" } } }));
+        var restricted = await LaneAsync();
+
+        await PostSignedAsync(Account(now + 60, "account_update", new { @event = "ACCOUNT_RESTRICTION", restriction_info = Array.Empty<object>() }));
+        var read = await UntilMessageStatusAsync(id, "read");
+
+        Assert.Equal(("stopped", 368), (restricted.GetProperty("status").GetString(), restricted.GetProperty("stop_reason").GetProperty("code").GetInt32()));
+        Assert.Equal("running", (await LaneAsync()).GetProperty("status").GetString());
+        Assert.Equal("read", read.GetProperty("status").GetString());
+        Assert.Single(Meta.Ledger(Number));
+    }
+
+    [Fact]
     public async Task ARestrictionOnAddingNumbers_LeavesTheLanesRunning_AndAnEmptyListLiftsAMessagingOne()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -218,8 +218,9 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
         var open = await Ledger.ReadOpenAsync(Number, "", 10, Ct);
 
         Assert.Equal((traceParent, null), (traced!.TraceParent, (await Ledger.ReadAsync("untraced", Ct))!.TraceParent));
-        Assert.Equal((traceParent, null), (await Ledger.TraceParentByWamidAsync("wamid.T", Ct), await Ledger.TraceParentByWamidAsync("wamid.none", Ct)));
-        Assert.Equal([("untraced", null), ("waiting", waiting)], open.Select(m => (m.Id, m.TraceParent)).OrderBy(m => m.Id, StringComparer.Ordinal));
+        await Ledger.WriteAsync([new AdvanceWrite("untraced", "wamid.U", "sent", 2, 0, T0)], Ct);
+        Assert.Equal(((true, traceParent), (true, null), (false, null)), (await Ledger.TraceParentByWamidAsync("wamid.T", Ct), await Ledger.TraceParentByWamidAsync("wamid.U", Ct), await Ledger.TraceParentByWamidAsync("wamid.none", Ct)));
+        Assert.Equal([("untraced", (string?)null), ("waiting", waiting)], open.Select(m => (m.Id, m.TraceParent)).OrderBy(m => m.Id, StringComparer.Ordinal));
     }
 
     [Fact]

@@ -297,9 +297,25 @@ internal sealed class OutboundLane : IDisposable
         {
             Status = LaneStatus.Stopped;
         }
-        else if (Status == LaneStatus.Stopped && OwnStopReason is null)
+        else
         {
-            Status = LaneStatus.Running;
+            Unstop();
+        }
+    }
+
+    /// <summary>Ends the lane's own stop (its reason was the account's, now gone); an account stop stays.</summary>
+    public void EndOwnStop()
+    {
+        OwnStopReason = null;
+        Unstop();
+    }
+
+    /// <summary>A stop whose reasons are all gone ends: the lane runs, or stays paused while a pause Meta asked for lasts.</summary>
+    private void Unstop()
+    {
+        if (Status == LaneStatus.Stopped && StopReason is null)
+        {
+            Status = _time.GetTimestamp() < _pausedUntil ? LaneStatus.Paused : LaneStatus.Running;
         }
     }
 

@@ -233,13 +233,27 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     public async ValueTask<LaneSnapshot> ResumeIfStoppedByAsync(IReadOnlyList<int> codes)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        if (_lane.AccountStopReason is not { } reason || !codes.Contains(reason.Code))
+        var account = _lane.AccountStopReason is { } reason && codes.Contains(reason.Code);
+        // Meta answers a busy lane's sends with the account's own code (368, 131031) while the account is blocked: that
+        // stop is the account's too, and ends with it (as does one saved before the two were kept apart).
+        var own = _lane.OwnStopReason is { } ownReason && codes.Contains(ownReason.Code);
+        if (!account && !own)
         {
             return Snapshot();
         }
 
-        _lane.StopForAccount(null);
-        _settings.State.AccountStopReason = null;
+        if (account)
+        {
+            _lane.StopForAccount(null);
+            _settings.State.AccountStopReason = null;
+        }
+
+        if (own)
+        {
+            _lane.EndOwnStop();
+            _settings.State.StopReason = null;
+        }
+
         await _settings.WriteStateAsync();
         if (_lane.Status != LaneStatus.Stopped)
         {

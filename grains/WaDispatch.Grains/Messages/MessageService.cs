@@ -303,7 +303,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         activity?.SetTag(DispatchTracing.PhoneNumberTag, message.PhoneNumberId);
         activity?.SetTag("wadispatch.campaign.id", message.CampaignId);
         activity?.SetTag("wadispatch.campaign.seq", message.Seq);
-        return activity is { Recorded: true } ? activity.Id : null;
+        return activity?.Id;
     }
 
     private static Activity? StartAccepting(MessageSubmission submission)

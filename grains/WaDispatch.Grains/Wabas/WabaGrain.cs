@@ -23,6 +23,9 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
 
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
+    /// <summary>How soon a settle after activation that failed is tried again.</summary>
+    private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(30);
+
     private readonly IPersistentState<WabaState> _state;
     private readonly IWabaManagement _management;
     private readonly IOptionsMonitor<WebhookOptions> _options;
@@ -355,7 +358,16 @@ public sealed class WabaGrain : Grain, IWabaGrain, IRemindable
     {
         _settle?.Dispose();
         _settle = null;
-        await SettleAsync(State.Account);
+        try
+        {
+            await SettleAsync(State.Account);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A lane or the state store failed part-way: again shortly (both lane calls are idempotent).
+            WabaLog.SettleFailed(_logger, ex, WabaId);
+            _settle = this.RegisterGrainTimer(SettleAfterActivationAsync, new GrainTimerCreationOptions(SettleRetry, Timeout.InfiniteTimeSpan));
+        }
     }
 
     private async Task FirstCheckAsync(CancellationToken cancellationToken)

@@ -34,4 +34,7 @@ internal static partial class WabaLog
 
     [LoggerMessage(EventId = 2610, Level = LogLevel.Error, Message = "WABA {WabaId}: the subscription check failed")]
     public static partial void CheckCrashed(ILogger logger, Exception exception, string wabaId);
+
+    [LoggerMessage(EventId = 2611, Level = LogLevel.Warning, Message = "WABA {WabaId}: its lanes could not be settled after activation; trying again in 30 s")]
+    public static partial void SettleFailed(ILogger logger, Exception exception, string wabaId);
 }

@@ -83,7 +83,18 @@ public sealed partial class WebhookClientCertificates
 
         if (_accepted.Count >= MaxAccepted)
         {
-            _accepted.Clear();
+            // Only certificates that passed every check are kept (Meta presents one or two); past the bound, the expired
+            // go first, then those expiring soonest — never all at once, which would refuse requests on open connections.
+            var now = _time.GetUtcNow();
+            foreach (var stale in _accepted.Where(a => a.Value < now).Select(a => a.Key).ToList())
+            {
+                _accepted.TryRemove(stale, out _);
+            }
+
+            foreach (var oldest in _accepted.OrderBy(a => a.Value).Take(Math.Max(0, _accepted.Count - (MaxAccepted / 2))).Select(a => a.Key).ToList())
+            {
+                _accepted.TryRemove(oldest, out _);
+            }
         }
 
         _accepted[certificate.Thumbprint] = certificate.NotAfter.ToUniversalTime();

@@ -25,4 +25,7 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Message {MessageId} found by its callback data: Meta calls it {Wamid} and reports it {Status}")]
     public static partial void Reconciled(ILogger logger, string messageId, string wamid, string status);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The trace of the message Meta calls {Wamid} could not be read; its status is applied without it")]
+    public static partial void TraceNotRead(ILogger logger, Exception exception, string wamid);
 }

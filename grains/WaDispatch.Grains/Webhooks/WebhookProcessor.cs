@@ -142,7 +142,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
             foreach (var (wamid, status, at) in statuses)
             {
-                using var activity = await StatusActivityAsync(wamid, status, messageId: null).ConfigureAwait(false);
+                using var activity = StartStatus(await StatusTraceAsync(wamid, messageId: null).ConfigureAwait(false), wamid, status);
                 if (await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
                 {
                     return false;
@@ -414,7 +414,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     /// </summary>
     private async Task<LedgerWriteOutcome> ApplyAsync(ReportedStatus status)
     {
-        using var activity = await StatusActivityAsync(status.Wamid, status.Status, status.MessageId).ConfigureAwait(false);
+        using var activity = StartStatus(await StatusTraceAsync(status.Wamid, status.MessageId).ConfigureAwait(false), status.Wamid, status.Status);
         var outcome = await _ledger.ReportedAsync(status.Wamid, status.Status, status.At, status.Error).ConfigureAwait(false);
         if (outcome == LedgerWriteOutcome.NotFound && status.MessageId is { } id)
         {
@@ -434,20 +434,32 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// A status joins its message's trace, kept in the ledger (an indexed read by Meta's id, else by WaDispatch's own id
-    /// from the callback data, made only while tracing is on), linked to the delivery that brought it; null when
-    /// nothing traces or the message is not found (yet: a status that outran Meta's answer goes through the inbox and
-    /// joins the trace then).
+    /// The trace a status joins: its message's, kept in the ledger (an indexed read by Meta's id, else — when the ledger
+    /// does not know that id yet — by WaDispatch's own id from the callback data), read only while tracing is on; null
+    /// when nothing traces, the message has no trace, or the read failed (a status is never held up by its trace).
     /// </summary>
-    private async Task<Activity?> StatusActivityAsync(string wamid, string status, string? messageId)
+    private async Task<string?> StatusTraceAsync(string wamid, string? messageId)
     {
         if (!DispatchTracing.Webhooks.HasListeners())
         {
             return null;
         }
 
-        var traceParent = await _ledger.Store.TraceParentByWamidAsync(wamid).ConfigureAwait(false)
-            ?? (messageId is null ? null : (await _ledger.Store.ReadAsync(messageId).ConfigureAwait(false))?.TraceParent);
+        try
+        {
+            var (found, traceParent) = await _ledger.Store.TraceParentByWamidAsync(wamid).ConfigureAwait(false);
+            return found || messageId is null ? traceParent : (await _ledger.Store.ReadAsync(messageId).ConfigureAwait(false))?.TraceParent;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            WebhookLog.TraceNotRead(_logger, ex, wamid);
+            return null;
+        }
+    }
+
+    /// <summary>A status's span in its message's trace, linked to the delivery that brought it; null without a trace.</summary>
+    private static Activity? StartStatus(string? traceParent, string wamid, string status)
+    {
         if (traceParent is null)
         {
             return null;

@@ -125,12 +125,17 @@ public sealed class MessageLedgerStore
     public Task<LedgerMessage?> ReadByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
         ReadOneAsync("Messages/read_by_key.sql", "idempotency_key", idempotencyKey, cancellationToken);
 
-    /// <summary>The <c>traceparent</c> kept with the message Meta calls <paramref name="wamid"/>; null when there is none (or no such message).</summary>
-    public async Task<string?> TraceParentByWamidAsync(string wamid, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Whether a message Meta calls <paramref name="wamid"/> is in the ledger, and the <c>traceparent</c> kept with it
+    /// (null when it has none).
+    /// </summary>
+    public async Task<(bool Found, string? TraceParent)> TraceParentByWamidAsync(string wamid, CancellationToken cancellationToken = default)
     {
         await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = lease.Connection.CreateCommand(_sql.Get("Messages/trace_by_wamid.sql")).With("wamid", wamid);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string traceParent
+            ? (true, traceParent.Length > 0 ? traceParent : null)
+            : (false, null);
     }
 
     /// <summary>The id and campaign of the message Meta calls <paramref name="wamid"/>, or null.</summary>

@@ -213,9 +213,10 @@ internal static partial class FrontDoor
                 : $"The request could not be read: {ex.Message}";
             await ApiErrors.Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid request", details), ex.StatusCode).ExecuteAsync(context);
         }
-        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && ex is TimeoutException or Orleans.Runtime.OrleansException)
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && ex is TimeoutException or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.GatewayTooBusyException)
         {
-            // A grain that did not answer in time, or a silo of the cluster that went away: the caller may try again.
+            // A grain that did not answer in time, or a silo of the cluster that went away or refused the call: the caller
+            // may try again. Any other Orleans failure is a fault, answered 500 below.
             FrontDoorLog.Unavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FrontDoor).FullName!), ex, context.Request.Method, context.Request.Path);
             context.Response.Headers.RetryAfter = "1";
             var error = CloudApiError.Create(ErrorCodes.ApiService, "Service temporarily unavailable", $"WaDispatch could not answer in time ({ex.GetType().Name}); the request may still take effect. Try again (with the same Idempotency-Key for a send), or read the resource to see.");

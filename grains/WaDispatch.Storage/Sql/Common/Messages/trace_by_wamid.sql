@@ -1,2 +1,3 @@
--- The trace a status webhook joins: the traceparent kept with the message Meta calls @wamid.
-SELECT trace_parent FROM messages WHERE wamid = @wamid;
+-- The trace a status webhook joins: the traceparent kept with the message Meta calls @wamid ('' when it has none; no
+-- row when there is no such message).
+SELECT COALESCE(trace_parent, '') FROM messages WHERE wamid = @wamid;
