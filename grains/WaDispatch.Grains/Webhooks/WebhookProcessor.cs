@@ -142,10 +142,17 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
             foreach (var (wamid, status, at) in statuses)
             {
-                using var activity = StartStatus(await StatusTraceAsync(wamid, messageId: null).ConfigureAwait(false), wamid, status);
+                var (known, traceParent) = await StatusTraceAsync(wamid, messageId: null).ConfigureAwait(false);
+                using var activity = StartStatus(traceParent, wamid, status);
                 if (await _ledger.ReportedAsync(wamid, status, at).ConfigureAwait(false) == LedgerWriteOutcome.NotFound)
                 {
                     return false;
+                }
+
+                if (!known)
+                {
+                    // Meta's answer was recorded between the trace's read and the status's: the status joins the trace now.
+                    using var late = StartStatus((await StatusTraceAsync(wamid, messageId: null).ConfigureAwait(false)).TraceParent, wamid, status);
                 }
             }
 
@@ -414,7 +421,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     /// </summary>
     private async Task<LedgerWriteOutcome> ApplyAsync(ReportedStatus status)
     {
-        using var activity = StartStatus(await StatusTraceAsync(status.Wamid, status.MessageId).ConfigureAwait(false), status.Wamid, status.Status);
+        using var activity = StartStatus((await StatusTraceAsync(status.Wamid, status.MessageId).ConfigureAwait(false)).TraceParent, status.Wamid, status.Status);
         var outcome = await _ledger.ReportedAsync(status.Wamid, status.Status, status.At, status.Error).ConfigureAwait(false);
         if (outcome == LedgerWriteOutcome.NotFound && status.MessageId is { } id)
         {
@@ -435,25 +442,26 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
     /// <summary>
     /// The trace a status joins: its message's, kept in the ledger (an indexed read by Meta's id, else — when the ledger
-    /// does not know that id yet — by WaDispatch's own id from the callback data), read only while tracing is on; null
+    /// does not know that id yet — by WaDispatch's own id from the callback data), read only while tracing is on.
+    /// Known: whether the ledger knows the message by Meta's id (true, too, when nothing was read). The trace is null
     /// when nothing traces, the message has no trace, or the read failed (a status is never held up by its trace).
     /// </summary>
-    private async Task<string?> StatusTraceAsync(string wamid, string? messageId)
+    private async Task<(bool Known, string? TraceParent)> StatusTraceAsync(string wamid, string? messageId)
     {
         if (!DispatchTracing.Webhooks.HasListeners())
         {
-            return null;
+            return (true, null);
         }
 
         try
         {
             var (found, traceParent) = await _ledger.Store.TraceParentByWamidAsync(wamid).ConfigureAwait(false);
-            return found || messageId is null ? traceParent : (await _ledger.Store.ReadAsync(messageId).ConfigureAwait(false))?.TraceParent;
+            return found || messageId is null ? (found, traceParent) : (false, (await _ledger.Store.ReadAsync(messageId).ConfigureAwait(false))?.TraceParent);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
             WebhookLog.TraceNotRead(_logger, ex, wamid);
-            return null;
+            return (true, null);
         }
     }
 
