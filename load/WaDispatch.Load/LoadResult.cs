@@ -43,6 +43,12 @@ public sealed record LoadResult
     /// <summary>The silo's CPU time over the run.</summary>
     public required TimeSpan SiloCpu { get; init; }
 
+    /// <summary>The referee's (the simulator's) CPU time over the run, when measured: it shares the machine with the silo.</summary>
+    public TimeSpan? RefereeCpu { get; init; }
+
+    /// <summary>The harness's own CPU time over the run, when measured: it shares the machine with the silo.</summary>
+    public TimeSpan? HarnessCpu { get; init; }
+
     /// <summary>Refreshes of the live consoles kept open during the run (<see cref="Scenario.ConsoleWatchers"/>).</summary>
     public int ConsoleRefreshes { get; init; }
 

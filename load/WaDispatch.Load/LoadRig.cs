@@ -69,6 +69,19 @@ internal sealed class LoadRig : IAsyncDisposable
     /// <summary>The referee (the simulator): Meta's routes and its <c>_sim</c> control API.</summary>
     public HttpClient Referee { get; }
 
+    /// <summary>The referee's CPU time so far.</summary>
+    public TimeSpan RefereeProcessorTime => _simulator.ProcessorTime;
+
+    /// <summary>The harness's own CPU time so far (the embedded client included when the run drives it).</summary>
+    public static TimeSpan HarnessProcessorTime
+    {
+        get
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The embedded client (an Orleans client of the silo in this process), when the run drives it; null when it drives the HTTP front door.</summary>
     public EmbeddedWaDispatch? Embedded { get; }
 

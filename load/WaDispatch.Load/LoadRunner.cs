@@ -42,6 +42,8 @@ internal sealed class LoadRunner
 
         var startedAt = DateTimeOffset.UtcNow;
         var cpuBefore = rig.Silo.ProcessorTime;
+        var refereeBefore = rig.RefereeProcessorTime;
+        var harnessBefore = LoadRig.HarnessProcessorTime;
         var admission = new LatencyHistogram();
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
@@ -67,6 +69,8 @@ internal sealed class LoadRunner
 
         await submitting;
         var cpu = rig.Silo.ProcessorTime - cpuBefore;
+        var refereeCpu = rig.RefereeProcessorTime - refereeBefore;
+        var harnessCpu = LoadRig.HarnessProcessorTime - harnessBefore;
         await watching.CancelAsync();
         var consoleRefreshes = (await Task.WhenAll(consoles)).Sum();
         _status("collecting the referee's counts");
@@ -97,6 +101,8 @@ internal sealed class LoadRunner
             Admission = admission.Summary(),
             Errors = errors,
             SiloCpu = cpu,
+            RefereeCpu = refereeCpu,
+            HarnessCpu = harnessCpu,
             ConsoleRefreshes = consoleRefreshes,
             SiloPeakWorkingSet = rig.Silo.PeakWorkingSet,
             SiloGcCollections = await rig.GcCollectionsAsync(cancellationToken),

@@ -135,7 +135,7 @@ internal static class Reports
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# Load run: {result.Scenario.Name}\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"{result.StartedAt:yyyy-MM-dd HH:mm} UTC on {result.Machine}. Steady stretch {result.Scenario.Steady.TotalSeconds:0} s after a {result.Scenario.WarmUp.TotalSeconds:0} s warm-up; status webhooks {(result.Scenario.Webhooks ? "on" : "off")}; driven {result.Scenario.Driver switch { LoadDriver.Embedded => "through the embedded client (an Orleans client in the harness's process, connected to the silo's gateway)", LoadDriver.Grpc => "through the silo's gRPC front door (a SendMessages stream per 1,000 messages)", _ => "through the silo's HTTP front door" }}.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"{result.StartedAt:yyyy-MM-dd HH:mm} UTC on {result.Machine}. Steady stretch {result.Scenario.Steady.TotalSeconds:0} s after a {result.Scenario.WarmUp.TotalSeconds:0} s warm-up; status webhooks {(result.Scenario.Webhooks ? "on" : "off")}; storage {(result.Scenario.Postgres is null ? "SQLite" : "PostgreSQL")}; driven {result.Scenario.Driver switch { LoadDriver.Embedded => "through the embedded client (an Orleans client in the harness's process, connected to the silo's gateway)", LoadDriver.Grpc => "through the silo's gRPC front door (a SendMessages stream per 1,000 messages)", _ => "through the silo's HTTP front door" }}.\n\n");
         text.Append("| Number | Tier | Messages | Steady mps | % of tier | Fullest sliding second | Windows over tier | 130429 |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var n in result.Numbers)
         {
@@ -158,6 +158,11 @@ internal static class Reports
         }
 
         text.Append(CultureInfo.InvariantCulture, $"Silo CPU per message accepted by the referee: {result.SiloCpu.TotalMilliseconds / Math.Max(1, result.Numbers.Sum(n => n.Accepted)):F3} ms.\n");
+        if (result is { RefereeCpu: { } referee, HarnessCpu: { } harness })
+        {
+            text.Append(CultureInfo.InvariantCulture, $"On the same cores over the run: the referee {referee.TotalSeconds:F1} s CPU, the harness {harness.TotalSeconds:F1} s (the silo {result.SiloCpu.TotalSeconds:F1} s).\n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"Front-door refusals: {(result.Errors.Count == 0 ? "none" : string.Join(", ", result.Errors.Select(e => $"{e.Key}: {e.Value}")))}. ");
         text.Append(result.Webhooks is { } webhooks
             ? string.Create(CultureInfo.InvariantCulture, $"Webhook deliveries applied: {webhooks.Applied:N0}, mean lag from arrival {webhooks.MeanLag.TotalMilliseconds:F1} ms.\n\n")

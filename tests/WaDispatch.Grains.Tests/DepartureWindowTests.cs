@@ -50,6 +50,26 @@ public sealed class DepartureWindowTests
         Assert.Equal(TimeSpan.FromTicks(1), window.Reserve(cap: 1));
     }
 
+    [Fact]
+    public async Task SendsWaitingTogether_LeaveInTheOrderTheyAsked_AndNoMoreThanTheCapInAnySlidingSecond()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var window = new DepartureWindow(time);
+        var departing = Enumerable.Range(0, 250).Select(_ => window.DepartAsync(cap: 100)).ToList();
+
+        // The clock moves a millisecond at a time until every send has left (or a minute of it passed: a send stuck).
+        for (var step = 0; step < 60_000 && departing.Any(d => !d.IsCompleted); step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await Task.Yield();
+        }
+
+        Assert.All(departing, d => Assert.True(d.IsCompletedSuccessfully));
+        var departures = departing.Select(d => time.GetUtcNow() - time.GetElapsedTime(d.Result)).ToList();
+        Assert.Equal(departures.Order(), departures);
+        Assert.InRange(Fullest(departures, TimeSpan.FromSeconds(1)), 1, 100);
+    }
+
     /// <summary>Lets every send leave as soon as the window allows, a millisecond at a time; returns the departures in order.</summary>
     private static List<DateTimeOffset> Depart(FakeTimeProvider time, DepartureWindow window, List<DateTimeOffset> waiting, int cap)
     {

@@ -40,7 +40,7 @@ public sealed partial class MessageDispatcher
     public async Task<Admission> AdmitAsync(DispatchRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var lane = _grains.GetGrain<IPhoneNumberGrain>(request.PhoneNumberId);
+        var lane = _grains.Reference<IPhoneNumberGrain>(request.PhoneNumberId);
         if (SendMessageValidator.Validate(request.Message) is { } invalid)
         {
             return Refused(lane, new DispatchResult(DispatchStatus.Refused, Error: invalid));
@@ -59,7 +59,7 @@ public sealed partial class MessageDispatcher
         if (request.Message is { Type: MessageTypes.Template, Template: { Name: { } templateName, Language.Code: { } languageCode } template } && route.WabaId is { } wabaId)
         {
             // The catalog knows the template's category and shape; the caller's word does not count.
-            var lookup = await _grains.GetGrain<ITemplateCatalogGrain>(wabaId).LookupAsync(templateName, languageCode).ConfigureAwait(false);
+            var lookup = await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(templateName, languageCode).ConfigureAwait(false);
             if (lookup.Template is { } stored)
             {
                 if (TemplateCheck.Check(stored, template) is { } misfit)
@@ -83,7 +83,7 @@ public sealed partial class MessageDispatcher
             }
         }
 
-        var recipient = _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(request.PhoneNumberId, waId));
+        var recipient = _grains.Reference<IRecipientGrain>(RecipientKey.Of(request.PhoneNumberId, waId));
         var admission = await recipient.AdmitAsync(new RecipientSend(request.Category, request.Origin, request.ExpiresAt)).ConfigureAwait(false);
         switch (admission.Verdict)
         {
@@ -101,7 +101,7 @@ public sealed partial class MessageDispatcher
         try
         {
             // Completes once the count is durable: a crash never forgets a recipient reached.
-            budget = await _grains.GetGrain<IBusinessGrain>(route.BusinessId).ChargeAsync(new BudgetCharge(request.PhoneNumberId, waId, admission.WindowOpen, request.Origin)).ConfigureAwait(false);
+            budget = await _grains.Reference<IBusinessGrain>(route.BusinessId).ChargeAsync(new BudgetCharge(request.PhoneNumberId, waId, admission.WindowOpen, request.Origin)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

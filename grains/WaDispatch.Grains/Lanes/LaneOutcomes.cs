@@ -56,7 +56,7 @@ internal sealed class LaneOutcomes(string phoneNumberId, MessageLedger ledger, I
                     // Business-initiated unless it went inside the window, judged at the real send time.
                     if (send is { BusinessId: { } business, WaId: { } waId } && (send.WindowOpenUntil is not { } until || outcome.CompletedAt >= until))
                     {
-                        await grains.GetGrain<IBusinessGrain>(business).RecordSentAsync(phoneNumberId, waId, outcome.CompletedAt).ConfigureAwait(false);
+                        await grains.Reference<IBusinessGrain>(business).RecordSentAsync(phoneNumberId, waId, outcome.CompletedAt).ConfigureAwait(false);
                     }
 
                     break;
@@ -76,7 +76,7 @@ internal sealed class LaneOutcomes(string phoneNumberId, MessageLedger ledger, I
                         await TellRecipientAsync(send, error.Code, outcome.CompletedAt).ConfigureAwait(false);
                         if (send.CampaignId is { } campaign && error.Code is ErrorCodes.TemplatePaused or ErrorCodes.TemplateDisabled)
                         {
-                            await grains.GetGrain<ICampaignGrain>(campaign).PauseAsync(error.Details).ConfigureAwait(false);
+                            await grains.Reference<ICampaignGrain>(campaign).PauseAsync(error.Details).ConfigureAwait(false);
                         }
                     }
 
@@ -124,5 +124,5 @@ internal sealed class LaneOutcomes(string phoneNumberId, MessageLedger ledger, I
     }
 
     private Task TellRecipientAsync(LaneSend send, int code, DateTimeOffset at) =>
-        send.WaId is { } waId ? grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordOutcomeAsync(code, at).AsTask() : Task.CompletedTask;
+        send.WaId is { } waId ? grains.Reference<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordOutcomeAsync(code, at).AsTask() : Task.CompletedTask;
 }

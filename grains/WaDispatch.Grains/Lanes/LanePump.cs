@@ -160,10 +160,7 @@ internal sealed class LanePump
                 await Task.Delay(remaining, _time).ConfigureAwait(false);
             }
 
-            for (var wait = _departures.Reserve(secondCap); wait > TimeSpan.Zero; wait = _departures.Reserve(secondCap))
-            {
-                await Task.Delay(wait, _time).ConfigureAwait(false);
-            }
+            await _departures.DepartAsync(secondCap).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

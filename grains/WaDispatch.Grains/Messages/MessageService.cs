@@ -371,7 +371,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     private async Task DispatchForCampaignAsync(LedgerMessage record, SendMessageRequest message)
     {
-        var campaign = (await _grains.GetGrain<ICampaignGrain>(record.CampaignId!).GetAsync().ConfigureAwait(false))?.State;
+        var campaign = (await _grains.Reference<ICampaignGrain>(record.CampaignId!).GetAsync().ConfigureAwait(false))?.State;
         switch (campaign)
         {
             case null or { Status: CampaignStatus.Cancelled or CampaignStatus.Completed or CampaignStatus.Expired }:
@@ -518,7 +518,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         var counts = (Dispatched: 0, Unknown: 0, Expired: 0);
         DateTimeOffset? nextWake = null;
         DateTimeOffset? recheck = null;
-        var lane = _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+        var lane = _grains.Reference<IPhoneNumberGrain>(phoneNumberId);
         try
         {
             var alone = _membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) <= 1;
@@ -614,7 +614,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     {
         try
         {
-            await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).RecheckAtAsync(at).ConfigureAwait(false);
+            await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).RecheckAtAsync(at).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -626,7 +626,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     {
         try
         {
-            await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).WakeAtAsync(at).ConfigureAwait(false);
+            await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).WakeAtAsync(at).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -684,7 +684,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     {
         try
         {
-            var lane = await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).GetSnapshotAsync().ConfigureAwait(false);
+            var lane = await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetSnapshotAsync().ConfigureAwait(false);
             var queued = lane.Queued.Reply + lane.Queued.Transactional + lane.Queued.Bulk;
             return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(queued / Math.Max(1, lane.PacedMps))));
         }

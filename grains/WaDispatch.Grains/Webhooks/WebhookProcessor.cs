@@ -333,7 +333,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
                 {
                     case WebhookFields.MessageTemplateStatusUpdate when change.ReadMessageTemplateStatusUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, Event.Length: > 0 } update
                         && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at && TemplateStatusOf(update.Event) is { } status:
-                        await _grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, status, at).ConfigureAwait(false);
+                        await _grains.Reference<ITemplateCatalogGrain>(waba).ApplyStatusAsync(update.MessageTemplateName, update.MessageTemplateLanguage, status, at).ConfigureAwait(false);
                         if (status is "PAUSED" or "DISABLED" or "PENDING_DELETION")
                         {
                             // Every campaign on it would fail message by message: pause them, with the reason shown.
@@ -346,7 +346,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
                         break;
                     case WebhookFields.TemplateCategoryUpdate when change.ReadTemplateCategoryUpdate() is { MessageTemplateName.Length: > 0, MessageTemplateLanguage.Length: > 0, NewCategory.Length: > 0 } update
                         && entry.Id is { Length: > 0 } waba && Time(entry.Time) is { } at:
-                        await _grains.GetGrain<ITemplateCatalogGrain>(waba).ApplyCategoryAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.NewCategory, at).ConfigureAwait(false);
+                        await _grains.Reference<ITemplateCatalogGrain>(waba).ApplyCategoryAsync(update.MessageTemplateName, update.MessageTemplateLanguage, update.NewCategory, at).ConfigureAwait(false);
                         break;
                     case WebhookFields.BusinessCapabilityUpdate when change.ReadBusinessCapabilityUpdate() is { } update && entry.Id is { Length: > 0 } waba:
                         await CapabilityUpdateAsync(waba, update).ConfigureAwait(false);
@@ -376,21 +376,21 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     {
         var value = change.Value.ValueKind == JsonValueKind.Undefined ? "null" : change.Value.GetRawText();
         await _accountEvents.AddAsync(new AccountEventRecord(wabaId, change.Field!, at, _time.GetUtcNow(), value)).ConfigureAwait(false);
-        await _grains.GetGrain<IWabaGrain>(wabaId).ApplyAccountEventAsync(change.Field!, value, at).ConfigureAwait(false);
+        await _grains.Reference<IWabaGrain>(wabaId).ApplyAccountEventAsync(change.Field!, value, at).ConfigureAwait(false);
     }
 
     private async Task MessagesAsync(string phoneNumberId, MessagesValue value)
     {
         if (value.Messages is { Count: > 0 } messages)
         {
-            var lane = _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+            var lane = _grains.Reference<IPhoneNumberGrain>(phoneNumberId);
             await lane.RecordInboundAsync(messages.Count).ConfigureAwait(false);
-            var keywords = await _grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).GetKeywordPolicyAsync().ConfigureAwait(false);
+            var keywords = await _grains.Reference<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).GetKeywordPolicyAsync().ConfigureAwait(false);
             foreach (var message in messages.Where(m => m is not null))
             {
                 if (message is { Id: { } id } && WaId(message.From) is { } from && Time(message.Timestamp) is { } sentAt)
                 {
-                    var recipient = _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, from));
+                    var recipient = _grains.Reference<IRecipientGrain>(RecipientKey.Of(phoneNumberId, from));
                     await recipient.RecordInboundAsync(new UserMessage(id, sentAt, message.Text?.Body), keywords).ConfigureAwait(false);
                 }
             }
@@ -434,7 +434,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
 
         if (outcome == LedgerWriteOutcome.Applied && status is { Status: MessageStatuses.Failed, Error: { } error, WaId: { } waId })
         {
-            await _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(status.PhoneNumberId, waId)).RecordOutcomeAsync(error.Code, status.At).ConfigureAwait(false);
+            await _grains.Reference<IRecipientGrain>(RecipientKey.Of(status.PhoneNumberId, waId)).RecordOutcomeAsync(error.Code, status.At).ConfigureAwait(false);
         }
 
         return outcome;
@@ -516,12 +516,12 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private async Task QualityUpdateAsync(string displayPhoneNumber, PhoneNumberQualityUpdateValue update)
     {
         if (PhoneNumbers.Digits(displayPhoneNumber) is not { Length: > 0 } digits
-            || await _grains.GetGrain<IPhoneNumberDirectoryGrain>(digits).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
+            || await _grains.Reference<IPhoneNumberDirectoryGrain>(digits).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
         {
             return;
         }
 
-        var lane = _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId);
+        var lane = _grains.Reference<IPhoneNumberGrain>(phoneNumberId);
         if (string.Equals(update.Event, "THROUGHPUT_UPGRADE", StringComparison.OrdinalIgnoreCase))
         {
             await lane.SetThroughputAsync(UpgradedThroughputMps).ConfigureAwait(false);
@@ -531,7 +531,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         // per-number max_daily_conversation_per_phone) are the older vocabulary, read when the newer field is absent.
         if (TierOf(update.MaxDailyConversationsPerBusiness ?? update.CurrentLimit ?? update.MaxDailyConversationPerPhone) is { } tier)
         {
-            await _grains.GetGrain<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
+            await _grains.Reference<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
         }
     }
 
@@ -539,13 +539,13 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private async Task CapabilityUpdateAsync(string wabaId, BusinessCapabilityUpdateValue update)
     {
         if (TierOf(update.MaxDailyConversationsPerBusiness ?? update.MaxDailyConversationPerPhone) is not { } tier
-            || await _grains.GetGrain<IPhoneNumberDirectoryGrain>(IPhoneNumberDirectoryGrain.WabaKey(wabaId)).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
+            || await _grains.Reference<IPhoneNumberDirectoryGrain>(IPhoneNumberDirectoryGrain.WabaKey(wabaId)).GetAsync().ConfigureAwait(false) is not { } phoneNumberId)
         {
             return;
         }
 
-        var route = await _grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
-        await _grains.GetGrain<IBusinessGrain>(route.BusinessId).SetTierAsync(tier).ConfigureAwait(false);
+        var route = await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
+        await _grains.Reference<IBusinessGrain>(route.BusinessId).SetTierAsync(tier).ConfigureAwait(false);
     }
 
     /// <summary>A limit as Meta states it: a tier name (<c>TIER_2K</c>), a number of recipients, or unlimited (<c>-1</c>).</summary>
@@ -569,7 +569,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         {
             if (preference is { Category: "marketing_messages", Value: "stop" or "resume" } && WaId(preference.WaId) is { } waId && Time(preference.Timestamp) is { } at)
             {
-                await _grains.GetGrain<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordMarketingPreferenceAsync(preference.Value == "stop", at).ConfigureAwait(false);
+                await _grains.Reference<IRecipientGrain>(RecipientKey.Of(phoneNumberId, waId)).RecordMarketingPreferenceAsync(preference.Value == "stop", at).ConfigureAwait(false);
             }
         }
     }
