@@ -20,10 +20,10 @@ public static class GrainReferences
         where TGrain : IGrainWithStringKey
     {
         ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(key);
         if (Resolved<TGrain>.Types is { } types)
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(key);
-            return (TGrain)grains.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
+            return (TGrain)grains.GetGrain(GrainId.Create(types.Grain, IdSpan.Create(key)), types.Interface);
         }
 
         var reference = grains.GetGrain<TGrain>(key);

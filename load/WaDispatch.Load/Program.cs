@@ -36,7 +36,7 @@ var optedOut = new Option<double>("--opted-out") { Description = "campaign: shar
 var undeliverable = new Option<double>("--undeliverable") { Description = "campaign: share of recipients Meta fails with 131026", DefaultValueFactory = _ => 0.01 };
 var tier = new Option<int>("--tier") { Description = "campaign: the number's tier in mps", DefaultValueFactory = _ => 1000 };
 var silos = new Option<string>("--silos") { Description = "cluster: the silo counts to run the same work on, one after another", DefaultValueFactory = _ => "1,2,3" };
-var postgres = new Option<string?>("--postgres") { Description = "cluster: a PostgreSQL connection string whose role may create databases (each run gets a fresh one); default $WADISPATCH_LOAD_POSTGRES. Backlog scenarios (sustained, tiers, max-throughput): run the silo on a fresh PostgreSQL database made from it instead of SQLite" };
+var postgres = new Option<string?>("--postgres") { Description = "cluster: a PostgreSQL connection string whose role may create databases (each run gets a fresh one); default $WADISPATCH_LOAD_POSTGRES. Backlog scenarios (sustained, tiers, max-throughput, smoke): given, the silo runs on a fresh PostgreSQL database made from it instead of SQLite (the environment variable does not apply to them)" };
 var messages = new Option<int>("--messages") { Description = "admission: messages handed over per driver", DefaultValueFactory = _ => 100_000 };
 var inFlight = new Option<int>("--in-flight") { Description = "admission: batches (HTTP requests or gRPC streams of 1,000) under way at once", DefaultValueFactory = _ => 8 };
 var drivers = new Option<string>("--drivers") { Description = "admission, upload: the drivers compared, in order", DefaultValueFactory = _ => "http,grpc" };

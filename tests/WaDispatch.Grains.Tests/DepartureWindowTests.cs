@@ -51,23 +51,27 @@ public sealed class DepartureWindowTests
     }
 
     [Fact]
-    public async Task SendsWaitingTogether_LeaveInTheOrderTheyAsked_AndNoMoreThanTheCapInAnySlidingSecond()
+    public void SendsWaitingTogether_LeaveInTheOrderTheyAsked_SpacedAndNoMoreThanTheCapInAnySlidingSecond()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var window = new DepartureWindow(time);
         var departing = Enumerable.Range(0, 250).Select(_ => window.DepartAsync(cap: 100)).ToList();
 
-        // The clock moves a millisecond at a time until every send has left (or a minute of it passed: a send stuck).
-        for (var step = 0; step < 60_000 && departing.Any(d => !d.IsCompleted); step++)
+        // The clock moves a millisecond only while the send whose turn it is sleeps on its timer, so every departure is
+        // recorded at the instant the window allowed it, however late the thread pool runs the next send's turn.
+        while (departing.Any(d => !d.IsCompleted))
         {
+            Assert.True(SpinWait.SpinUntil(() => time.Waiting > 0 || departing.All(d => d.IsCompleted), TimeSpan.FromSeconds(10)), "a departure neither left nor waited on a timer");
             time.Advance(TimeSpan.FromMilliseconds(1));
-            await Task.Yield();
         }
 
         Assert.All(departing, d => Assert.True(d.IsCompletedSuccessfully));
         var departures = departing.Select(d => time.GetUtcNow() - time.GetElapsedTime(d.Result)).ToList();
         Assert.Equal(departures.Order(), departures);
-        Assert.InRange(Fullest(departures, TimeSpan.FromSeconds(1)), 1, 100);
+        Assert.Equal(100, Fullest(departures, TimeSpan.FromSeconds(1)));
+        Assert.InRange(Fullest(departures, TimeSpan.FromMilliseconds(100)), 10, 13);
+        Assert.InRange(departures[99] - departures[0], TimeSpan.FromSeconds(0.85), TimeSpan.FromSeconds(0.95));
+        Assert.InRange(departures[^1] - departures[0], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
     }
 
     /// <summary>Lets every send leave as soon as the window allows, a millisecond at a time; returns the departures in order.</summary>
@@ -104,6 +108,28 @@ public sealed class DepartureWindowTests
 
     private static int Fullest(List<DateTimeOffset> departures, TimeSpan span) =>
         departures.Select(d => departures.Count(o => o <= d && d - o < span)).Max();
+
+    /// <summary>A fake clock that knows how many of its timers are waiting to fire.</summary>
+    private sealed class TimerCountingClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private int _waiting;
+
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _waiting);
+            return base.CreateTimer(
+                s =>
+                {
+                    Interlocked.Decrement(ref _waiting);
+                    callback(s);
+                },
+                state,
+                dueTime,
+                period);
+        }
+    }
 
     private sealed class NanosecondClock : TimeProvider
     {
