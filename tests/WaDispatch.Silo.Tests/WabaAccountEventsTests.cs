@@ -117,9 +117,7 @@ public sealed class WabaAccountEventsTests : IAsyncLifetime
     [Fact]
     public async Task ALaneStoppedByItsOwnSends_StaysStopped_WhenItsAccountRecovers_UntilAnOperatorResumesIt()
     {
-        Meta.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.AccessTokenExpired, 401, null), 1);
-        var id = await SendAsync("16505550502");
-        await Eventually.UntilAsync(async () => (await LaneAsync()).GetProperty("status").GetString() == "stopped");
+        var id = await StopLaneByMetaAsync(new ScriptedFailure(ErrorCodes.AccessTokenExpired, 401, null), "16505550502");
         var bannedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await PostSignedAsync(Account(bannedAt, "account_update", new { @event = "DISABLED_UPDATE", ban_info = new { waba_ban_state = new[] { "DISABLE" }, waba_ban_date = "2026-12-04" } }));
         await PostSignedAsync(Account(bannedAt + 60, "account_update", new { @event = "DISABLED_UPDATE", ban_info = new { waba_ban_state = new[] { "REINSTATE" }, waba_ban_date = "2026-12-04" } }));
@@ -143,9 +141,7 @@ public sealed class WabaAccountEventsTests : IAsyncLifetime
     public async Task ALaneThatMetaRefusedForTheAccountsRestriction_ResumesWhenTheRestrictionIsLifted()
     {
         // Meta refuses a busy lane's send with the restriction's own code before its webhook arrives.
-        Meta.ScriptFailure(Number, new ScriptedFailure(ErrorCodes.TemporarilyBlocked, 400, null), 1);
-        var id = await SendAsync("16505550503");
-        await Eventually.UntilAsync(async () => (await LaneAsync()).GetProperty("status").GetString() == "stopped");
+        var id = await StopLaneByMetaAsync(new ScriptedFailure(ErrorCodes.TemporarilyBlocked, 400, null), "16505550503");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await PostSignedAsync(Account(now, "account_update", new { @event = "ACCOUNT_RESTRICTION", restriction_info = new[] { new { restriction_type = "RESTRICTED_BIZ_INITIATED_MESSAGING" } } }));
         var restricted = await LaneAsync();
@@ -236,6 +232,15 @@ public sealed class WabaAccountEventsTests : IAsyncLifetime
     private async Task<JsonElement> WabaAsync() => await _client.GetFromJsonAsync<JsonElement>($"v1/wabas/{Waba}", Ct);
 
     private static int Queued(JsonElement lane) => lane.GetProperty("queued").EnumerateObject().Sum(p => p.Value.GetInt32());
+
+    /// <summary>Scripts Meta to refuse the next send with <paramref name="failure"/>, sends to <paramref name="to"/> and waits until the lane is stopped; returns the message's id.</summary>
+    private async Task<string> StopLaneByMetaAsync(ScriptedFailure failure, string to)
+    {
+        Meta.ScriptFailure(Number, failure, 1);
+        var id = await SendAsync(to);
+        await Eventually.UntilAsync(async () => (await LaneAsync()).GetProperty("status").GetString() == "stopped");
+        return id;
+    }
 
     private async Task<string> SendAsync(string to)
     {
