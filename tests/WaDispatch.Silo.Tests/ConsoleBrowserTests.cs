@@ -91,7 +91,9 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         await UntilAsync(() => Count(row, "read"), read => read == Recipients, TimeSpan.FromSeconds(90));
 
         // Every recipient read: the bar is all its read part (measured at the end, when no timing decides what it shows).
-        var readWidth = await row.Locator("[data-part='read']").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+        // Found and measured in one script: the page replaces its rows each refresh, and a node found in one call and
+        // measured in the next can be a replaced one, detached, with no width.
+        var readWidth = await page.EvaluateAsync<double>("id => document.querySelector(`tr[data-campaign='${id}'] [data-part='read']`).getBoundingClientRect().width", id);
         await page.ScreenshotAsync(new() { Path = Path.Combine("artifacts", "console-done.png"), FullPage = true });
         var campaign = await _client.GetFromJsonAsync<JsonElement>($"v1/campaigns/{id}", Ct);
 
