@@ -289,6 +289,55 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         await _silo.DisposeAsync();
     }
 
+    [Fact]
+    public async Task ABacklogBeyondTheLanesWindow_WaitsInTheLedger_AndIsSentOnceEach()
+    {
+        // A window of one second at 100 mps: the lane holds about 100 sends; the rest of a 1,000-message backlog is
+        // parked in the ledger and read back as the lane drains.
+        await StopSiloAsync();
+        await StartSiloAsync("--Lanes:QueueWindow", "00:00:01", "--Lanes:MinQueuedSends", "10", "--Budgets:DefaultTier", "TIER_UNLIMITED");
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 100 }, Ct)).EnsureSuccessStatusCode();
+        var recipients = Enumerable.Range(0, 1000).Select(i => $"1650557{i:D4}").ToList();
+        var ids = new List<string>();
+        var deepest = 0;
+        foreach (var batch in recipients.Chunk(100))
+        {
+            var response = await _client.PostAsJsonAsync("v1/messages/batch", new { messages = batch.Select(r => new { phone_number_id = Number, message = Template(r) }) }, Ct);
+            ids.AddRange((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("message").GetProperty("id").GetString()!));
+            deepest = Math.Max(deepest, await QueuedAsync());
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Meta.Ledger(Number).Count < recipients.Count)
+        {
+            deepest = Math.Max(deepest, await QueuedAsync());
+            Assert.True(DateTime.UtcNow < deadline, $"Meta has {Meta.Ledger(Number).Count} of {recipients.Count} after a minute; the lane holds {await QueuedAsync()}; the last message is {(await GetAsync(ids[^1])).GetProperty("status")}");
+            await Task.Delay(50, Ct);
+        }
+
+        var finals = new List<string?>();
+        foreach (var id in ids)
+        {
+            finals.Add((await UntilStatusAsync(id, "sent", "delivered", "read")).GetProperty("status").GetString());
+        }
+
+        var perRecipient = Meta.Ledger(Number).GroupBy(e => e.WaId).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(recipients.Count, ids.Count);
+        Assert.Equal(recipients.Count, perRecipient.Count);
+        Assert.All(perRecipient.Values, count => Assert.Equal(1, count));
+        Assert.All(finals, status => Assert.NotNull(status));
+
+        // Unbounded, the lane would have held most of the backlog at once; parked, it holds its window and the sends
+        // on their way to it when it said it was full (one batch at most).
+        Assert.InRange(deepest, 1, 300);
+    }
+
+    private async Task<int> QueuedAsync()
+    {
+        var queued = (await _client.GetFromJsonAsync<JsonElement>($"v1/phone-numbers/{Number}", Ct)).GetProperty("queued");
+        return queued.GetProperty("reply").GetInt32() + queued.GetProperty("transactional").GetInt32() + queued.GetProperty("bulk").GetInt32() + queued.GetProperty("held").GetInt32();
+    }
+
     private async Task<HttpResponseMessage> PostAsync<T>(string path, T body, string idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };

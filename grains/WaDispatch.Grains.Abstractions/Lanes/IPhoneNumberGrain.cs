@@ -13,9 +13,21 @@ namespace WaDispatch.Grains.Lanes;
 [Alias("wadispatch.IPhoneNumberGrain")]
 public interface IPhoneNumberGrain : IGrainWithStringKey
 {
-    /// <summary>Queues admitted sends, in their order (a campaign's next window, or one message). Each waits for its permit, priority and fair share; none waits past its expiry.</summary>
+    /// <summary>
+    /// Queues admitted sends, in their order (a campaign's next window, or one message). Each waits for its permit,
+    /// priority and fair share; none waits past its expiry. Returns whether the lane's window is full (or it has parked
+    /// messages still to read): the caller parks the number's next queued templates in the ledger (due at once) and
+    /// tells the lane with <see cref="ParkedAsync"/>.
+    /// </summary>
     [Alias("Enqueue")]
-    ValueTask EnqueueAsync(IReadOnlyList<LaneSend> sends);
+    ValueTask<bool> EnqueueAsync(IReadOnlyList<LaneSend> sends);
+
+    /// <summary>
+    /// Messages of this number were parked in the ledger (accepted, due at once) after this lane said its window was full:
+    /// it reads them, in acceptance order, as it drains. Returns whether further ones should be parked too.
+    /// </summary>
+    [Alias("Parked")]
+    ValueTask<bool> ParkedAsync();
 
     /// <summary>
     /// Queues one admitted send and waits until it leaves the lane: sent, failed, expired, or abandoned when the lane

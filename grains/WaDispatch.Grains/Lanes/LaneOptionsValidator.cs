@@ -23,6 +23,26 @@ internal sealed class LaneOptionsValidator : IValidateOptions<LaneOptions>
             failures.Add($"Lanes:InitialInFlight is {options.InitialInFlight}; it must be between 1 and Lanes:MaxInFlight ({options.MaxInFlight}).");
         }
 
+        if (options.MaxBacklogMemory < 1024 * 1024)
+        {
+            failures.Add($"Lanes:MaxBacklogMemory is {options.MaxBacklogMemory}; it must be at least 1 MiB (1048576 bytes).");
+        }
+
+        if (options.BytesPerQueuedSend is < 64 or > 1024 * 1024)
+        {
+            failures.Add($"Lanes:BytesPerQueuedSend is {options.BytesPerQueuedSend}; it must be between 64 and 1048576.");
+        }
+
+        if (options.QueueWindow < TimeSpan.FromSeconds(1) || options.QueueWindow > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Lanes:QueueWindow is {options.QueueWindow}; it must be between 1 s and 10 min.");
+        }
+
+        if (options.MinQueuedSends is < 1 or > 1_000_000)
+        {
+            failures.Add($"Lanes:MinQueuedSends is {options.MinQueuedSends}; it must be between 1 and 1,000,000.");
+        }
+
         if (options.MaxRetryDelay <= TimeSpan.Zero)
         {
             failures.Add($"Lanes:MaxRetryDelay is {options.MaxRetryDelay}; it must be positive.");

@@ -30,9 +30,30 @@ public sealed partial class LocalLanes(ILogger<LocalLanes> logger) : ILifecycleP
         lifecycle.Subscribe(nameof(LocalLanes), ServiceLifecycleStage.Active + 1, _ => Task.CompletedTask, ReleaseAllAsync);
     }
 
-    internal void Add(string phoneNumberId, IPhoneNumberGrain lane, LanePump pump) => _lanes[phoneNumberId] = (lane, pump);
+    private int _count;
 
-    internal void Remove(string phoneNumberId) => _lanes.TryRemove(phoneNumberId, out _);
+    /// <summary>How many lanes are active on this silo (they share <see cref="LaneOptions.MaxBacklogMemory"/>).</summary>
+    internal int Count => Volatile.Read(ref _count);
+
+    internal void Add(string phoneNumberId, IPhoneNumberGrain lane, LanePump pump)
+    {
+        if (_lanes.TryAdd(phoneNumberId, (lane, pump)))
+        {
+            Interlocked.Increment(ref _count);
+        }
+        else
+        {
+            _lanes[phoneNumberId] = (lane, pump);
+        }
+    }
+
+    internal void Remove(string phoneNumberId)
+    {
+        if (_lanes.TryRemove(phoneNumberId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 
     private async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {

@@ -61,6 +61,13 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     private long _gaugesAt;
     private long _lostCheckedAt;
 
+    // The backlog beyond the window: the ledger may hold due messages of this number that the lane does not (parked
+    // by an accept, deferred, or left by an earlier activation); a fill reads the next of them as the lane drains.
+    private bool _parked;
+    private bool _filling;
+    private int _parkSignals;
+    private long _fillNotBefore;
+
     /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
     public PhoneNumberGrain(
         [PersistentState("lane-settings")] IPersistentState<LaneSettings> settings,
@@ -110,6 +117,8 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         // Outside the turn: the number's open messages come back through the dispatcher, as calls to this lane.
         var activatedAt = _time.GetUtcNow();
         _ = Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, activatedAt, TakeUpScope.Activation), CancellationToken.None);
+        _parked = true;
+        MaybeFill();
         return Task.CompletedTask;
     }
 
@@ -127,7 +136,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public ValueTask EnqueueAsync(IReadOnlyList<LaneSend> sends)
+    public ValueTask<bool> EnqueueAsync(IReadOnlyList<LaneSend> sends)
     {
         ArgumentNullException.ThrowIfNull(sends);
         foreach (var send in sends)
@@ -140,7 +149,16 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         }
 
         _pump.Pulse();
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(_parked || _held.Count >= Window);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ParkedAsync()
+    {
+        _parkSignals++;
+        _parked = true;
+        MaybeFill();
+        return ValueTask.FromResult(true);
     }
 
     /// <inheritdoc />
@@ -348,6 +366,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         ReclaimLostAnswers();
         var sends = new List<OutboundSend>();
         var next = _lane.Take(TakeBatch, sends);
+        MaybeFill();
         var taken = new List<TakenSend>(sends.Count);
         foreach (var send in sends)
         {
@@ -420,6 +439,9 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
             PublishGauges(force: true);
         }
 
+        // Sends that leave free room too: with its queue empty the pump may not take again until signalled.
+        MaybeFill();
+
         return send.Outcome is { } outcome ? new LaneVerdict(true, outcome) : new LaneVerdict(false, null);
     }
 
@@ -443,14 +465,70 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         }
     }
 
-    private async Task WakeUpAsync(CancellationToken cancellationToken)
+    private Task WakeUpAsync(CancellationToken cancellationToken)
     {
         _wakeAt = null;
         _wakeTimer?.Dispose();
         _wakeTimer = null;
+
+        // Due messages wait in the ledger: the fill reads them, as many as the window holds.
+        _parked = true;
+        _fillNotBefore = 0;
+        MaybeFill();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// How many sends the lane keeps in memory: <see cref="LaneOptions.QueueWindow"/> of its tier, at most its share of
+    /// <see cref="LaneOptions.MaxBacklogMemory"/> among the lanes of this silo, at least <see cref="LaneOptions.MinQueuedSends"/>.
+    /// </summary>
+    private int Window
+    {
+        get
+        {
+            var tier = (_settings.State.ThroughputMps ?? _options.DefaultThroughputMps) * _options.QueueWindow.TotalSeconds;
+            var share = _options.MaxBacklogMemory / _options.BytesPerQueuedSend / Math.Max(1, _localLanes.Count);
+            return (int)Math.Max(_options.MinQueuedSends, Math.Min(tier, share));
+        }
+    }
+
+    /// <summary>
+    /// Reads the next due messages of the backlog from the ledger once the lane is down to half its window, in acceptance
+    /// order, one fill at a time; each comes back through the dispatcher as an enqueue. Runs in the grain's context.
+    /// </summary>
+    private void MaybeFill()
+    {
+        var window = Window;
+        if (!_parked || _filling || _held.Count > window / 2 || _time.GetTimestamp() < _fillNotBefore)
+        {
+            return;
+        }
+
+        _filling = true;
+        _ = FillAsync(window - _held.Count);
+    }
+
+    private async Task FillAsync(int room)
+    {
+        var signals = _parkSignals;
         var now = _time.GetUtcNow();
-        _ = Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, now, TakeUpScope.Due), CancellationToken.None);
-        await Task.CompletedTask;
+        var result = await Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, now, TakeUpScope.Due, room), CancellationToken.None);
+        _filling = false;
+        if (result.Failed)
+        {
+            // The ledger could not be read: try again in a second (the take-up booked a recheck as well).
+            _fillNotBefore = _time.GetTimestamp() + _time.TimestampFrequency;
+            return;
+        }
+
+        if (result.CaughtUp && signals == _parkSignals)
+        {
+            // Everything due is held or on its way, and nothing was parked since this fill began.
+            _parked = false;
+            return;
+        }
+
+        MaybeFill();
     }
 
     private Task RecheckAsync(CancellationToken cancellationToken)

@@ -42,6 +42,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     internal static readonly TimeSpan TakeUpGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a lane's "window full" holds for this silo's accepts before a message goes to the lane to ask again.</summary>
+    private static readonly TimeSpan ParkingHold = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
 
@@ -62,6 +65,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, Task<DirectSendResult>> _direct = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Parking> _parking = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _dispatchingDue = new(StringComparer.Ordinal);
     private readonly Lock _idLock = new();
     private UInt128 _lastId;
 
@@ -99,12 +104,26 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         activity?.SetTag(DispatchTracing.MessageIdTag, record!.Id);
 
+        // A template for a lane that has its window full waits in the ledger (due at once), where its lane reads it
+        // back in order as it drains: the backlog costs no memory (Lanes:MaxBacklogMemory).
+        var prepared = record!;
+        var parking = Parkable(submission.Message) ? ParkingOf(prepared.PhoneNumberId) : null;
+        var accepted = parking is null ? prepared : prepared with { RetryAt = prepared.AcceptedAt };
+
         // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
-        if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
+        if (await _ledger.WriteAsync(new AcceptWrite(accepted)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
         {
-            _ = RunAsync(record!, submission.Message);
+            if (parking is not null)
+            {
+                Signal(accepted.PhoneNumberId, parking);
+            }
+            else
+            {
+                _ = RunAsync(accepted, submission.Message);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
-            return new AcceptResult(View(record!), false, null);
+            return new AcceptResult(View(accepted), false, null);
         }
 
         var (first, conflict) = await ReplayAsync(record!, cancellationToken).ConfigureAwait(false);
@@ -334,6 +353,23 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>Takes an accepted message to its lane in the background, a bounded number at a time (<see cref="MessageOptions.MaxDispatching"/>).</summary>
     private async Task RunAsync(LedgerMessage record, SendMessageRequest message, MessageCategory? category = null, SendPriority? priority = null)
     {
+        // One the ledger shows as due: a lane's fill on this silo must not take it up again while it is on its way.
+        var due = record.RetryAt is not null && _dispatchingDue.TryAdd(record.Id, 0);
+        try
+        {
+            await RunSlottedAsync(record, message, category, priority).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (due)
+            {
+                _dispatchingDue.TryRemove(record.Id, out _);
+            }
+        }
+    }
+
+    private async Task RunSlottedAsync(LedgerMessage record, SendMessageRequest message, MessageCategory? category, SendPriority? priority)
+    {
         try
         {
             await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
@@ -363,6 +399,76 @@ public sealed partial class MessageService : IHostedService, IDisposable
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>
+    /// Queued templates may be parked in the ledger while their lane's window is full (<see cref="LaneOptions.MaxBacklogMemory"/>).
+    /// Free-form messages (replies within the customer-service window, the highest class) are never parked, nor are
+    /// campaign messages (their campaign keeps its own window in flight) or direct sends (their caller waits).
+    /// </summary>
+    private static bool Parkable(SendMessageRequest message) => string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal);
+
+    /// <summary>The number's parking, if its lane said lately that its window is full or that it has parked messages to read.</summary>
+    private Parking? ParkingOf(string phoneNumberId) =>
+        _parking.TryGetValue(phoneNumberId, out var parking) && _time.GetTimestamp() < Volatile.Read(ref parking.Until) ? parking : null;
+
+    /// <summary>The lane said its window is full: park its next templates for a while (each park asks the lane again).</summary>
+    private void Park(string phoneNumberId)
+    {
+        var parking = _parking.GetOrAdd(phoneNumberId, static _ => new Parking());
+        Volatile.Write(ref parking.Until, _time.GetTimestamp() + (long)(ParkingHold.TotalSeconds * _time.TimestampFrequency));
+    }
+
+    /// <summary>
+    /// Tells the lane that a message was parked for it, after its write committed. At most one call per number is on its
+    /// way; a park while it is sends one more after it, so every parked message is followed by a call that left after
+    /// its commit — the lane never stops reading the ledger before it has seen it.
+    /// </summary>
+    private void Signal(string phoneNumberId, Parking parking)
+    {
+        if (Interlocked.Exchange(ref parking.Signal, 2) == 0)
+        {
+            _ = SignalAsync(phoneNumberId, parking);
+        }
+    }
+
+    private async Task SignalAsync(string phoneNumberId, Parking parking)
+    {
+        while (true)
+        {
+            Volatile.Write(ref parking.Signal, 1);
+            try
+            {
+                if (await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).ParkedAsync().ConfigureAwait(false))
+                {
+                    Park(phoneNumberId);
+                }
+                else
+                {
+                    Volatile.Write(ref parking.Until, 0);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The message waits in the ledger, due: the lane reads it when it next activates (at the latest at start-up).
+                Log.WakeNotBooked(_logger, ex, phoneNumberId);
+            }
+
+            if (Interlocked.CompareExchange(ref parking.Signal, 0, 1) == 1)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A number's parking, as this silo knows it from its lane's answers.</summary>
+    private sealed class Parking
+    {
+        /// <summary>Until when (a <see cref="TimeProvider"/> timestamp) this number's queued templates are parked.</summary>
+        public long Until;
+
+        /// <summary>0: no call to the lane on its way; 1: one is; 2: one is, and a message was parked after it left.</summary>
+        public int Signal;
     }
 
     /// <summary>
@@ -420,8 +526,13 @@ public sealed partial class MessageService : IHostedService, IDisposable
             {
                 if (!direct)
                 {
-                    // From here the lane owns the message: it sends it and records how it ends.
-                    await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false);
+                    // From here the lane owns the message: it sends it and records how it ends. A lane whose window is
+                    // full says so: the next templates for it are parked in the ledger until it reads them.
+                    if (await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false))
+                    {
+                        Park(record.PhoneNumberId);
+                    }
+
                     return new DirectSendResult(id, null, null);
                 }
 
@@ -512,12 +623,17 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// Messages touched within <see cref="TakeUpGrace"/> are left to whoever touched them, and looked at again then
     /// (<see cref="TakeUpScope.Recheck"/>) — unless they were touched before this silo started and no other silo is
     /// active: then nobody can be carrying them.
+    /// Messages waiting with a retry time (parked ones are due from their acceptance) are only ever taken up by the
+    /// lane's fill (<see cref="TakeUpScope.Due"/>), at most <paramref name="limit"/> at a time, in acceptance order; the
+    /// fill completes once those it dispatched reached the lane (or ended before).
     /// </summary>
-    public async Task TakeUpAsync(string phoneNumberId, DateTimeOffset now, TakeUpScope scope)
+    public async Task<TakeUpResult> TakeUpAsync(string phoneNumberId, DateTimeOffset now, TakeUpScope scope, int limit = int.MaxValue)
     {
         var counts = (Dispatched: 0, Unknown: 0, Expired: 0);
         DateTimeOffset? nextWake = null;
         DateTimeOffset? recheck = null;
+        var caughtUp = false;
+        var dispatched = new List<Task>();
         var lane = _grains.Reference<IPhoneNumberGrain>(phoneNumberId);
         try
         {
@@ -531,10 +647,17 @@ public sealed partial class MessageService : IHostedService, IDisposable
                     : await _ledger.Store.ReadOpenAsync(phoneNumberId, after, TakeUpPage, _stopping.Token).ConfigureAwait(false);
                 if (page.Count == 0)
                 {
+                    caughtUp = true;
                     break;
                 }
 
                 after = page[^1].Id;
+                if (scope == TakeUpScope.Due)
+                {
+                    // Those this silo is taking to the lane already (an earlier fill's, a deferral's) are on their way.
+                    page = [.. page.Where(r => !_dispatchingDue.ContainsKey(r.Id))];
+                }
+
                 if (scope != TakeUpScope.Activation)
                 {
                     // The lane is active and holds its backlog (a due message may already be back in its queue): only what
@@ -545,9 +668,16 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
                 foreach (var record in page)
                 {
-                    if (record.RetryAt is { } retryAt && retryAt > now)
+                    if (counts.Dispatched >= limit)
                     {
-                        nextWake = nextWake is { } earlier && earlier <= retryAt ? earlier : retryAt;
+                        break;
+                    }
+
+                    if (record.RetryAt is { } retryAt && (retryAt > now || (scope != TakeUpScope.Due && record.Status == MessageStatuses.Accepted && record.Mode != Direct)))
+                    {
+                        // Waiting for its time, or due and left to the lane's fill, which reads only as much as its window holds.
+                        var due = retryAt > now ? retryAt : now;
+                        nextWake = nextWake is { } earlier && earlier <= due ? earlier : due;
                         continue;
                     }
 
@@ -579,8 +709,13 @@ public sealed partial class MessageService : IHostedService, IDisposable
                     {
                         counts.Dispatched++;
                         var message = JsonSerializer.Deserialize(record.Request, CloudApiJsonContext.Wire.SendMessageRequest)!;
-                        _ = RunAsync(record, message);
+                        dispatched.Add(RunAsync(record, message));
                     }
+                }
+
+                if (counts.Dispatched >= limit)
+                {
+                    break;
                 }
             }
 
@@ -594,10 +729,18 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 await RecheckLaneAsync(phoneNumberId, at).ConfigureAwait(false);
             }
 
-            if (counts != (0, 0, 0))
+            if (counts != (0, 0, 0) && scope != TakeUpScope.Due)
             {
                 Log.TakenUp(_logger, phoneNumberId, counts.Dispatched, counts.Unknown, counts.Expired);
             }
+
+            if (scope == TakeUpScope.Due)
+            {
+                // RunAsync logs its own failures and never throws: the fill ends when its messages reached the lane.
+                await Task.WhenAll(dispatched).ConfigureAwait(false);
+            }
+
+            return new TakeUpResult(counts.Dispatched, caughtUp);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -608,6 +751,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
             Log.TakeUpFailed(_logger, ex, phoneNumberId);
             await RecheckLaneAsync(phoneNumberId, now + TimeSpan.FromMinutes(1)).ConfigureAwait(false);
         }
+
+        return new TakeUpResult(counts.Dispatched, CaughtUp: false, Failed: !_stopping.IsCancellationRequested);
     }
 
     private async Task RecheckLaneAsync(string phoneNumberId, DateTimeOffset at)

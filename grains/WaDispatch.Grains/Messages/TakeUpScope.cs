@@ -12,3 +12,9 @@ public enum TakeUpScope
     /// <summary>All of them that the lane does not hold: ones an earlier take-up left to whoever was carrying them.</summary>
     Recheck,
 }
+
+/// <summary>What a take-up did: how many messages it took to the lane, and whether it read to the end of what was there.</summary>
+/// <param name="Dispatched">Messages it took to the lane.</param>
+/// <param name="CaughtUp">It read every message there was (a fill that stopped at its limit did not).</param>
+/// <param name="Failed">The ledger could not be read; the lane tries again later.</param>
+public readonly record struct TakeUpResult(int Dispatched, bool CaughtUp, bool Failed = false);

@@ -236,6 +236,7 @@ public sealed class MessageLedgerStore
         ("campaign_id", message.CampaignId),
         ("mode", message.Mode),
         ("request", message.Request),
+        ("retry_at", message.RetryAt?.ToUnixTimeMilliseconds()),
         ("accepted_at", message.AcceptedAt.ToUnixTimeMilliseconds()),
         ("expires_at", message.ExpiresAt.ToUnixTimeMilliseconds()),
         ("callback_url", message.CallbackUrl),
