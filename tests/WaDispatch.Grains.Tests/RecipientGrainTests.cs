@@ -294,11 +294,41 @@ public sealed class RecipientGrainTests : IAsyncLifetime
     }
 
     [Fact]
-    public void RecipientsAreCollectedAfterTwoIdleMinutes()
+    public void RecipientsAreCollectedAfterFifteenIdleSeconds_SweptAtLeastThreeTimesInThem()
     {
-        var ages = _host.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.ClassSpecificCollectionAge;
+        var collection = _host.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
 
-        Assert.Equal(TimeSpan.FromMinutes(2), ages[typeof(RecipientGrain).FullName!]);
+        Assert.Equal(TimeSpan.FromSeconds(15), collection.ClassSpecificCollectionAge[typeof(RecipientGrain).FullName!]);
+        Assert.True(collection.CollectionQuantum <= TimeSpan.FromSeconds(5), $"Orleans sweeps every {collection.CollectionQuantum}");
+    }
+
+    [Fact]
+    public async Task ARecipientWhosePairPaceReachesPastItsIdleAge_KeepsThePaceUntilItHasPassed()
+    {
+        // Real time, which Orleans collects on: an idle age of 2 s, and a pace of one send per 5 s with no burst, so that
+        // three sends reach 15 s ahead. The pace is not persisted: collected, the recipient would let the fourth go at once.
+        using var file = new TempSqliteFile();
+        await using var host = await GrainHost.StartAsync(o => o.UseSqlite(file.ConnectionString), TimeProvider.System, configure: services =>
+            services.Configure<RecipientOptions>(o =>
+            {
+                o.IdleCollectionAge = TimeSpan.FromSeconds(2);
+                o.PairInterval = TimeSpan.FromSeconds(5);
+                o.PairBurst = 1;
+            }));
+        var recipient = host.Grains.GetGrain<IRecipientGrain>(RecipientKey.Of(Number, User));
+        var start = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 3; i++)
+        {
+            await recipient.AdmitAsync(new RecipientSend(MessageCategory.Utility, SendOrigin.Campaign, start.AddHours(1)));
+        }
+
+        // Well past its idle age and several of Orleans' sweeps, well before the pace has passed.
+        await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        var fourth = await recipient.AdmitAsync(new RecipientSend(MessageCategory.Utility, SendOrigin.Campaign, start.AddHours(1)));
+
+        Assert.Equal(RecipientVerdict.Allowed, fourth.Verdict);
+        Assert.NotNull(fourth.NotBefore);
+        Assert.True(fourth.NotBefore >= start + TimeSpan.FromSeconds(15), $"the fourth may go at {fourth.NotBefore:O}, started {start:O}");
     }
 
     [Fact]

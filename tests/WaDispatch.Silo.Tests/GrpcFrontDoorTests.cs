@@ -290,11 +290,23 @@ public sealed class GrpcFrontDoorTests : IAsyncLifetime
         using var channel = GrpcChannel.ForAddress(TestSilo.GrpcAddressOf(limited));
         var client = new Dispatcher.DispatcherClient(channel);
 
-        var first = await client.ListCampaignsAsync(new ListCampaignsRequest(), Key, cancellationToken: Ct);
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ListCampaignsAsync(new ListCampaignsRequest(), Key, cancellationToken: Ct).ResponseAsync);
+        // One a second, burst one: of three calls made at once, one passes and the others are refused (until 2026-12-04
+        // the limiter refilled a token every 100 ms below 10 per second, so a second call 100 ms later passed).
+        var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
+        {
+            try
+            {
+                return (Answer: (ListCampaignsReply?)await client.ListCampaignsAsync(new ListCampaignsRequest(), Key, cancellationToken: Ct), Refused: (RpcException?)null);
+            }
+            catch (RpcException ex)
+            {
+                return (Answer: (ListCampaignsReply?)null, Refused: ex);
+            }
+        }));
+        var refused = calls.Select(c => c.Refused).OfType<RpcException>().First();
         var status = refused.GetRpcStatus()!;
 
-        Assert.NotNull(first);
+        Assert.Single(calls, c => c.Answer is not null);
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Equal(4, status.GetDetail<Error>()!.Code);
         Assert.Contains("requests per second", status.GetDetail<Error>()!.Details, StringComparison.Ordinal);

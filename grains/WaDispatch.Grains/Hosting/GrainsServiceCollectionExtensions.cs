@@ -36,9 +36,17 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LaneOptions>, LaneOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecipientOptions>, RecipientOptionsValidator>());
-        // Recipients are many and short-lived: Orleans collects them after their own idle age, not its default 15 minutes.
+        // Recipients are many and short-lived: Orleans collects them after their own idle age, not its default 15 minutes,
+        // and sweeps at least three times in that age (its default quantum is a minute).
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RecipientOptions>>((collection, recipients) =>
-            collection.ClassSpecificCollectionAge[typeof(RecipientGrain).FullName!] = recipients.Value.IdleCollectionAge);
+        {
+            var age = recipients.Value.IdleCollectionAge;
+            collection.ClassSpecificCollectionAge[typeof(RecipientGrain).FullName!] = age;
+            if (age > TimeSpan.Zero && collection.CollectionQuantum > age / 3)
+            {
+                collection.CollectionQuantum = age / 3;
+            }
+        });
         services.AddTransient<IConfigurationValidator, RecipientCollectionValidator>();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);

@@ -13,6 +13,9 @@ internal sealed class PairPacer(TimeSpan interval, int burst)
     public DateTimeOffset Peek(DateTimeOffset earliest) =>
         _theoreticalArrival == DateTimeOffset.MinValue || _theoreticalArrival - _tolerance <= earliest ? earliest : _theoreticalArrival - _tolerance;
 
+    /// <summary>Until when the pace remembers a send: from then on a new pacer (a new activation) would decide the same.</summary>
+    public DateTimeOffset Until => _theoreticalArrival;
+
     /// <summary>Reserves the slot <see cref="Peek"/> gave.</summary>
     public void Reserve(DateTimeOffset at) =>
         _theoreticalArrival = (_theoreticalArrival > at ? _theoreticalArrival : at) + interval;

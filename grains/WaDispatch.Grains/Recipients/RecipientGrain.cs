@@ -4,7 +4,7 @@ using Orleans.Runtime;
 namespace WaDispatch.Grains.Recipients;
 
 /// <summary>
-/// A (business number, user) pair. Collected after <see cref="RecipientOptions.IdleCollectionAge"/> idle (two minutes by default); state is written only when a fact
+/// A (business number, user) pair. Collected after <see cref="RecipientOptions.IdleCollectionAge"/> idle (15 s by default, longer while its pair pace reaches further); state is written only when a fact
 /// changed, so a campaign to users WaDispatch knows nothing about writes nothing for them.
 /// </summary>
 public sealed class RecipientGrain : Grain, IRecipientGrain
@@ -37,7 +37,17 @@ public sealed class RecipientGrain : Grain, IRecipientGrain
     public ValueTask<RecipientDecision> AdmitAsync(RecipientSend send)
     {
         ArgumentNullException.ThrowIfNull(send);
-        return ValueTask.FromResult(_rules.Admit(send, _time.GetUtcNow()));
+        var now = _time.GetUtcNow();
+        var decision = _rules.Admit(send, now);
+
+        // The pair's pace lives in memory only: a burst that reaches beyond the idle age keeps the activation until it has passed.
+        var paced = _rules.PacedUntil - now;
+        if (paced > _options.IdleCollectionAge)
+        {
+            DelayDeactivation(paced);
+        }
+
+        return ValueTask.FromResult(decision);
     }
 
     /// <inheritdoc />

@@ -17,6 +17,9 @@ internal sealed class RecipientRules(RecipientState state, RecipientOptions opti
 
     public RecipientState State => state;
 
+    /// <summary>Until when the pair's pace (not persisted) still matters: a new activation after it decides the same.</summary>
+    public DateTimeOffset PacedUntil => _pair.Until;
+
     /// <summary>Until when the window is open at <paramref name="now"/>; null when it is closed.</summary>
     public DateTimeOffset? WindowOpenUntil(DateTimeOffset now) =>
         state.LastInboundAt is { } last && last + Window > now && (state.WindowClosedAt is not { } closed || closed < last)

@@ -33,13 +33,18 @@ internal static partial class FrontDoor
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiOptions>>((limiter, api) =>
         {
             var options = api.Value;
+
+            // A tenth of the rate every tenth of a second, or one token at a time for rates under 10 per second: the
+            // period follows, so that tokens per period over the period is the configured rate exactly.
+            var tokens = Math.Max(1, options.RequestsPerSecond / 10);
+            var period = TimeSpan.FromSeconds((double)tokens / options.RequestsPerSecond);
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Items[KeyNameItem] is string name
                     ? RateLimitPartition.GetTokenBucketLimiter(name, _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = options.Burst,
-                        TokensPerPeriod = Math.Max(1, options.RequestsPerSecond / 10),
-                        ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                        TokensPerPeriod = tokens,
+                        ReplenishmentPeriod = period,
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     })
