@@ -43,4 +43,7 @@ internal static partial class LaneLog
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: {Count} sends taken upstream had no answer after two minutes (lost while a silo died); their slots are freed and the ledger's open messages are looked through again")]
     public static partial void AnswersLost(ILogger logger, string phoneNumberId, int count);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: reading its parked messages from the ledger failed; it tries again")]
+    public static partial void FillFailed(ILogger logger, Exception exception, string phoneNumberId);
 }

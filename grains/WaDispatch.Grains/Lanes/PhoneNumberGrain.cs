@@ -36,6 +36,9 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     /// <summary>Wakes further off than this are kept by a reminder too: they survive the lane's collection and its silo.</summary>
     private static readonly TimeSpan ReminderBeyond = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long the lane remembers a send that left it, for its fills (longer than a ledger write takes).</summary>
+    private static readonly TimeSpan ReleasedMemory = TimeSpan.FromSeconds(10);
+
     private readonly IPersistentState<LaneSettings> _settings;
     private readonly ICloudApi _upstream;
     private readonly MessageLedger _ledger;
@@ -65,8 +68,14 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     // by an accept, deferred, or left by an earlier activation); a fill reads the next of them as the lane drains.
     private bool _parked;
     private bool _filling;
+    private bool _deactivated;
     private int _parkSignals;
     private long _fillNotBefore;
+
+    // Sends that left the lane lately, while fills may run: a fill's page read just before one left (still accepted and due
+    // there until its end is recorded) must not bring it back as unheld.
+    private readonly Queue<(string Id, long At)> _releasedOrder = new();
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
 
     /// <summary>Creates the grain; Orleans does, with its state and services.</summary>
     public PhoneNumberGrain(
@@ -125,6 +134,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _deactivated = true;
         _localLanes.Remove(PhoneNumberId);
         _pump.Stop();
         _metrics.LaneGone(PhoneNumberId);
@@ -322,7 +332,8 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     public ValueTask<IReadOnlyList<string>> UnheldAsync(IReadOnlyList<string> messageIds)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
-        return ValueTask.FromResult<IReadOnlyList<string>>([.. messageIds.Where(id => !_held.Contains(id))]);
+        ForgetReleased();
+        return ValueTask.FromResult<IReadOnlyList<string>>([.. messageIds.Where(id => !_held.Contains(id) && !_released.Contains(id))]);
     }
 
     /// <inheritdoc />
@@ -499,7 +510,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     private void MaybeFill()
     {
         var window = Window;
-        if (!_parked || _filling || _held.Count > window / 2 || _time.GetTimestamp() < _fillNotBefore)
+        if (!_parked || _filling || _deactivated || _held.Count > window / 2 || _time.GetTimestamp() < _fillNotBefore)
         {
             return;
         }
@@ -512,11 +523,25 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     {
         var signals = _parkSignals;
         var now = _time.GetUtcNow();
-        var result = await Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, now, TakeUpScope.Due, room), CancellationToken.None);
-        _filling = false;
-        if (result.Failed)
+        TakeUpResult result;
+        try
         {
-            // The ledger could not be read: try again in a second (the take-up booked a recheck as well).
+            result = await Task.Run(() => _messages.TakeUpAsync(PhoneNumberId, now, TakeUpScope.Due, room), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LaneLog.FillFailed(_logger, ex, PhoneNumberId);
+            result = new TakeUpResult(0, CaughtUp: false, Failed: true);
+        }
+        finally
+        {
+            _filling = false;
+        }
+
+        if (result.Failed || (result.Dispatched == 0 && !result.CaughtUp))
+        {
+            // The ledger could not be read (the take-up booked a recheck as well), or the silo is stopping and the
+            // take-up read nothing: try again in a second rather than at once.
             _fillNotBefore = _time.GetTimestamp() + _time.TimestampFrequency;
             return;
         }
@@ -589,7 +614,25 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         _recheckTimer = this.RegisterGrainTimer(RecheckAsync, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    private void Release(string messageId) => _held.Remove(messageId);
+    private void Release(string messageId)
+    {
+        if (_held.Remove(messageId) && (_parked || _filling) && _released.Add(messageId))
+        {
+            _releasedOrder.Enqueue((messageId, _time.GetTimestamp()));
+            ForgetReleased();
+        }
+    }
+
+    /// <summary>Forgets sends that left more than <see cref="ReleasedMemory"/> ago: their ends are in the ledger by then.</summary>
+    private void ForgetReleased()
+    {
+        var before = _time.GetTimestamp() - (long)(ReleasedMemory.TotalSeconds * _time.TimestampFrequency);
+        while (_releasedOrder.TryPeek(out var oldest) && oldest.At < before)
+        {
+            _releasedOrder.Dequeue();
+            _released.Remove(oldest.Id);
+        }
+    }
 
     private LaneSnapshot Snapshot() => _lane.Snapshot(PhoneNumberId, _settings.State);
 

@@ -448,9 +448,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
                     Volatile.Write(ref parking.Until, 0);
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
-                // The message waits in the ledger, due: the lane reads it when it next activates (at the latest at start-up).
+                // The message waits in the ledger, due: the lane's next wake reads it (start-up's sweep wakes every lane with due messages).
                 Log.WakeNotBooked(_logger, ex, phoneNumberId);
             }
 
