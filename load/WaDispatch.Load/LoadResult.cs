@@ -55,6 +55,15 @@ public sealed record LoadResult
     /// <summary>The silo's largest working set sampled.</summary>
     public required long SiloPeakWorkingSet { get; init; }
 
+    /// <summary>The silo's working set before the harness handed over anything (its base).</summary>
+    public long SiloBaseWorkingSet { get; init; }
+
+    /// <summary>
+    /// The most messages the silo had accepted and not yet sent (accepted by the front door, not yet by the referee),
+    /// sampled once a second, and the silo's working set in that second.
+    /// </summary>
+    public (long Messages, long WorkingSet) LargestBacklog { get; init; }
+
     /// <summary>Status webhooks the silo applied, and their mean lag from arrival to applied (null when not measured: embedded).</summary>
     public (long Applied, TimeSpan MeanLag)? Webhooks { get; init; }
 

@@ -41,6 +41,7 @@ internal sealed class LoadRunner
         }
 
         var startedAt = DateTimeOffset.UtcNow;
+        var baseWorkingSet = rig.Silo.WorkingSet;
         var cpuBefore = rig.Silo.ProcessorTime;
         var refereeBefore = rig.RefereeProcessorTime;
         var harnessBefore = LoadRig.HarnessProcessorTime;
@@ -53,6 +54,7 @@ internal sealed class LoadRunner
         var planned = scenario.Numbers.Sum(scenario.Backlog);
         var deadline = TimeSpan.FromSeconds(60) + ((scenario.Steady + scenario.WarmUp) * 3);
         long accepted;
+        (long Messages, long WorkingSet) largestBacklog = (0, 0);
         do
         {
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -61,6 +63,12 @@ internal sealed class LoadRunner
             foreach (var number in scenario.Numbers)
             {
                 accepted += (await rig.StatsAsync(number.PhoneNumberId, cancellationToken)).GetProperty("accepted_total").GetInt64();
+            }
+
+            var backlog = (admission.Count * BatchSize) - accepted;
+            if (backlog > largestBacklog.Messages)
+            {
+                largestBacklog = (backlog, rig.Silo.WorkingSet);
             }
 
             _status($"{clock.Elapsed:mm\\:ss} accepted by the referee {accepted:N0} of {planned:N0}; submitted {admission.Count * BatchSize:N0}");
@@ -105,6 +113,8 @@ internal sealed class LoadRunner
             HarnessCpu = harnessCpu,
             ConsoleRefreshes = consoleRefreshes,
             SiloPeakWorkingSet = rig.Silo.PeakWorkingSet,
+            SiloBaseWorkingSet = baseWorkingSet,
+            LargestBacklog = largestBacklog,
             SiloGcCollections = await rig.GcCollectionsAsync(cancellationToken),
             Webhooks = await rig.WebhookLagAsync(cancellationToken),
             SimulatorAloneMps = ceiling,

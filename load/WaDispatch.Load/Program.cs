@@ -6,13 +6,14 @@
 //   dotnet run -c Release --project load/WaDispatch.Load -- run admission --messages 100000   (HTTP batches against gRPC streams)
 //   dotnet run -c Release --project load/WaDispatch.Load -- run upload --recipients 1000000   (a campaign audience over HTTP and gRPC)
 //   dotnet run -c Release --project load/WaDispatch.Load -- run campaign --recipients 20000
+//   dotnet run -c Release --project load/WaDispatch.Load -- run backlog --messages 1000000   (memory under a backlog the silo cannot send yet)
 //   dotnet run -c Release --project load/WaDispatch.Load -- run cluster --silos 1,2,3 --postgres "Host=…;Username=…;Password=…;Database=postgres"
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using WaDispatch.Load;
 
-var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), admission (HTTP batches against gRPC streams, side by side), upload (a --recipients campaign audience through a multipart upload and a gRPC stream), smoke (a few seconds)" };
+var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), backlog (--messages queued across 20 numbers at 80 mps: the silo's memory under a backlog it cannot send yet), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), admission (HTTP batches against gRPC streams, side by side), upload (a --recipients campaign audience through a multipart upload and a gRPC stream), smoke (a few seconds)" };
 var file = new Option<FileInfo>("--file") { Description = "A scenario file (JSON): the scenario and any of these options; the command line wins over it" };
 var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy (front-door: each step), in seconds", DefaultValueFactory = _ => 60 };
 var tiers = new Option<string>("--tiers") { Description = "For the tiers scenario: comma-separated tiers in mps", DefaultValueFactory = _ => "80,250,350,500,1000" };
@@ -37,7 +38,8 @@ var undeliverable = new Option<double>("--undeliverable") { Description = "campa
 var tier = new Option<int>("--tier") { Description = "campaign: the number's tier in mps", DefaultValueFactory = _ => 1000 };
 var silos = new Option<string>("--silos") { Description = "cluster: the silo counts to run the same work on, one after another", DefaultValueFactory = _ => "1,2,3" };
 var postgres = new Option<string?>("--postgres") { Description = "cluster: a PostgreSQL connection string whose role may create databases (each run gets a fresh one); default $WADISPATCH_LOAD_POSTGRES. Backlog scenarios (sustained, tiers, max-throughput, smoke): given, the silo runs on a fresh PostgreSQL database made from it instead of SQLite (the environment variable does not apply to them)" };
-var messages = new Option<int>("--messages") { Description = "admission: messages handed over per driver", DefaultValueFactory = _ => 100_000 };
+var messages = new Option<int?>("--messages") { Description = "admission: messages handed over per driver (default 100,000); backlog: messages in all, across its 20 numbers (default 1,000,000)" };
+var maxGrowth = new Option<int>("--max-growth-mib") { Description = "Threshold (backlog): the silo's peak working set above its working set before the backlog, in MiB (Lanes:MaxBacklogMemory's default)", DefaultValueFactory = _ => 256 };
 var inFlight = new Option<int>("--in-flight") { Description = "admission: batches (HTTP requests or gRPC streams of 1,000) under way at once", DefaultValueFactory = _ => 8 };
 var drivers = new Option<string>("--drivers") { Description = "admission, upload: the drivers compared, in order", DefaultValueFactory = _ => "http,grpc" };
 var consoleWatchers = new Option<int>("--console-watchers") { Description = "Backlog scenarios: live console pages kept open on the silo during the run (each refreshes once a second), to measure what watching costs it", DefaultValueFactory = _ => 0 };
@@ -47,7 +49,7 @@ var run = new Command("run", "Runs a scenario against a silo and the simulator s
 {
     scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings, driver,
     model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet, silos, postgres,
-    messages, inFlight, drivers, consoleWatchers,
+    messages, inFlight, drivers, consoleWatchers, maxGrowth,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -112,7 +114,7 @@ run.SetAction(async (parse, cancellationToken) =>
         case "admission":
         {
             var chosen = Drivers(parse.GetValue(drivers)!, "admission");
-            var scenario = new AdmissionScenario(parse.GetValue(messages), parse.GetValue(inFlight), chosen) { SiloSettings = settings };
+            var scenario = new AdmissionScenario(parse.GetValue(messages) ?? 100_000, parse.GetValue(inFlight), chosen) { SiloSettings = settings };
             List<AdmissionResult>? results = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 results = await new AdmissionRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
@@ -196,13 +198,17 @@ run.SetAction(async (parse, cancellationToken) =>
                 "smoke" => Scenario.Smoke(steady),
                 "max-throughput" => Scenario.MaxThroughput(steady),
                 "tiers" => Scenario.Tiers(Numbers(parse.GetValue(tiers)!).Select(t => (int)t), steady),
-                var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, front-door, admission, cluster, campaign-1m, campaign or smoke."),
+                "backlog" => Scenario.QueuedBacklog(parse.GetValue(messages) ?? 1_000_000),
+                var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, backlog, front-door, admission, cluster, campaign-1m, campaign or smoke."),
             };
             scenario = scenario with { Webhooks = webhooks, SiloSettings = settings, Driver = loadDriver, ConsoleWatchers = parse.GetValue(consoleWatchers), Postgres = parse.GetValue(postgres) };
             LoadResult? result = null;
             await AnsiConsole.Status().StartAsync("starting", async context =>
                 result = await new LoadRunner(status => context.Status(Markup.Escape(status))).RunAsync(scenario, cancellationToken));
-            misses = new Thresholds(parse.GetValue(minTierRatio), parse.GetValue(maxOverTier), parse.GetValue(maxRateLimited), parse.GetValue(minCeilingRatio)).Misses(result!);
+            misses = new Thresholds(parse.GetValue(minTierRatio), parse.GetValue(maxOverTier), parse.GetValue(maxRateLimited), parse.GetValue(minCeilingRatio))
+            {
+                MaxGrowthBytes = scenario.Name == "backlog" ? parse.GetValue(maxGrowth) * 1024L * 1024 : null,
+            }.Misses(result!);
             var written = Reports.Write(result!, misses, folder);
             var table = new Table().AddColumns("Number", "Tier", "Steady mps", "% of tier", "Fullest second", "Over tier", "130429");
             foreach (var n in result!.Numbers)

@@ -151,7 +151,7 @@ internal static class Reports
         text.Append("Batch admission (1,000 messages per request): ");
 
         text.Append(string.Join(", ", result.Admission.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Label} {a.Value.TotalMilliseconds:F1} ms"))));
-        text.Append(CultureInfo.InvariantCulture, $".\n\nSilo: {result.SiloCpu.TotalSeconds:F1} s CPU, peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB, GC collections {(result.SiloGcCollections.Count == 0 ? "not reported" : string.Join(", ", result.SiloGcCollections.OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Value:0}")))}.\n");
+        text.Append(CultureInfo.InvariantCulture, $".\n\nSilo: {result.SiloCpu.TotalSeconds:F1} s CPU, peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB (base {result.SiloBaseWorkingSet / (1024.0 * 1024):F0} MiB before the backlog; {result.LargestBacklog.WorkingSet / (1024.0 * 1024):F0} MiB at the largest backlog sampled, {result.LargestBacklog.Messages:N0} messages accepted and not yet sent), GC collections {(result.SiloGcCollections.Count == 0 ? "not reported" : string.Join(", ", result.SiloGcCollections.OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Value:0}")))}.\n");
         if (result.Scenario.ConsoleWatchers > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Live consoles open: {result.Scenario.ConsoleWatchers} ({result.ConsoleRefreshes} refreshes of /console/state). ");

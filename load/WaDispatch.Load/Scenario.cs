@@ -95,6 +95,18 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
             Postgres = postgres,
         };
 
+    /// <summary>
+    /// A backlog far larger than the silo can send while it arrives: <paramref name="messages"/> templates across 20
+    /// numbers at the default tier (80 mps, 1,600 in all), handed over as fast as the silo accepts them. The silo
+    /// must keep a window of each number's queue in memory and read the rest from the ledger as it drains, so its
+    /// working set is bounded by <c>Lanes:MaxBacklogMemory</c>, not by the backlog.
+    /// </summary>
+    public static Scenario QueuedBacklog(int messages) =>
+        new("backlog", [.. Enumerable.Range(0, 20).Select(i => new NumberPlan($"1065403522{40 + i:D5}", 80))], TimeSpan.FromSeconds(Math.Ceiling(messages / (20 * 80.0))), TimeSpan.FromSeconds(1))
+        {
+            FixedBacklog = messages / 20,
+        };
+
     /// <summary>One number per tier given on the command line.</summary>
     public static Scenario Tiers(IEnumerable<int> tiers, TimeSpan steady) =>
         new("tiers", [.. tiers.Select((tier, i) => new NumberPlan($"1065403522{i:D5}", tier))], steady, TimeSpan.FromSeconds(1));

@@ -9,6 +9,9 @@ namespace WaDispatch.Load;
 /// <param name="MinCeilingRatio">When the simulator-alone ceiling was measured: WaDispatch's throughput as a share of it, at least.</param>
 public sealed record Thresholds(double MinTierRatio, int MaxWindowsOverTier, long MaxRateLimited, double MinCeilingRatio = 0)
 {
+    /// <summary>When set: the silo's peak working set above its base (before the backlog), at most.</summary>
+    public long? MaxGrowthBytes { get; init; }
+
     /// <summary>The misses of <paramref name="result"/>, each said in a line; empty when every threshold is met.</summary>
     public IReadOnlyList<string> Misses(LoadResult result)
     {
@@ -40,6 +43,11 @@ public sealed record Thresholds(double MinTierRatio, int MaxWindowsOverTier, lon
         if (result.SimulatorAloneMps is { } alone && result.ThroughputMps < MinCeilingRatio * alone)
         {
             misses.Add(string.Create(CultureInfo.InvariantCulture, $"WaDispatch's {result.ThroughputMps:F0} mps is {result.ThroughputMps / alone:P1} of the simulator alone ({alone:F0} mps); the threshold is {MinCeilingRatio:P0}."));
+        }
+
+        if (MaxGrowthBytes is { } growth && result.SiloPeakWorkingSet - result.SiloBaseWorkingSet > growth)
+        {
+            misses.Add(string.Create(CultureInfo.InvariantCulture, $"The silo's working set peaked at {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB, {(result.SiloPeakWorkingSet - result.SiloBaseWorkingSet) / (1024.0 * 1024):F0} MiB above its {result.SiloBaseWorkingSet / (1024.0 * 1024):F0} MiB base; the threshold is {growth / (1024.0 * 1024):F0} MiB above it."));
         }
 
         return misses;

@@ -300,7 +300,7 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         var recipients = Enumerable.Range(0, 1000).Select(i => $"1650557{i:D4}").ToList();
         var ids = new List<string>();
         var deepest = 0;
-        foreach (var batch in recipients.Chunk(100))
+        foreach (var batch in recipients.Chunk(500))
         {
             var response = await _client.PostAsJsonAsync("v1/messages/batch", new { messages = batch.Select(r => new { phone_number_id = Number, message = Template(r) }) }, Ct);
             ids.AddRange((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("message").GetProperty("id").GetString()!));
@@ -327,9 +327,10 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         Assert.All(perRecipient.Values, count => Assert.Equal(1, count));
         Assert.All(finals, status => Assert.NotNull(status));
 
-        // Unbounded, the lane would have held most of the backlog at once; parked, it holds its window and the sends
-        // on their way to it when it said it was full (one batch at most).
-        Assert.InRange(deepest, 1, 300);
+        // Unbounded, the lane would have held most of the backlog at once. Parked, it holds its window (100) and what
+        // was on its way to it when it last answered: a silo sends no more than the room the lane answered, so a batch
+        // of 500 accepted at once does not all reach the lane before the first answer (it did, before that was counted).
+        Assert.InRange(deepest, 1, 150);
     }
 
     private async Task<int> QueuedAsync()

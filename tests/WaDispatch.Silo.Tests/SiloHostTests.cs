@@ -200,6 +200,7 @@ public sealed class SiloHostTests
     [InlineData("--Orleans:SiloPort", "0", "Orleans:SiloPort is 0")]
     [InlineData("--Orleans:ServiceId", " ", "Orleans:ServiceId is ' '")]
     [InlineData("--Recipients:IdleCollectionAge", "00:00:00", "Recipients:IdleCollectionAge is 00:00:00")]
+    [InlineData("--Recipients:DirectoryCacheSize", "10", "Recipients:DirectoryCacheSize is 10; it must be between 1000 and 10000000")]
     [InlineData("--Orleans:AdvertisedAddress", "silo-1", "Orleans:AdvertisedAddress is 'silo-1'; it must be an IP address")]
     [InlineData("--Orleans:ProbeTimeout", "00:00:00.100", "Orleans:ProbeTimeout is 00:00:00.1000000")]
     [InlineData("--Orleans:Membership", "AdoNet", "Orleans:Membership is AdoNet; it needs Storage:Provider PostgreSql")]

@@ -15,19 +15,20 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Queues admitted sends, in their order (a campaign's next window, or one message). Each waits for its permit,
-    /// priority and fair share; none waits past its expiry. Returns whether the lane's window is full (or it has parked
-    /// messages still to read): the caller parks the number's next queued templates in the ledger (due at once) and
-    /// tells the lane with <see cref="ParkedAsync"/>.
+    /// priority and fair share; none waits past its expiry. Returns how many more sends the lane's window has room for:
+    /// 0 when it is full or the lane still has parked messages to read. The caller then parks the number's next queued
+    /// templates in the ledger (due at once) and tells the lane with <see cref="ParkedAsync"/>; otherwise it sends at
+    /// most that many on their way before the lane answers again.
     /// </summary>
     [Alias("Enqueue")]
-    ValueTask<bool> EnqueueAsync(IReadOnlyList<LaneSend> sends);
+    ValueTask<int> EnqueueAsync(IReadOnlyList<LaneSend> sends);
 
     /// <summary>
-    /// Messages of this number were parked in the ledger (accepted, due at once) after this lane said its window was full:
-    /// it reads them, in acceptance order, as it drains. Returns whether further ones should be parked too.
+    /// Messages of this number were parked in the ledger (accepted, due at once) after this lane said its window had no
+    /// room: it reads them, in acceptance order, as it drains.
     /// </summary>
     [Alias("Parked")]
-    ValueTask<bool> ParkedAsync();
+    ValueTask ParkedAsync();
 
     /// <summary>
     /// Queues one admitted send and waits until it leaves the lane: sent, failed, expired, or abandoned when the lane

@@ -48,6 +48,10 @@ public static class GrainsServiceCollectionExtensions
             }
         });
         services.AddTransient<IConfigurationValidator, RecipientCollectionValidator>();
+
+        // Orleans caches a grain's address after the grain is collected; recipients are one grain per user sent to.
+        services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<RecipientOptions>>((directory, recipients) =>
+            directory.CacheSize = recipients.Value.DirectoryCacheSize);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchMetrics>();

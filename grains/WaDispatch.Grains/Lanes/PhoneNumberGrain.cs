@@ -146,7 +146,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> EnqueueAsync(IReadOnlyList<LaneSend> sends)
+    public ValueTask<int> EnqueueAsync(IReadOnlyList<LaneSend> sends)
     {
         ArgumentNullException.ThrowIfNull(sends);
         foreach (var send in sends)
@@ -159,16 +159,16 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         }
 
         _pump.Pulse();
-        return ValueTask.FromResult(_parked || _held.Count >= Window);
+        return ValueTask.FromResult(_parked ? 0 : Math.Max(0, Window - _held.Count));
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ParkedAsync()
+    public ValueTask ParkedAsync()
     {
         _parkSignals++;
         _parked = true;
         MaybeFill();
-        return ValueTask.FromResult(true);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -42,7 +42,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     internal static readonly TimeSpan TakeUpGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a lane's "window full" holds for this silo's accepts before a message goes to the lane to ask again.</summary>
+    /// <summary>How long a lane's answer (its room, or "park") holds for this silo's accepts; after it, the silo sends at most <see cref="LaneOptions.MinQueuedSends"/> before the lane answers again.</summary>
     private static readonly TimeSpan ParkingHold = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
@@ -56,6 +56,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private readonly IGrainFactory _grains;
     private readonly IOptionsMonitor<MessageOptions> _options;
     private readonly IOptionsMonitor<CallbackOptions> _callbacks;
+    private readonly IOptionsMonitor<LaneOptions> _lanes;
     private readonly TimeProvider _time;
     private readonly ILogger<MessageService> _logger;
     private readonly IClusterMembershipService _membership;
@@ -71,8 +72,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private UInt128 _lastId;
 
     /// <summary>Creates the service.</summary>
-    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time, ILogger<MessageService> logger, IClusterMembershipService membership, DispatchMetrics metrics)
+    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, IOptionsMonitor<LaneOptions> lanes, TimeProvider time, ILogger<MessageService> logger, IClusterMembershipService membership, DispatchMetrics metrics)
     {
+        _lanes = lanes;
         _metrics = metrics;
         _membership = membership;
         _startedAt = time.GetUtcNow();
@@ -104,26 +106,44 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         activity?.SetTag(DispatchTracing.MessageIdTag, record!.Id);
 
-        // A template for a lane that has its window full waits in the ledger (due at once), where its lane reads it
-        // back in order as it drains: the backlog costs no memory (Lanes:MaxBacklogMemory).
+        // A template for a lane with no room for it (counting those already on their way there from this silo) waits in
+        // the ledger (due at once), where its lane reads it back in order as it drains: the backlog costs no memory
+        // (Lanes:MaxBacklogMemory).
         var prepared = record!;
-        var parking = Parkable(submission.Message) ? ParkingOf(prepared.PhoneNumberId) : null;
-        var accepted = parking is null ? prepared : prepared with { RetryAt = prepared.AcceptedAt };
+        var lane = Parkable(submission.Message) ? _parking.GetOrAdd(prepared.PhoneNumberId, static _ => new Parking()) : null;
+        var reserved = lane is not null && TryReserve(lane);
+        var accepted = lane is null || reserved ? prepared : prepared with { RetryAt = prepared.AcceptedAt };
 
         // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
-        if (await _ledger.WriteAsync(new AcceptWrite(accepted)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
+        bool applied;
+        try
         {
-            if (parking is not null)
+            applied = await _ledger.WriteAsync(new AcceptWrite(accepted)).ConfigureAwait(false) == LedgerWriteOutcome.Applied;
+        }
+        catch when (reserved)
+        {
+            Interlocked.Decrement(ref lane!.Dispatching);
+            throw;
+        }
+
+        if (applied)
+        {
+            if (lane is not null && !reserved)
             {
-                Signal(accepted.PhoneNumberId, parking);
+                Signal(accepted.PhoneNumberId, lane);
             }
             else
             {
-                _ = RunAsync(accepted, submission.Message);
+                _ = RunAsync(accepted, submission.Message, reserved: reserved ? lane : null);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             return new AcceptResult(View(accepted), false, null);
+        }
+
+        if (reserved)
+        {
+            Interlocked.Decrement(ref lane!.Dispatching);
         }
 
         var (first, conflict) = await ReplayAsync(record!, cancellationToken).ConfigureAwait(false);
@@ -350,8 +370,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
         return (first, null);
     }
 
-    /// <summary>Takes an accepted message to its lane in the background, a bounded number at a time (<see cref="MessageOptions.MaxDispatching"/>).</summary>
-    private async Task RunAsync(LedgerMessage record, SendMessageRequest message, MessageCategory? category = null, SendPriority? priority = null)
+    /// <summary>
+    /// Takes an accepted message to its lane in the background, a bounded number at a time (<see cref="MessageOptions.MaxDispatching"/>).
+    /// <paramref name="reserved"/>: the lane room it took at acceptance, given back once it is there (or refused on the way).
+    /// </summary>
+    private async Task RunAsync(LedgerMessage record, SendMessageRequest message, MessageCategory? category = null, SendPriority? priority = null, Parking? reserved = null)
     {
         // One the ledger shows as due: a lane's fill on this silo must not take it up again while it is on its way.
         var due = record.RetryAt is not null && _dispatchingDue.TryAdd(record.Id, 0);
@@ -361,6 +384,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
         finally
         {
+            if (reserved is not null)
+            {
+                Interlocked.Decrement(ref reserved.Dispatching);
+            }
+
             if (due)
             {
                 _dispatchingDue.TryRemove(record.Id, out _);
@@ -408,15 +436,29 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     private static bool Parkable(SendMessageRequest message) => string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal);
 
-    /// <summary>The number's parking, if its lane said lately that its window is full or that it has parked messages to read.</summary>
-    private Parking? ParkingOf(string phoneNumberId) =>
-        _parking.TryGetValue(phoneNumberId, out var parking) && _time.GetTimestamp() < Volatile.Read(ref parking.Until) ? parking : null;
-
-    /// <summary>The lane said its window is full: park its next templates for a while (each park asks the lane again).</summary>
-    private void Park(string phoneNumberId)
+    /// <summary>
+    /// Takes room in <paramref name="lane"/> for one more queued template, if the room its lane last answered (or, without a
+    /// recent answer, <see cref="LaneOptions.MinQueuedSends"/>) is more than this silo already has on the way there.
+    /// Without room the template is parked. The answers of those on their way renew the room.
+    /// </summary>
+    private bool TryReserve(Parking lane)
     {
-        var parking = _parking.GetOrAdd(phoneNumberId, static _ => new Parking());
-        Volatile.Write(ref parking.Until, _time.GetTimestamp() + (long)(ParkingHold.TotalSeconds * _time.TimestampFrequency));
+        var room = _time.GetTimestamp() < Volatile.Read(ref lane.Until) ? Volatile.Read(ref lane.Room) : _lanes.CurrentValue.MinQueuedSends;
+        if (Interlocked.Increment(ref lane.Dispatching) <= room)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref lane.Dispatching);
+        return false;
+    }
+
+    /// <summary>The number's lane answered: it has <paramref name="room"/> for more sends (0: park its next queued templates).</summary>
+    private void Answered(string phoneNumberId, int room)
+    {
+        var lane = _parking.GetOrAdd(phoneNumberId, static _ => new Parking());
+        Volatile.Write(ref lane.Room, room);
+        Volatile.Write(ref lane.Until, _time.GetTimestamp() + (long)(ParkingHold.TotalSeconds * _time.TimestampFrequency));
     }
 
     /// <summary>
@@ -439,14 +481,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
             Volatile.Write(ref parking.Signal, 1);
             try
             {
-                if (await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).ParkedAsync().ConfigureAwait(false))
-                {
-                    Park(phoneNumberId);
-                }
-                else
-                {
-                    Volatile.Write(ref parking.Until, 0);
-                }
+                // The lane has parked messages to read until it catches up: the number's next templates park too.
+                await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).ParkedAsync().ConfigureAwait(false);
+                Answered(phoneNumberId, 0);
             }
             catch (Exception ex)
             {
@@ -461,11 +498,17 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
     }
 
-    /// <summary>A number's parking, as this silo knows it from its lane's answers.</summary>
+    /// <summary>A number's lane as this silo knows it from its answers: the room it has, and what is on its way there.</summary>
     private sealed class Parking
     {
-        /// <summary>Until when (a <see cref="TimeProvider"/> timestamp) this number's queued templates are parked.</summary>
+        /// <summary>The room the lane last answered (0: park the number's queued templates), valid until <see cref="Until"/>.</summary>
+        public int Room;
+
+        /// <summary>Until when (a <see cref="TimeProvider"/> timestamp) <see cref="Room"/> holds.</summary>
         public long Until;
+
+        /// <summary>Queued templates this silo accepted for the lane without parking them, not yet queued there (or refused).</summary>
+        public int Dispatching;
 
         /// <summary>0: no call to the lane on its way; 1: one is; 2: one is, and a message was parked after it left.</summary>
         public int Signal;
@@ -526,12 +569,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
             {
                 if (!direct)
                 {
-                    // From here the lane owns the message: it sends it and records how it ends. A lane whose window is
-                    // full says so: the next templates for it are parked in the ledger until it reads them.
-                    if (await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false))
-                    {
-                        Park(record.PhoneNumberId);
-                    }
+                    // From here the lane owns the message: it sends it and records how it ends. It answers how much
+                    // room its window has left: templates beyond it are parked in the ledger until it reads them.
+                    Answered(record.PhoneNumberId, await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false));
 
                     return new DirectSendResult(id, null, null);
                 }

@@ -16,6 +16,11 @@ internal sealed class RecipientOptionsValidator : IValidateOptions<RecipientOpti
         Positive(options.MarketingCapWait, "Recipients:MarketingCapWait", failures);
         Positive(options.PairInterval, "Recipients:PairInterval", failures);
         Positive(options.MaxPairSnooze, "Recipients:MaxPairSnooze", failures);
+        if (options.DirectoryCacheSize is < 1_000 or > 10_000_000)
+        {
+            failures.Add($"Recipients:DirectoryCacheSize is {options.DirectoryCacheSize}; it must be between 1000 and 10000000.");
+        }
+
         if (options.PairBurst is < 1 or > 10_000)
         {
             failures.Add($"Recipients:PairBurst is {options.PairBurst}; it must be between 1 and 10000.");

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WaDispatch.Simulator;
+using WaDispatch.Testing;
+using Xunit;
+
+namespace WaDispatch.Silo.Tests;
+
+/// <summary>
+/// Sending to many users leaves the silo with no more cached grain addresses than <c>Recipients:DirectoryCacheSize</c>:
+/// Orleans keeps a recipient's address after its grain is collected, one per user sent to, and its own limit is
+/// 1,000,000 (a 1,000,000-message backlog kept 596,101 of them, about 250 bytes each). Read from the silo's
+/// <c>/metrics</c> (<c>orleans_directory_cache_size</c>); the silo runs in a process of its own, so that no other
+/// test's silo shares the gauge.
+/// </summary>
+public sealed partial class DirectoryCacheTests : IAsyncLifetime
+{
+    private const string Number = "106540352242923";
+    private const int CacheSize = 1_000;
+    private readonly TempSqliteFile _file = new();
+    private KestrelApp _simulator = null!;
+    private SiloProcess _silo = null!;
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _simulator = await SimulatorServer.StartAsync(o => o.AppSecret = "cache-secret");
+        _silo = await SiloProcess.StartAsync(
+            "--Storage:ConnectionString", _file.ConnectionString, "--Simulator:Enabled", "false", "--CloudApi:BaseAddress", _simulator.Address.ToString(),
+            "--Webhooks:AppSecret", "cache-secret", "--Budgets:DefaultTier", "TIER_UNLIMITED", "--Recipients:DirectoryCacheSize", CacheSize.ToString(CultureInfo.InvariantCulture));
+        _simulator.Services.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(_silo.Address, "webhooks/whatsapp");
+        _client = new HttpClient { BaseAddress = _silo.Address };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _silo.DisposeAsync();
+        await _simulator.DisposeAsync();
+        _file.Dispose();
+    }
+
+    [Fact]
+    public async Task SendingToMoreUsersThanTheDirectoryCacheHolds_KeepsNoMoreAddressesThanItsSize()
+    {
+        const int users = 1_500;
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 1000 }, Ct)).EnsureSuccessStatusCode();
+        var template = new { name = "hello_world", language = new { code = "en_US" } };
+        foreach (var batch in Enumerable.Range(0, users).Chunk(500))
+        {
+            var messages = batch.Select(i => new { phone_number_id = Number, message = new { messaging_product = "whatsapp", to = $"1650558{i:D4}", type = "template", template } });
+            (await _client.PostAsJsonAsync("v1/messages/batch", new { messages }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        var meta = _simulator.Services.GetRequiredService<CloudApiSimulator>();
+        await Eventually.UntilAsync(() => meta.Ledger(Number).Count >= users, TimeSpan.FromSeconds(60));
+
+        var text = await _client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct);
+        var cached = int.Parse(CacheSizeLine().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(users, meta.Ledger(Number).Select(e => e.WaId).Distinct().Count());
+        Assert.InRange(cached, 1, CacheSize);
+    }
+
+    [GeneratedRegex(@"^orleans_directory_cache_size\{\} (\d+)", RegexOptions.Multiline)]
+    private static partial Regex CacheSizeLine();
+}
