@@ -198,6 +198,8 @@ run.SetAction(async (parse, cancellationToken) =>
                 "smoke" => Scenario.Smoke(steady),
                 "max-throughput" => Scenario.MaxThroughput(steady),
                 "tiers" => Scenario.Tiers(Numbers(parse.GetValue(tiers)!).Select(t => (int)t), steady),
+                "backlog" when (parse.GetValue(messages) ?? 1_000_000) is var total && (total < 20 || total % 20 != 0) =>
+                    throw new ArgumentException($"--messages is {total}; the backlog scenario shares it between 20 numbers, so it must be a positive multiple of 20."),
                 "backlog" => Scenario.QueuedBacklog(parse.GetValue(messages) ?? 1_000_000),
                 var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, backlog, front-door, admission, cluster, campaign-1m, campaign or smoke."),
             };

@@ -38,6 +38,10 @@ public sealed record Thresholds(double MinTierRatio, int MaxWindowsOverTier, lon
             {
                 misses.Add($"{number.PhoneNumberId}: the referee accepted {number.Accepted} of {number.Planned} messages.");
             }
+            else if (number.Accepted > number.Planned)
+            {
+                misses.Add($"{number.PhoneNumberId}: the referee accepted {number.Accepted} messages, {number.Accepted - number.Planned} more than the {number.Planned} given: some were sent twice.");
+            }
         }
 
         if (result.SimulatorAloneMps is { } alone && result.ThroughputMps < MinCeilingRatio * alone)

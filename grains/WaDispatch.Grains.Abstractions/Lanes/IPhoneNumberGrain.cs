@@ -20,14 +20,20 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
     /// templates in the ledger (due at once) and tells the lane with <see cref="ParkedAsync"/>; otherwise it sends at
     /// most that many on their way before the lane answers again.
     /// </summary>
-    [Alias("Enqueue")]
+    /// <remarks>
+    /// A new alias for a new answer (it answered nothing, then whether it was full): a call between silos of two versions
+    /// fails before the lane queues anything, and the message stays accepted for its lane to take up, rather than fail on
+    /// the answer after the lane had queued it.
+    /// </remarks>
+    [Alias("EnqueueRoom")]
     ValueTask<int> EnqueueAsync(IReadOnlyList<LaneSend> sends);
 
     /// <summary>
-    /// Messages of this number were parked in the ledger (accepted, due at once) after this lane said its window had no
-    /// room: it reads them, in acceptance order, as it drains.
+    /// Messages of this number were parked in the ledger (accepted, due at once) because this lane had no room for them
+    /// as far as the accepting silo knew: it reads them, in acceptance order, as it drains. (A new alias: it answered a
+    /// <c>bool</c> before.)
     /// </summary>
-    [Alias("Parked")]
+    [Alias("ParkedTold")]
     ValueTask ParkedAsync();
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     internal static readonly TimeSpan TakeUpGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a lane's answer (its room, or "park") holds for this silo's accepts; after it, the silo sends at most <see cref="LaneOptions.MinQueuedSends"/> before the lane answers again.</summary>
+    /// <summary>How long a lane's "no room" holds for this silo's accepts; after it, the silo sends at most <see cref="LaneOptions.MinQueuedSends"/> before the lane answers again.</summary>
     private static readonly TimeSpan ParkingHold = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
@@ -437,13 +437,20 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private static bool Parkable(SendMessageRequest message) => string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal);
 
     /// <summary>
-    /// Takes room in <paramref name="lane"/> for one more queued template, if the room its lane last answered (or, without a
-    /// recent answer, <see cref="LaneOptions.MinQueuedSends"/>) is more than this silo already has on the way there.
-    /// Without room the template is parked. The answers of those on their way renew the room.
+    /// Takes room in <paramref name="lane"/> for one more queued template, if the room its lane last answered is more than
+    /// this silo already has on the way there. Without room the template is parked. The answers of those on their way
+    /// renew the room. "No room" holds for <see cref="ParkingHold"/>; after it, and before a lane's first answer, the
+    /// silo sends it at most <see cref="LaneOptions.MinQueuedSends"/> to ask again. A room answered stays an upper bound
+    /// as the lane drains (what this silo sent since is counted on its way), so it does not lapse.
     /// </summary>
     private bool TryReserve(Parking lane)
     {
-        var room = _time.GetTimestamp() < Volatile.Read(ref lane.Until) ? Volatile.Read(ref lane.Room) : _lanes.CurrentValue.MinQueuedSends;
+        var room = Volatile.Read(ref lane.Room);
+        if (room == 0 && _time.GetTimestamp() >= Volatile.Read(ref lane.Until))
+        {
+            room = _lanes.CurrentValue.MinQueuedSends;
+        }
+
         if (Interlocked.Increment(ref lane.Dispatching) <= room)
         {
             return true;
@@ -454,9 +461,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <summary>The number's lane answered: it has <paramref name="room"/> for more sends (0: park its next queued templates).</summary>
-    private void Answered(string phoneNumberId, int room)
+    private void Answered(Parking lane, int room)
     {
-        var lane = _parking.GetOrAdd(phoneNumberId, static _ => new Parking());
         Volatile.Write(ref lane.Room, room);
         Volatile.Write(ref lane.Until, _time.GetTimestamp() + (long)(ParkingHold.TotalSeconds * _time.TimestampFrequency));
     }
@@ -468,6 +474,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     private void Signal(string phoneNumberId, Parking parking)
     {
+        Interlocked.Increment(ref parking.Parks);
         if (Interlocked.Exchange(ref parking.Signal, 2) == 0)
         {
             _ = SignalAsync(phoneNumberId, parking);
@@ -483,7 +490,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             {
                 // The lane has parked messages to read until it catches up: the number's next templates park too.
                 await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).ParkedAsync().ConfigureAwait(false);
-                Answered(phoneNumberId, 0);
+                Answered(parking, 0);
             }
             catch (Exception ex)
             {
@@ -507,8 +514,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
         /// <summary>Until when (a <see cref="TimeProvider"/> timestamp) <see cref="Room"/> holds.</summary>
         public long Until;
 
-        /// <summary>Queued templates this silo accepted for the lane without parking them, not yet queued there (or refused).</summary>
+        /// <summary>Queued templates this silo accepted for the lane without parking them, still on their way through admission.</summary>
         public int Dispatching;
+
+        /// <summary>Templates this silo parked for the lane: a room answered by a call that began before a park is stale.</summary>
+        public long Parks;
 
         /// <summary>0: no call to the lane on its way; 1: one is; 2: one is, and a message was parked after it left.</summary>
         public int Signal;
@@ -570,8 +580,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 if (!direct)
                 {
                     // From here the lane owns the message: it sends it and records how it ends. It answers how much
-                    // room its window has left: templates beyond it are parked in the ledger until it reads them.
-                    Answered(record.PhoneNumberId, await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false));
+                    // room its window has left: templates beyond it are parked in the ledger until it reads them. A park
+                    // while the call was on its way makes the answer stale (the lane may not have heard of it yet).
+                    var lane = _parking.GetOrAdd(record.PhoneNumberId, static _ => new Parking());
+                    var parks = Volatile.Read(ref lane.Parks);
+                    var room = await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false);
+                    Answered(lane, Volatile.Read(ref lane.Parks) == parks ? room : 0);
 
                     return new DirectSendResult(id, null, null);
                 }

@@ -15,9 +15,9 @@ public sealed class RecipientOptions
 
     /// <summary>
     /// How many grains' addresses Orleans keeps in its directory cache (<c>GrainDirectoryOptions.CacheSize</c>, whose own
-    /// default is 1,000,000). An address stays cached after its grain is collected, and a recipient's grain is one per
-    /// user sent to: with Orleans' default a 1,000,000-message backlog to new users kept 596,101 addresses, about 250 bytes
-    /// each, in the silo's heap (<c>dotnet-gcdump</c>). Default 100,000: more than the recipients active at once at
+    /// default is 1,000,000; an address unused for 4 minutes also leaves it). An address stays cached after its grain is
+    /// collected, and a recipient's grain is one per user sent to: with Orleans' default a 1,000,000-message backlog to
+    /// new users kept 596,101 addresses, about 250 bytes each, in the silo's heap (<c>dotnet-gcdump</c>). Default 100,000: more than the recipients active at once at
     /// several thousand messages per second (<see cref="IdleCollectionAge"/>); a miss costs a directory lookup.
     /// </summary>
     public int DirectoryCacheSize { get; set; } = 100_000;
