@@ -21,8 +21,28 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>Its Orleans gateway's port on loopback, for an embedded client.</summary>
     public int GatewayPort { get; }
 
-    /// <summary>Starts the silo with command-line <paramref name="settings"/> on a free loopback port.</summary>
+    /// <summary>
+    /// Starts the silo with command-line <paramref name="settings"/> on a free loopback port. A port picked free may be
+    /// taken again before the silo binds it — by its own Orleans ports, picked after a caller's <c>--urls</c> port was
+    /// given back (it happened on CI) — so a silo that exits with "address already in use" is started again, on newly
+    /// picked Orleans ports, up to three times.
+    /// </summary>
     public static async Task<SiloProcess> StartAsync(params string[] settings)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(settings);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Picked again below.
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnceAsync(string[] settings)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "WaDispatch.Silo.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
