@@ -35,8 +35,8 @@ internal sealed partial class ChildProcess : IAsyncDisposable, ISiloUnderTest
     /// <summary>The largest working set sampled by <see cref="Sample"/>.</summary>
     public long PeakWorkingSet => Interlocked.Read(ref _peakWorkingSet);
 
-    /// <summary>Starts <paramref name="dll"/> (next to the harness) listening on <paramref name="port"/>, with <paramref name="arguments"/>.</summary>
-    public static async Task<ChildProcess> StartAsync(string dll, int port, IEnumerable<string> arguments, bool serverGc, bool highPriority)
+    /// <summary>Starts <paramref name="dll"/> (next to the harness) listening on <paramref name="port"/>, with <paramref name="arguments"/>, and <paramref name="environment"/> set after the harness's own variables (so it can override them).</summary>
+    public static async Task<ChildProcess> StartAsync(string dll, int port, IEnumerable<string> arguments, bool serverGc, bool highPriority, IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         var path = Path.Combine(AppContext.BaseDirectory, dll);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -47,6 +47,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable, ISiloUnderTest
         if (serverGc)
         {
             start.Environment["DOTNET_gcServer"] = "1";
+        }
+
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
         }
 
         var contentRoot = Directory.CreateTempSubdirectory("wadispatch-load-").FullName;

@@ -117,6 +117,9 @@ internal sealed class LoadRig : IAsyncDisposable
         }
     }
 
+    /// <summary>A silo setting named <c>DOTNET_…</c> is a runtime variable (a GC knob such as <c>DOTNET_GCgen0size</c>), set in each silo's environment rather than given as an argument.</summary>
+    private static bool IsRuntimeVariable(string key) => key.StartsWith("DOTNET_", StringComparison.Ordinal);
+
     private static async Task<LoadRig> StartOnceAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded, int silos, string? postgres)
     {
         // Every port at once, so no two are the same: the simulator's, then each silo's HTTP, Orleans, gateway and gRPC.
@@ -151,8 +154,8 @@ internal sealed class LoadRig : IAsyncDisposable
                     "--Orleans:SiloPort", SiloPort(i, 1).ToString(CultureInfo.InvariantCulture),
                     "--Orleans:GatewayPort", SiloPort(i, 2).ToString(CultureInfo.InvariantCulture),
                     "--Grpc:Port", grpcPorts[i].ToString(CultureInfo.InvariantCulture),
-                    .. siloSettings.SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
-                ], serverGc: true, highPriority: false));
+                    .. siloSettings.Where(setting => !IsRuntimeVariable(setting.Key)).SelectMany(setting => (string[])[$"--{setting.Key}", setting.Value]),
+                ], serverGc: true, highPriority: false, siloSettings.Where(setting => IsRuntimeVariable(setting.Key))));
             }
 
             return new LoadRig(simulator, started, grpcPorts, embedded ? await EmbeddedWaDispatch.StartAsync(gatewayPort) : null, data, database);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using WaDispatch.Simulator;
 using WaDispatch.Testing;
 using Xunit;
@@ -20,47 +19,33 @@ public sealed partial class DirectoryCacheTests : IAsyncLifetime
 {
     private const string Number = "106540352242923";
     private const int CacheSize = 1_000;
-    private readonly TempSqliteFile _file = new();
-    private KestrelApp _simulator = null!;
-    private SiloProcess _silo = null!;
-    private HttpClient _client = null!;
+    private SimulatedSilo _rig = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _simulator = await SimulatorServer.StartAsync(o => o.AppSecret = "cache-secret");
-        _silo = await SiloProcess.StartAsync(
-            "--Storage:ConnectionString", _file.ConnectionString, "--Simulator:Enabled", "false", "--CloudApi:BaseAddress", _simulator.Address.ToString(),
-            "--Webhooks:AppSecret", "cache-secret", "--Budgets:DefaultTier", "TIER_UNLIMITED", "--Recipients:DirectoryCacheSize", CacheSize.ToString(CultureInfo.InvariantCulture));
-        _simulator.Services.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(_silo.Address, "webhooks/whatsapp");
-        _client = new HttpClient { BaseAddress = _silo.Address };
-    }
+    private HttpClient Client => _rig.Client;
 
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _silo.DisposeAsync();
-        await _simulator.DisposeAsync();
-        _file.Dispose();
-    }
+    public async ValueTask InitializeAsync() =>
+        _rig = await SimulatedSilo.StartAsync("cache-secret", null, "--Budgets:DefaultTier", "TIER_UNLIMITED", "--Recipients:DirectoryCacheSize", CacheSize.ToString(CultureInfo.InvariantCulture));
+
+    public ValueTask DisposeAsync() => _rig.DisposeAsync();
 
     [Fact]
     public async Task SendingToMoreUsersThanTheDirectoryCacheHolds_KeepsNoMoreAddressesThanItsSize()
     {
         const int users = 2_000;
-        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 1000 }, Ct)).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 1000 }, Ct)).EnsureSuccessStatusCode();
         var template = new { name = "hello_world", language = new { code = "en_US" } };
         foreach (var batch in Enumerable.Range(0, users).Chunk(500))
         {
             var messages = batch.Select(i => new { phone_number_id = Number, message = new { messaging_product = "whatsapp", to = $"1650558{i:D4}", type = "template", template } });
-            (await _client.PostAsJsonAsync("v1/messages/batch", new { messages }, Ct)).EnsureSuccessStatusCode();
+            (await Client.PostAsJsonAsync("v1/messages/batch", new { messages }, Ct)).EnsureSuccessStatusCode();
         }
 
-        var meta = _simulator.Services.GetRequiredService<CloudApiSimulator>();
+        var meta = _rig.Simulator.Services.GetRequiredService<CloudApiSimulator>();
         await Eventually.UntilAsync(() => meta.Ledger(Number).Count >= users, TimeSpan.FromSeconds(60));
 
-        var text = await _client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct);
+        var text = await Client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct);
         var line = CacheSizeLine().Match(text);
         Assert.True(line.Success, "the silo's /metrics has no orleans_directory_cache_size");
         Assert.Equal(users, meta.Ledger(Number).Select(e => e.WaId).Distinct().Count());

@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using WaDispatch.Simulator;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -16,45 +13,32 @@ namespace WaDispatch.Silo.Tests;
 public sealed partial class MetricsTests : IAsyncLifetime
 {
     private const string Number = "106540352242922";
-    private readonly TempSqliteFile _file = new();
-    private KestrelApp _simulator = null!;
-    private SiloProcess _silo = null!;
-    private HttpClient _client = null!;
+    private SimulatedSilo _rig = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _simulator = await SimulatorServer.StartAsync(o =>
+    private HttpClient Client => _rig.Client;
+
+    public async ValueTask InitializeAsync() =>
+        _rig = await SimulatedSilo.StartAsync("metrics-secret", o =>
         {
-            o.AppSecret = "metrics-secret";
             o.SentDelay = TimeSpan.FromMilliseconds(10);
             o.DeliveredDelay = TimeSpan.FromMilliseconds(20);
         });
-        _silo = await SiloProcess.StartAsync("--Storage:ConnectionString", _file.ConnectionString, "--Simulator:Enabled", "false", "--CloudApi:BaseAddress", _simulator.Address.ToString(), "--Webhooks:AppSecret", "metrics-secret");
-        _simulator.Services.GetRequiredService<IOptionsMonitor<SimulatorOptions>>().CurrentValue.WebhookUrl = new Uri(_silo.Address, "webhooks/whatsapp");
-        _client = new HttpClient { BaseAddress = _silo.Address };
-    }
 
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _silo.DisposeAsync();
-        await _simulator.DisposeAsync();
-        _file.Dispose();
-    }
+    public ValueTask DisposeAsync() => _rig.DisposeAsync();
 
     [Fact]
     public async Task Metrics_AreValidPrometheusText_WithLaneBudgetMessageCampaignWebhookGrainAndStorageSeries()
     {
         var template = new { name = "hello_world", language = new { code = "en_US" } };
-        (await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = new { messaging_product = "whatsapp", to = "16505550501", type = "template", template } }, Ct)).EnsureSuccessStatusCode();
-        (await _client.PostAsJsonAsync("v1/campaigns", new { phone_number_id = Number, category = "UTILITY", template, audience = new[] { new { to = "+16505550502" } } }, Ct)).EnsureSuccessStatusCode();
+        (await Client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = new { messaging_product = "whatsapp", to = "16505550501", type = "template", template } }, Ct)).EnsureSuccessStatusCode();
+        (await Client.PostAsJsonAsync("v1/campaigns", new { phone_number_id = Number, category = "UTILITY", template, audience = new[] { new { to = "+16505550502" } } }, Ct)).EnsureSuccessStatusCode();
 
         var text = string.Empty;
         await Eventually.UntilAsync(async () =>
         {
-            text = await _client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct);
+            text = await Client.GetStringAsync(new Uri("metrics", UriKind.Relative), Ct);
             return text.Contains("wadispatch_webhooks_lag_seconds_count", StringComparison.Ordinal) && text.Contains("status=\"delivered\"", StringComparison.Ordinal) && text.Contains("wadispatch_campaign_sends_total{", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(30));
 

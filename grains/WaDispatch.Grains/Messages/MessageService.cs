@@ -122,7 +122,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
         catch when (reserved)
         {
-            Interlocked.Decrement(ref lane!.Dispatching);
+            lane!.Release();
             throw;
         }
 
@@ -143,7 +143,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         if (reserved)
         {
-            Interlocked.Decrement(ref lane!.Dispatching);
+            lane!.Release();
         }
 
         var (first, conflict) = await ReplayAsync(record!, cancellationToken).ConfigureAwait(false);
@@ -384,10 +384,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
         finally
         {
-            if (reserved is not null)
-            {
-                Interlocked.Decrement(ref reserved.Dispatching);
-            }
+            reserved?.Release();
 
             if (due)
             {
@@ -440,8 +437,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// Takes room in <paramref name="lane"/> for one more queued template, if the room its lane last answered is more than
     /// this silo already has on the way there. Without room the template is parked. The answers of those on their way
     /// renew the room. "No room" holds for <see cref="ParkingHold"/>; after it, and before a lane's first answer, the
-    /// silo sends it at most <see cref="LaneOptions.MinQueuedSends"/> to ask again. A room answered stays an upper bound
-    /// as the lane drains (what this silo sent since is counted on its way), so it does not lapse.
+    /// silo sends it at most <see cref="LaneOptions.MinQueuedSends"/> to ask again. A room above 0 does not lapse: between
+    /// answers the lane only drains, and what this silo sent since is counted on its way, so the room answered never
+    /// overstates what the lane can take from this silo (other silos' sends can; docs/lanes.md).
     /// </summary>
     private bool TryReserve(Parking lane)
     {
@@ -456,7 +454,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             return true;
         }
 
-        Interlocked.Decrement(ref lane.Dispatching);
+        lane.Release();
         return false;
     }
 
@@ -522,6 +520,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         /// <summary>0: no call to the lane on its way; 1: one is; 2: one is, and a message was parked after it left.</summary>
         public int Signal;
+
+        /// <summary>Gives back the room one template took at acceptance: it reached its lane, or will not.</summary>
+        public void Release() => Interlocked.Decrement(ref Dispatching);
     }
 
     /// <summary>
