@@ -8,7 +8,7 @@ using Xunit;
 
 namespace WaDispatch.Silo.Tests;
 
-/// <summary>The Orleans dashboard the silo mounts: its page and data after real traffic, behind the API keys when configured, off with a setting.</summary>
+/// <summary>The Orleans dashboard the silo mounts when asked: its page and data after real traffic, behind the API keys when configured, off by default.</summary>
 public sealed class DashboardTests : IAsyncLifetime
 {
     private const string Number = "106540352242923";
@@ -70,9 +70,9 @@ public sealed class DashboardTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheDashboard_IsOffWithASetting_AndElsewhereWithAnother()
+    public async Task TheDashboard_IsOffByDefault_AndElsewhereWithASetting()
     {
-        using var off = await StartAsync("--Dashboard:Enabled", "false");
+        using var off = await StartAsync(on: false);
         using var none = await off.GetAsync(new Uri("dashboard/index.html", UriKind.Relative), Ct);
         await _silo!.StopAsync(Ct);
         await _silo.DisposeAsync();
@@ -93,9 +93,13 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Contains("Dashboard:Path is '/v1/dashboard'", failure.Message, StringComparison.Ordinal);
     }
 
-    private async Task<HttpClient> StartAsync(params string[] settings)
+    /// <summary>A silo with the dashboard turned on by its setting, and <paramref name="settings"/>.</summary>
+    private Task<HttpClient> StartAsync(params string[] settings) => StartAsync(on: true, settings);
+
+    /// <summary>A silo with the dashboard turned on by its setting when <paramref name="on"/>, otherwise left at its default.</summary>
+    private async Task<HttpClient> StartAsync(bool on, params string[] settings)
     {
-        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, ["--Dashboard:Enabled", "true", .. settings]);
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, on ? ["--Dashboard:Enabled", "true", .. settings] : settings);
         return new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
     }
 

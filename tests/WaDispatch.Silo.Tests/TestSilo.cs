@@ -59,12 +59,10 @@ internal static class TestSilo
 
     /// <summary>
     /// Creates a silo from command-line <paramref name="args"/>, with Orleans ports of its own (tests start many silos
-    /// at once; the arguments may still name ports, which win) and without the Orleans dashboard, which profiles every
-    /// grain call and samples every second: dozens of test silos on two cores would spend their time on it. The
-    /// arguments may turn it on (<c>DashboardTests</c> do).
+    /// at once; the arguments may still name ports, which win).
     /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null) =>
-        SiloApplication.Create([.. OrleansPorts(), "--Dashboard:Enabled", "false", .. args], configure);
+        SiloApplication.Create([.. OrleansPorts(), .. args], configure);
 
     /// <summary>Free loopback ports for a silo's Orleans endpoints and its gRPC port, as command-line settings.</summary>
     public static string[] OrleansPorts()
@@ -80,8 +78,7 @@ internal static class TestSilo
         return builder
             .UseSetting("Orleans:SiloPort", ports[1])
             .UseSetting("Orleans:GatewayPort", ports[3])
-            .UseSetting("Grpc:Port", ports[5])
-            .UseSetting("Dashboard:Enabled", "false");
+            .UseSetting("Grpc:Port", ports[5]);
     }
 
     /// <summary>The silo's gRPC address (cleartext HTTP/2).</summary>

@@ -9,8 +9,11 @@ public sealed class DashboardSettings
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Dashboard";
 
-    /// <summary>Mount <c>Microsoft.Orleans.Dashboard</c> (grains, silos, calls). Default on.</summary>
-    public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Mount <c>Microsoft.Orleans.Dashboard</c> (grains, silos, calls). Default off: while on it profiles every grain
+    /// call and collects Orleans' meters every second, about a tenth of a busy silo's CPU and 60 MiB (docs/operations.md).
+    /// </summary>
+    public bool Enabled { get; set; }
 
     /// <summary>Where it is served. Default <c>/dashboard</c>.</summary>
     public string Path { get; set; } = "/dashboard";
