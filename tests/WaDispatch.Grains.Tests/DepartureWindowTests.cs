@@ -66,12 +66,97 @@ public sealed class DepartureWindowTests
         }
 
         Assert.All(departing, d => Assert.True(d.IsCompletedSuccessfully));
-        var departures = departing.Select(d => time.GetUtcNow() - time.GetElapsedTime(d.Result)).ToList();
+        var departures = departing.Select(d => time.GetUtcNow() - time.GetElapsedTime(d.Result.At)).ToList();
         Assert.Equal(departures.Order(), departures);
         Assert.Equal(100, Fullest(departures, TimeSpan.FromSeconds(1)));
         Assert.InRange(Fullest(departures, TimeSpan.FromMilliseconds(100)), 10, 13);
         Assert.InRange(departures[99] - departures[0], TimeSpan.FromSeconds(0.85), TimeSpan.FromSeconds(0.95));
         Assert.InRange(departures[^1] - departures[0], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
+    }
+
+    [Theory]
+    [InlineData(300, false, 1_000, 1_554)]
+    [InlineData(1, false, 1_000, 1_303)]
+    [InlineData(300, true, 1_050, 1_604)]
+    public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTrip(int secondAnswerMs, bool firstSeconds, int fourthLeavesByMs, int fifthLeavesByMs)
+    {
+        // A cap of 3: departures a little over 300 ms apart. The first send is answered after 50 ms, the second after
+        // 300 ms (it may have reached Meta as late as that) or 1 ms. In a lane's first 10 s no round trip counts yet.
+        var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var window = new DepartureWindow(time);
+        if (!firstSeconds)
+        {
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var start = time.GetTimestamp();
+        double Ms(DepartureWindow.Departure d) => time.GetElapsedTime(start, d.At).TotalMilliseconds;
+
+        var first = Leave(time, window, cap: 3);
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        window.Answered(first);
+        var second = Leave(time, window, cap: 3);
+        time.Advance(TimeSpan.FromMilliseconds(secondAnswerMs));
+        window.Answered(second);
+        var third = Leave(time, window, cap: 3);
+        window.Answered(third);
+        var fourth = Leave(time, window, cap: 3);
+        window.Answered(fourth);
+        var fifth = Leave(time, window, cap: 3);
+
+        // The fourth leaves when the first has been gone a second (in the first seconds, a second after its 50 ms
+        // answer). The fifth, three places after the second, leaves a second after the second's answer less the fastest
+        // round trip (50 ms; none in the first seconds) — or, when the second was answered at once, a second after it left.
+        Assert.InRange(Ms(second), 300, 306);
+        Assert.InRange(Ms(fourth), fourthLeavesByMs, fourthLeavesByMs + 2);
+        Assert.InRange(Ms(fifth), fifthLeavesByMs - 2, fifthLeavesByMs + 2);
+    }
+
+    [Fact]
+    public void ASendStillOnItsWayASecondAfterItLeft_HoldsItsPlaceAgainFromItsAnswer()
+    {
+        // A cap of 2. The second send is answered 1,045 ms after it left: the window let it go at a second, and takes it
+        // back when its answer says it may have arrived as late as that.
+        var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var window = new DepartureWindow(time);
+        var start = time.GetTimestamp();
+        double Ms(DepartureWindow.Departure d) => time.GetElapsedTime(start, d.At).TotalMilliseconds;
+
+        var first = Leave(time, window, cap: 2);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        window.Answered(first);
+        var second = Leave(time, window, cap: 2);
+        var third = Leave(time, window, cap: 2);
+        window.Answered(third);
+        var fourth = Leave(time, window, cap: 2);
+        window.Answered(fourth);
+        time.Advance(TimeSpan.FromMilliseconds(1_500) - time.GetElapsedTime(start));
+        window.Answered(second);
+        var fifth = Leave(time, window, cap: 2);
+
+        // Without its answer the fifth would leave when the third has been gone a second (2,000 ms). The second holds
+        // its place until a second after its answer (the others were answered at once: the fastest round trip is 0),
+        // so the fifth waits for the fourth to go, a second after it left.
+        Assert.InRange(Ms(second), 454, 456);
+        Assert.InRange(Ms(third), 1_000, 1_002);
+        Assert.InRange(Ms(fourth), 1_454, 1_457);
+        Assert.InRange(Ms(fifth), 2_454, 2_457);
+    }
+
+    /// <summary>Starts one departure and moves the clock a millisecond at a time until it has left.</summary>
+    private static DepartureWindow.Departure Leave(TimerCountingClock time, DepartureWindow window, int cap)
+    {
+        var leaving = window.DepartAsync(cap);
+        while (!leaving.IsCompleted)
+        {
+            Assert.True(SpinWait.SpinUntil(() => time.Waiting > 0 || leaving.IsCompleted, TimeSpan.FromSeconds(10)), "the departure neither left nor waited on a timer");
+            if (!leaving.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(1));
+            }
+        }
+
+        return leaving.Result;
     }
 
     /// <summary>Lets every send leave as soon as the window allows, a millisecond at a time; returns the departures in order.</summary>

@@ -9,10 +9,24 @@ namespace WaDispatch.Grains.Lanes;
 /// stall of the process, or the ledger's group commit of their <c>sending</c> marks.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A send whose answer comes late holds its place for longer than a second. Meta counts a send when it arrives, some
+/// time between its departure and its answer. The sends <c>cap</c> places after it must arrive a second after it did,
+/// and its arrival can be as late as its answer, so it holds its place until a second after its answer, less the
+/// lane's fastest round trip of the last 10–20 s (the part of every send's time that is the way there and back, not a
+/// wait; none in the lane's first 10 s). On a quiet path the answer is that fast, and a send holds its place for the second after its departure, as it
+/// always did. When something delays sends — a busy machine, a stall, a slow network — the sends behind them wait
+/// for the delay too, instead of arriving at Meta a delay's worth closer than a second. Before this, the headroom
+/// (2.5 %, 25 ms a second) was all the room a delay had, and the 1,000,000-message backlog run had 25–32 130429s on
+/// each number: sends on time that arrived at Meta bunched. A send still in flight a second after it left is not
+/// counted until its answer comes.
+/// </para>
+/// <para>
 /// Why spacing as well as the sliding second: sends released in a clump, with the second full, leave again in a clump
 /// exactly a second later, when the first clump ages out. Meta counts arrivals, so the later clump arriving a
 /// millisecond faster than the earlier one put both in one of Meta's seconds, over the tier by a clump. Spaced
 /// departures give the network's jitter nothing to bunch.
+/// </para>
 /// </remarks>
 [SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "A SemaphoreSlim holds nothing to dispose unless its AvailableWaitHandle is asked for, and this one's never is.")]
 internal sealed class DepartureWindow(TimeProvider time)
@@ -23,18 +37,33 @@ internal sealed class DepartureWindow(TimeProvider time)
     /// <summary>The most departures that may leave together: this span's worth at the cap.</summary>
     private static readonly TimeSpan BurstSpan = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How long a lane's fastest round trip is remembered: between one and two of these.</summary>
+    private static readonly TimeSpan RoundTripMemory = TimeSpan.FromSeconds(10);
+
     private readonly Lock _lock = new();
 
     // One departure waits at a time, the others behind it in order (SemaphoreSlim's waiters are served first come,
     // first served).
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Queue<long> _departures = new();
+
+    // The departures of the last second, in order.
+    private readonly Queue<Departure> _departures = new();
+
+    // Departures older than a second still holding their place (their answer came late), by when they let it go.
+    private readonly PriorityQueue<Departure, long> _late = new();
+
+    // The fastest round trip (departure to answer) of this stretch of RoundTripMemory and of the one before it. Before
+    // the first stretch there is none (0): a new lane holds a late send until a full second after its answer, since
+    // its first answers (cold connections, code not yet compiled) are no measure of the way there and back.
+    private long _fastest = long.MaxValue;
+    private long _fastestBefore;
+    private long _stretchStart = time.GetTimestamp();
 
     // The earliest instant the next departure is due at the spaced rate (the generic cell rate algorithm's "TAT").
     private long _nextDue;
 
-    // When the latest departure was recorded.
-    private long _lastDeparture;
+    // The latest departure recorded.
+    private Departure? _lastDeparture;
 
     /// <summary>
     /// Waits until a departure may leave under <paramref name="cap"/>, records it, and returns its timestamp. Departures
@@ -44,7 +73,7 @@ internal sealed class DepartureWindow(TimeProvider time)
     /// (issue 22). Now one timer runs at a time, of whole milliseconds, and the sends behind it leave without one while the
     /// burst allowance lasts.
     /// </summary>
-    public async Task<long> DepartAsync(int cap)
+    public async Task<Departure> DepartAsync(int cap)
     {
         await _turn.WaitAsync().ConfigureAwait(false);
         try
@@ -55,7 +84,7 @@ internal sealed class DepartureWindow(TimeProvider time)
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time).ConfigureAwait(false);
             }
 
-            return _lastDeparture;
+            return _lastDeparture!;
         }
         finally
         {
@@ -78,26 +107,92 @@ internal sealed class DepartureWindow(TimeProvider time)
                 return Ticks(due - tolerance - now, second);
             }
 
-            while (_departures.TryPeek(out var oldest) && now - oldest >= second)
+            while (_departures.TryPeek(out var oldest) && now - oldest.At >= second)
             {
                 _departures.Dequeue();
+                oldest.Held = oldest.Until > now;
+                if (oldest.Held)
+                {
+                    _late.Enqueue(oldest, oldest.Until);
+                }
+            }
+
+            while (_late.TryPeek(out var late, out var letGo) && letGo <= now)
+            {
+                // Its answer may have moved when it lets go since it was queued.
+                _late.Dequeue();
+                late.Held = late.Until > now;
+                if (late.Held)
+                {
+                    _late.Enqueue(late, late.Until);
+                }
             }
 
             // The cap can fall (a lower tier): the excess ages out first.
-            if (_departures.Count >= cap)
+            var held = _departures.Count + _late.Count;
+            if (held >= cap)
             {
-                var skip = _departures.Count - cap;
-                var freesAt = _departures.ElementAt(skip) + second;
+                if (_late.Count == 0)
+                {
+                    var skip = _departures.Count - cap;
+                    return Ticks(_departures.ElementAt(skip).At + second - now, second);
+                }
+
+                // Ask again when the first place is let go.
+                _late.TryPeek(out _, out var lateFree);
+                var freesAt = _departures.TryPeek(out var first) ? Math.Min(first.At + second, lateFree) : lateFree;
                 return Ticks(freesAt - now, second);
             }
 
-            _departures.Enqueue(now);
-            _lastDeparture = now;
+            var departure = new Departure(now, now + second);
+            _departures.Enqueue(departure);
+            _lastDeparture = departure;
             _nextDue = (long)Math.Ceiling(due + interval);
             return TimeSpan.Zero;
         }
     }
 
+    /// <summary>
+    /// <paramref name="departure"/>'s answer came (whatever it was, or that there will be none): it holds its place
+    /// until a second after now, less the lane's fastest round trip of late (at least the second after it left).
+    /// </summary>
+    public void Answered(Departure departure)
+    {
+        ArgumentNullException.ThrowIfNull(departure);
+        var now = time.GetTimestamp();
+        var second = time.TimestampFrequency;
+        var roundTrip = now - departure.At;
+        lock (_lock)
+        {
+            if (now - _stretchStart >= RoundTripMemory.TotalSeconds * second)
+            {
+                (_fastestBefore, _fastest, _stretchStart) = (_fastest, long.MaxValue, now);
+            }
+
+            _fastest = Math.Min(_fastest, roundTrip);
+            departure.Until = Math.Max(departure.Until, now + second - Math.Min(_fastest, _fastestBefore));
+            if (!departure.Held && departure.Until > now && now - departure.At >= second)
+            {
+                // Let go of while it was still on its way: held again from its answer.
+                departure.Held = true;
+                _late.Enqueue(departure, departure.Until);
+            }
+        }
+    }
+
     /// <summary>A wait of <paramref name="ticks"/> timestamp ticks, never shorter than one <see cref="TimeSpan"/> tick: a wait that rounded to zero would read as "reserved".</summary>
     private static TimeSpan Ticks(double ticks, long second) => TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(ticks * TimeSpan.TicksPerSecond / second)));
+
+    /// <summary>A send that left: when (a <see cref="TimeProvider"/> timestamp), and until when it holds its place in the sliding second.</summary>
+    internal sealed class Departure(long at, long until)
+    {
+        /// <summary>When it left.</summary>
+        public long At { get; } = at;
+
+        /// <summary>Until when it counts against the cap: a second after it left, or later once its answer came late.</summary>
+        public long Until { get; set; } = until;
+
+        /// <summary>Whether the window still counts it (in the last second's departures, or among the late ones).</summary>
+        public bool Held { get; set; } = true;
+    }
 }

@@ -143,6 +143,7 @@ internal sealed class LanePump
         activity?.SetTag(DispatchTracing.PhoneNumberTag, _phoneNumberId);
         activity?.SetTag("wadispatch.attempt", taken.Attempt);
         LaneAnswer answer;
+        DepartureWindow.Departure departure;
         try
         {
             if (send.Recorded && !await DepartingAsync(taken).ConfigureAwait(false))
@@ -160,7 +161,7 @@ internal sealed class LanePump
                 await Task.Delay(remaining, _time).ConfigureAwait(false);
             }
 
-            await _departures.DepartAsync(secondCap).ConfigureAwait(false);
+            departure = await _departures.DepartAsync(secondCap).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -192,6 +193,11 @@ internal sealed class LanePump
         catch (Exception ex)
         {
             answer = new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true };
+        }
+        finally
+        {
+            // It may have reached Meta as late as now: the sends behind it keep their distance from now.
+            _departures.Answered(departure);
         }
 
         if (answer.Error is { } refused)
