@@ -13,7 +13,7 @@ using System.Globalization;
 using Spectre.Console;
 using WaDispatch.Load;
 
-var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), backlog (--messages queued across 20 numbers at 80 mps: the silo's memory under a backlog it cannot send yet), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), admission (HTTP batches against gRPC streams, side by side), upload (a --recipients campaign audience through a multipart upload and a gRPC stream), smoke (a few seconds)" };
+var scenarioArgument = new Argument<string>("scenario") { Description = "sustained (20 numbers across tiers 80–1,000), sustained-search (the highest share of sustained's tiers that every number holds, --probes halvings after the full tiers), tiers (one number per --tiers value), max-throughput (WaDispatch's ceiling beside the simulator's), backlog (--messages queued across 20 numbers at 80 mps: the silo's memory under a backlog it cannot send yet), front-door (the Cloud API route at rising rates), campaign-1m or campaign (--recipients), cluster (the same work on 1, 2 and 3 silos on PostgreSQL), admission (HTTP batches against gRPC streams, side by side), upload (a --recipients campaign audience through a multipart upload and a gRPC stream), smoke (a few seconds)" };
 var file = new Option<FileInfo>("--file") { Description = "A scenario file (JSON): the scenario and any of these options; the command line wins over it" };
 var seconds = new Option<int>("--seconds") { Description = "The steady stretch each number is kept busy (front-door: each step), in seconds", DefaultValueFactory = _ => 60 };
 var tiers = new Option<string>("--tiers") { Description = "For the tiers scenario: comma-separated tiers in mps", DefaultValueFactory = _ => "80,250,350,500,1000" };
@@ -43,13 +43,14 @@ var maxGrowth = new Option<int>("--max-growth-mib") { Description = "Threshold (
 var inFlight = new Option<int>("--in-flight") { Description = "admission: batches (HTTP requests or gRPC streams of 1,000) under way at once", DefaultValueFactory = _ => 8 };
 var drivers = new Option<string>("--drivers") { Description = "admission, upload: the drivers compared, in order", DefaultValueFactory = _ => "http,grpc" };
 var consoleWatchers = new Option<int>("--console-watchers") { Description = "Backlog scenarios: live console pages kept open on the silo during the run (each refreshes once a second), to measure what watching costs it", DefaultValueFactory = _ => 0 };
+var probes = new Option<int>("--probes") { Description = "sustained-search: runs after the full tiers, each halving the share of the tiers between the highest that held and the lowest that missed", DefaultValueFactory = _ => 6 };
 var maxWorkingSet = new Option<int>("--max-working-set-mib") { Description = "Threshold (campaign): the silo's peak working set in MiB", DefaultValueFactory = _ => 1024 };
 
 var run = new Command("run", "Runs a scenario against a silo and the simulator started in processes of their own, writes reports, and exits 1 when a threshold is missed.")
 {
     scenarioArgument, file, seconds, tiers, reports, minTierRatio, maxOverTier, maxRateLimited, minCeilingRatio, noWebhooks, siloSettings, driver,
     model, shares, rates, ramp, concurrency, maxAddedP99, addedUpTo, recipients, optedOut, undeliverable, tier, maxWorkingSet, silos, postgres,
-    messages, inFlight, drivers, consoleWatchers, maxGrowth,
+    messages, inFlight, drivers, consoleWatchers, maxGrowth, probes,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -190,6 +191,48 @@ run.SetAction(async (parse, cancellationToken) =>
             break;
         }
 
+        case "sustained-search":
+        {
+            // Goal 5's fallback: the sustained mix at the highest share of its tiers that every number still holds.
+            var thresholds = new Thresholds(parse.GetValue(minTierRatio), parse.GetValue(maxOverTier), parse.GetValue(maxRateLimited));
+            var runs = await RateSearch.FindAsync(async share =>
+            {
+                var scenario = Scenario.Sustained(steady, share) with { Webhooks = webhooks, SiloSettings = settings, Driver = loadDriver, Postgres = parse.GetValue(postgres) };
+                LoadResult? result = null;
+                await AnsiConsole.Status().StartAsync("starting", async context =>
+                    result = await new LoadRunner(status => context.Status(Markup.Escape($"{share:P1} of the tiers: {status}"))).RunAsync(scenario, cancellationToken));
+                var missed = thresholds.Misses(result!);
+                Reports.Write(result!, missed, folder);
+                AnsiConsole.MarkupLine(Markup.Escape($"{share:P1} of the tiers ({scenario.Numbers.Sum(n => n.TierMps):N0} mps): {(missed.Count == 0 ? "held" : $"missed ({missed[0]}{(missed.Count > 1 ? $" and {missed.Count - 1} more" : string.Empty)})")}"));
+                return (missed.Count == 0, result!);
+            }, parse.GetValue(probes));
+
+            var table = new Table().AddColumns("Share of tiers", "Tiers in all, mps", "Sent mps", "Lowest % of tier", "Windows over tier", "130429", "Silo CPU ms per message", "Silo cores", "Held");
+            foreach (var probe in runs)
+            {
+                var result = probe.Result;
+                var sent = result.Numbers.Sum(n => n.Accepted);
+                table.AddRow(
+                    $"{probe.Share:P1}",
+                    $"{result.Scenario.Numbers.Sum(n => n.TierMps):N0}",
+                    $"{result.ThroughputMps:F0}",
+                    $"{result.Numbers.Min(n => n.TierRatio):P1}",
+                    $"{result.Numbers.Sum(n => n.WindowsOverTier)}",
+                    $"{result.Numbers.Sum(n => n.RateLimited)}",
+                    $"{result.SiloCpu.TotalMilliseconds / Math.Max(1, sent):F3}",
+                    $"{result.SiloCpu / result.Elapsed:F2}",
+                    probe.Held ? "yes" : "no");
+            }
+
+            AnsiConsole.Write(table);
+            var best = runs.Where(p => p.Held).MaxBy(p => p.Share);
+            AnsiConsole.MarkupLine(Markup.Escape(best is null
+                ? $"No share held, down to {runs.Min(p => p.Share):P1} of the tiers. Reports: {folder.FullName}"
+                : $"Highest held: {best.Share:P1} of the tiers, {best.Result.Scenario.Numbers.Sum(n => n.TierMps):N0} mps in all, at {best.Result.SiloCpu.TotalMilliseconds / Math.Max(1, best.Result.Numbers.Sum(n => n.Accepted)):F3} ms of silo CPU per message ({best.Result.SiloCpu / best.Result.Elapsed:F2} cores). Reports: {folder.FullName}"));
+            misses = best is null ? ["No share of the sustained tiers held."] : best.Share < 1.0 ? [$"The full sustained tiers did not hold; {best.Share:P1} of them did."] : [];
+            break;
+        }
+
         default:
         {
             Scenario scenario = parse.GetValue(scenarioArgument) switch
@@ -201,7 +244,7 @@ run.SetAction(async (parse, cancellationToken) =>
                 "backlog" when (parse.GetValue(messages) ?? 1_000_000) is var total && (total < 20 || total % 20 != 0) =>
                     throw new ArgumentException($"--messages is {total}; the backlog scenario shares it between 20 numbers, so it must be a positive multiple of 20."),
                 "backlog" => Scenario.QueuedBacklog(parse.GetValue(messages) ?? 1_000_000),
-                var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, tiers, max-throughput, backlog, front-door, admission, cluster, campaign-1m, campaign or smoke."),
+                var other => throw new ArgumentException($"Unknown scenario '{other}': sustained, sustained-search, tiers, max-throughput, backlog, front-door, admission, cluster, campaign-1m, campaign or smoke."),
             };
             scenario = scenario with { Webhooks = webhooks, SiloSettings = settings, Driver = loadDriver, ConsoleWatchers = parse.GetValue(consoleWatchers), Postgres = parse.GetValue(postgres) };
             LoadResult? result = null;

@@ -64,9 +64,17 @@ public sealed record Scenario(string Name, IReadOnlyList<NumberPlan> Numbers, Ti
     /// <summary>Messages given to <paramref name="number"/>.</summary>
     public int Backlog(NumberPlan number) => FixedBacklog ?? (int)Math.Ceiling(number.TierMps * (Steady + WarmUp).TotalSeconds);
 
-    /// <summary>The requirement's scenario: 20 numbers, four on each of the tiers 80, 250, 350, 500 and 1,000, busy for <paramref name="steady"/>.</summary>
-    public static Scenario Sustained(TimeSpan steady) =>
-        new("sustained", [.. SustainedTiers.SelectMany((tier, t) => Enumerable.Range(0, 4).Select(i => new NumberPlan($"1065403522{t:D2}{i:D3}", tier)))], steady, TimeSpan.FromSeconds(1));
+    /// <summary>
+    /// The requirement's scenario: 20 numbers, four on each of the tiers 80, 250, 350, 500 and 1,000, busy for
+    /// <paramref name="steady"/>; with <paramref name="share"/> below 1, every tier is that share of its own (at least
+    /// 1 mps), the same mix at a lower total rate (<see cref="RateSearch"/>).
+    /// </summary>
+    public static Scenario Sustained(TimeSpan steady, double share = 1.0) =>
+        new(
+            share >= 1.0 ? "sustained" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sustained-{share:0.####}"),
+            [.. SustainedTiers.SelectMany((tier, t) => Enumerable.Range(0, 4).Select(i => new NumberPlan($"1065403522{t:D2}{i:D3}", Math.Max(1, (int)Math.Round(tier * share)))))],
+            steady,
+            TimeSpan.FromSeconds(1));
 
     /// <summary>A short run that proves the harness works: a few numbers for a few seconds.</summary>
     public static Scenario Smoke(TimeSpan steady) =>
