@@ -75,15 +75,16 @@ public sealed class DepartureWindowTests
     }
 
     [Theory]
-    [InlineData(300, false, 1_000, 1_554)]
-    [InlineData(1, false, 1_000, 1_303)]
-    [InlineData(300, true, 1_050, 1_604)]
-    public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTrip(int secondAnswerMs, bool firstSeconds, int fourthLeavesByMs, int fifthLeavesByMs)
+    [InlineData(300, false, 0, 1_000, 1_554)]
+    [InlineData(1, false, 0, 1_000, 1_303)]
+    [InlineData(300, true, 0, 1_050, 1_604)]
+    [InlineData(300, false, 0.025, 1_000, 1_529)]
+    public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTripAndTheHeadroom(int secondAnswerMs, bool firstSeconds, double headroom, int fourthLeavesByMs, int fifthLeavesByMs)
     {
         // A cap of 3: departures a little over 300 ms apart. The first send is answered after 50 ms, the second after
         // 300 ms (it may have reached Meta as late as that) or 1 ms. In a lane's first 10 s no round trip counts yet.
         var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var window = new DepartureWindow(time);
+        var window = new DepartureWindow(time, headroom);
         if (!firstSeconds)
         {
             time.Advance(TimeSpan.FromSeconds(10));
@@ -106,7 +107,8 @@ public sealed class DepartureWindowTests
 
         // The fourth leaves when the first has been gone a second (in the first seconds, a second after its 50 ms
         // answer). The fifth, three places after the second, leaves a second after the second's answer less the fastest
-        // round trip (50 ms; none in the first seconds) — or, when the second was answered at once, a second after it left.
+        // round trip (50 ms; none in the first seconds) and the headroom (25 ms at 2.5 %) — or, when the second was
+        // answered at once, a second after it left.
         Assert.InRange(Ms(second), 300, 306);
         Assert.InRange(Ms(fourth), fourthLeavesByMs, fourthLeavesByMs + 2);
         Assert.InRange(Ms(fifth), fifthLeavesByMs - 2, fifthLeavesByMs + 2);
@@ -135,8 +137,8 @@ public sealed class DepartureWindowTests
         var fifth = Leave(time, window, cap: 2);
 
         // Without its answer the fifth would leave when the third has been gone a second (2,000 ms). The second holds
-        // its place until a second after its answer (the others were answered at once: the fastest round trip is 0),
-        // so the fifth waits for the fourth to go, a second after it left.
+        // its place until a second after its answer (in a lane's first 10 s no round trip is subtracted), so the fifth
+        // waits for the fourth to go, a second after it left.
         Assert.InRange(Ms(second), 454, 456);
         Assert.InRange(Ms(third), 1_000, 1_002);
         Assert.InRange(Ms(fourth), 1_454, 1_457);

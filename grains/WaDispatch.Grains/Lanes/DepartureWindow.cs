@@ -13,8 +13,9 @@ namespace WaDispatch.Grains.Lanes;
 /// A send whose answer comes late holds its place for longer than a second. Meta counts a send when it arrives, some
 /// time between its departure and its answer. The sends <c>cap</c> places after it must arrive a second after it did,
 /// and its arrival can be as late as its answer, so it holds its place until a second after its answer, less the
-/// lane's fastest round trip of the last 10–20 s (the part of every send's time that is the way there and back, not a
-/// wait; none in the lane's first 10 s). On a quiet path the answer is that fast, and a send holds its place for the second after its departure, as it
+/// lane's fastest round trip of its last two stretches of answers (the part of every send's time that is the way there
+/// and back, not a wait; none in the lane's first 10 s), less the headroom's share of a second (the cap is below the
+/// tier by that much, so a delay within it costs nothing). On a quiet path the answer is that fast, and a send holds its place for the second after its departure, as it
 /// always did. When something delays sends — a busy machine, a stall, a slow network — the sends behind them wait
 /// for the delay too, instead of arriving at Meta a delay's worth closer than a second. Before this, the headroom
 /// (2.5 %, 25 ms a second) was all the room a delay had, and the 1,000,000-message backlog run had 25–32 130429s on
@@ -29,7 +30,7 @@ namespace WaDispatch.Grains.Lanes;
 /// </para>
 /// </remarks>
 [SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "A SemaphoreSlim holds nothing to dispose unless its AvailableWaitHandle is asked for, and this one's never is.")]
-internal sealed class DepartureWindow(TimeProvider time)
+internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
 {
     /// <summary>How much faster than the cap's rate departures may leave, to catch up after a stall.</summary>
     private const double CatchUp = 1.1;
@@ -119,7 +120,7 @@ internal sealed class DepartureWindow(TimeProvider time)
 
             while (_late.TryPeek(out var late, out var letGo) && letGo <= now)
             {
-                // Its answer may have moved when it lets go since it was queued.
+                // A safeguard: were its Until to move while it is queued, it would be queued again at the new one.
                 _late.Dequeue();
                 late.Held = late.Until > now;
                 if (late.Held)
@@ -154,24 +155,31 @@ internal sealed class DepartureWindow(TimeProvider time)
 
     /// <summary>
     /// <paramref name="departure"/>'s answer came (whatever it was, or that there will be none): it holds its place
-    /// until a second after now, less the lane's fastest round trip of late (at least the second after it left).
+    /// until a second after now, less the lane's fastest round trip of late and the headroom (at least the second after
+    /// it left). Only an answer from Meta (<paramref name="fromMeta"/>) is a round trip: a refusal on this side of the
+    /// network (no connection) comes back at once and would make every send hold its whole round trip.
     /// </summary>
-    public void Answered(Departure departure)
+    public void Answered(Departure departure, bool fromMeta = true)
     {
         ArgumentNullException.ThrowIfNull(departure);
-        var now = time.GetTimestamp();
         var second = time.TimestampFrequency;
-        var roundTrip = now - departure.At;
         lock (_lock)
         {
+            // Read under the lock: a Reserve that let the send go at a later instant has already run.
+            var now = time.GetTimestamp();
             if (now - _stretchStart >= RoundTripMemory.TotalSeconds * second)
             {
                 (_fastestBefore, _fastest, _stretchStart) = (_fastest, long.MaxValue, now);
             }
 
-            _fastest = Math.Min(_fastest, roundTrip);
-            departure.Until = Math.Max(departure.Until, now + second - Math.Min(_fastest, _fastestBefore));
-            if (!departure.Held && departure.Until > now && now - departure.At >= second)
+            if (fromMeta)
+            {
+                _fastest = Math.Min(_fastest, now - departure.At);
+            }
+
+            var floor = Math.Min(_fastest, _fastestBefore);
+            departure.Until = Math.Max(departure.Until, now + second - (floor == long.MaxValue ? 0 : floor) - (long)(headroom * second));
+            if (!departure.Held && departure.Until > now)
             {
                 // Let go of while it was still on its way: held again from its answer.
                 departure.Held = true;

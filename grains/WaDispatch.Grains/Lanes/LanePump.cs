@@ -50,7 +50,7 @@ internal sealed class LanePump
     private TaskCompletionSource _signal = NewSignal();
     private volatile bool _stopped;
 
-    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay, Action superseded)
+    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay, double headroom, Action superseded)
     {
         _superseded = superseded;
         _departureDelay = (long)(departureDelay.TotalSeconds * time.TimestampFrequency);
@@ -61,7 +61,7 @@ internal sealed class LanePump
         _outcomes = outcomes;
         _time = time;
         _logger = logger;
-        _departures = new DepartureWindow(time);
+        _departures = new DepartureWindow(time, headroom);
     }
 
     /// <summary>This pump's identity: the lane answers only its own pump's takes.</summary>
@@ -172,11 +172,13 @@ internal sealed class LanePump
             return;
         }
 
+        var fromMeta = false;
         try
         {
             // Not cancelled on Stop: a send that left must finish, so that its answer is known.
             var left = _time.GetTimestamp();
             var result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
+            fromMeta = result.HttpStatus > 0;
             answer = new LaneAnswer
             {
                 Pump = Id,
@@ -197,7 +199,7 @@ internal sealed class LanePump
         finally
         {
             // It may have reached Meta as late as now: the sends behind it keep their distance from now.
-            _departures.Answered(departure);
+            _departures.Answered(departure, fromMeta);
         }
 
         if (answer.Error is { } refused)
