@@ -40,6 +40,9 @@ internal sealed record FrontDoorScenario(IReadOnlyList<Injection> Steps, IReadOn
 /// <param name="Unsent">Requests the open model could not start (too many outstanding).</param>
 internal sealed record StepResult(string Label, double? TargetMps, double AchievedMps, IReadOnlyList<(string Label, TimeSpan Value)> Latency, IReadOnlyList<(string Label, TimeSpan Value)> Added, IReadOnlyDictionary<string, long> Errors, long Unsent)
 {
+    /// <summary>Where WaDispatch's share went (the silo's <c>Server-Timing</c> steps): each step's mean over every answer and over the slowest 1 %; empty over gRPC.</summary>
+    public IReadOnlyList<(string Name, TimeSpan All, TimeSpan Slowest)> Phases { get; init; } = [];
+
     /// <summary>p99 of the whole answer time.</summary>
     public TimeSpan P99 => Latency[2].Value;
 
@@ -61,8 +64,6 @@ internal sealed record FrontDoorResult(FrontDoorScenario Scenario, DateTimeOffse
 /// </summary>
 internal sealed class FrontDoorRunner(Action<string> status)
 {
-    private const string ServerTiming = "upstream;dur=";
-
     public async Task<FrontDoorResult> RunAsync(FrontDoorScenario scenario, CancellationToken cancellationToken)
     {
         status("starting the simulator and the silo");
@@ -96,7 +97,7 @@ internal sealed class FrontDoorRunner(Action<string> status)
             var clock = Stopwatch.StartNew();
             var unsent = await step.RunAsync(due => SendAsync(rig, scenario.Driver, numbers, Interlocked.Increment(ref sequence), (measure, due), cancellationToken), cancellationToken);
             var seconds = Math.Max(step.Duration.TotalSeconds, clock.Elapsed.TotalSeconds);
-            results.Add(new StepResult(step.Label, step.TargetRate, measure.Sent / seconds, measure.Latency.Summary(), measure.Added.Summary(), measure.Errors, unsent));
+            results.Add(new StepResult(step.Label, step.TargetRate, measure.Sent / seconds, measure.Latency.Summary(), measure.Added.Summary(), measure.Errors, unsent) { Phases = measure.Phases.Means() });
 
             // Let the last answers and their webhooks settle before the next step.
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
@@ -109,24 +110,25 @@ internal sealed class FrontDoorRunner(Action<string> status)
 
     private static async Task SendAsync(LoadRig rig, LoadDriver driver, string[] numbers, long sequence, (Measure Measure, long Due)? measured, CancellationToken cancellationToken)
     {
+        var late = measured is { } due ? Stopwatch.GetElapsedTime(due.Due) : TimeSpan.Zero;
         var number = numbers[sequence % numbers.Length];
         var to = string.Create(CultureInfo.InvariantCulture, $"17{sequence:D9}");
-        var (outcome, upstream) = driver == LoadDriver.Grpc
+        var (outcome, timings) = driver == LoadDriver.Grpc
             ? await SendNowAsync(rig.GrpcFor((int)(sequence % int.MaxValue)), number, to, cancellationToken)
             : await PostAsync(rig.Front, number, to, cancellationToken);
         if (measured is { } m)
         {
-            m.Measure.Record(outcome, Stopwatch.GetElapsedTime(m.Due), upstream);
+            m.Measure.Record(outcome, Stopwatch.GetElapsedTime(m.Due), timings, late);
         }
     }
 
-    /// <summary>One send through <c>SendNow</c>: "200" when Meta accepted it, else the refusal's code; and Meta's share of the time.</summary>
-    private static async Task<(string Outcome, TimeSpan? Upstream)> SendNowAsync(Dispatcher.DispatcherClient silo, string number, string to, CancellationToken cancellationToken)
+    /// <summary>One send through <c>SendNow</c>: "200" when Meta accepted it, else the refusal's code; and Meta's share of the time (as the <c>upstream</c> step).</summary>
+    private static async Task<(string Outcome, IReadOnlyDictionary<string, double>? Timings)> SendNowAsync(Dispatcher.DispatcherClient silo, string number, string to, CancellationToken cancellationToken)
     {
         try
         {
             var reply = await silo.SendNowAsync(new SendNowRequest { PhoneNumberId = number, Message = LoadRunner.GrpcMessage(number, to).Message }, cancellationToken: cancellationToken);
-            var upstream = reply.UpstreamMs > 0 ? TimeSpan.FromMilliseconds(reply.UpstreamMs) : (TimeSpan?)null;
+            var upstream = reply.UpstreamMs > 0 ? new Dictionary<string, double> { ["upstream"] = reply.UpstreamMs } : null;
             return reply.Wamid.Length > 0 ? ("200", upstream) : (string.Create(CultureInfo.InvariantCulture, $"gRPC code {reply.Error?.Code}"), upstream);
         }
         catch (RpcException ex)
@@ -135,20 +137,20 @@ internal sealed class FrontDoorRunner(Action<string> status)
         }
     }
 
-    /// <summary>One send through the Cloud API route: "200", or the answer's status and code; and Meta's share of the time.</summary>
-    private static async Task<(string Outcome, TimeSpan? Upstream)> PostAsync(HttpClient front, string number, string to, CancellationToken cancellationToken)
+    /// <summary>One send through the Cloud API route: "200", or the answer's status and code; and the silo's <c>Server-Timing</c> steps.</summary>
+    private static async Task<(string Outcome, IReadOnlyDictionary<string, double>? Timings)> PostAsync(HttpClient front, string number, string to, CancellationToken cancellationToken)
     {
         string outcome;
-        TimeSpan? upstream = null;
+        IReadOnlyDictionary<string, double>? timings = null;
         try
         {
             using var response = await front.PostAsJsonAsync($"v21.0/{number}/messages", LoadRig.Template(to), cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 outcome = "200";
-                if (response.Headers.TryGetValues("Server-Timing", out var timings) && timings.FirstOrDefault(t => t.StartsWith(ServerTiming, StringComparison.Ordinal)) is { } timing)
+                if (response.Headers.TryGetValues("Server-Timing", out var headers))
                 {
-                    upstream = TimeSpan.FromMilliseconds(double.Parse(timing[ServerTiming.Length..], CultureInfo.InvariantCulture));
+                    timings = Phases.Parse(string.Join(", ", headers));
                 }
             }
             else
@@ -163,7 +165,7 @@ internal sealed class FrontDoorRunner(Action<string> status)
             outcome = $"transport {ex.HttpRequestError}";
         }
 
-        return (outcome, upstream);
+        return (outcome, timings);
     }
 
     /// <summary>One step's recordings.</summary>
@@ -175,6 +177,8 @@ internal sealed class FrontDoorRunner(Action<string> status)
         public LatencyHistogram Latency { get; } = new();
 
         public LatencyHistogram Added { get; } = new();
+
+        public Phases Phases { get; } = new();
 
         public long Sent => Interlocked.Read(ref _sent);
 
@@ -189,7 +193,7 @@ internal sealed class FrontDoorRunner(Action<string> status)
             }
         }
 
-        public void Record(string outcome, TimeSpan latency, TimeSpan? upstream)
+        public void Record(string outcome, TimeSpan latency, IReadOnlyDictionary<string, double>? timings, TimeSpan late)
         {
             if (outcome != "200")
             {
@@ -204,7 +208,12 @@ internal sealed class FrontDoorRunner(Action<string> status)
             Interlocked.Increment(ref _sent);
             Latency.Record(latency);
             // Without Meta's share named, all of it counts as WaDispatch's.
-            Added.Record(upstream is { } u ? latency - TimeSpan.FromTicks(Math.Min(u.Ticks, latency.Ticks)) : latency);
+            var added = timings is not null && timings.TryGetValue("upstream", out var upstream) ? latency - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(upstream).Ticks, latency.Ticks)) : latency;
+            Added.Record(added);
+            if (timings is not null)
+            {
+                Phases.Record(added, timings, late);
+            }
         }
     }
 }

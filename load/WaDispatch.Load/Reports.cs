@@ -66,6 +66,16 @@ internal static class Reports
             text.Append(CultureInfo.InvariantCulture, $"| {step.Label} | {share} | {step.AchievedMps:F0} | {Ms(step.Latency[0].Value)} | {Ms(step.Latency[1].Value)} | {Ms(step.Latency[2].Value)} | {Ms(step.Latency[3].Value)} | {Ms(step.Latency[4].Value)} | {Ms(step.Added[0].Value)} | {Ms(step.Added[2].Value)} | {Ms(step.Added[3].Value)} | {(step.Errors.Count == 0 ? "0" : string.Join("; ", step.Errors.Select(e => $"{e.Key}: {e.Value}")))} | {step.Unsent} |\n");
         }
 
+        if (result.Steps.Any(s => s.Phases.Count > 0))
+        {
+            text.Append("\nWhere WaDispatch's share went (the silo's `Server-Timing` steps; mean over every answer / over the slowest 1 % by WaDispatch's share; \"harness late\" is how late the harness started the request after its scheduled time; \"outside the silo\" is the network's, Kestrel's and the client's time around the route):\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"| Step | {string.Join(" | ", Phases.Names)} |\n|---|{string.Concat(Phases.Names.Select(_ => "---|"))}\n");
+            foreach (var step in result.Steps.Where(s => s.Phases.Count > 0))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {step.Label} | {string.Join(" | ", step.Phases.Select(p => $"{Ms(p.All)} / **{Ms(p.Slowest)}**"))} |\n");
+            }
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"\n{(result.Knee is { } knee ? $"p99 passed 50 ms first at **{knee.Label}** ({knee.AchievedMps:F0} mps achieved)." : "p99 stayed under 50 ms at every step.")} ");
         text.Append(CultureInfo.InvariantCulture, $"Silo: {result.SiloCpu.TotalSeconds:F1} s CPU, peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB.\n\n");
         text.Append(misses.Count == 0 ? "All thresholds met.\n" : "Thresholds missed:\n" + string.Concat(misses.Select(m => $"- {m}\n")));

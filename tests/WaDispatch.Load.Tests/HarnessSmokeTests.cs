@@ -116,6 +116,10 @@ public sealed class HarnessSmokeTests
         Assert.InRange(result.Steps[0].AchievedMps, 30, 41);
         Assert.All(result.Steps, s => Assert.True(s.Added[0].Value > TimeSpan.Zero && s.Added[0].Value <= s.Latency[0].Value, $"{s.Label}: WaDispatch's p50 {s.Added[0].Value} of {s.Latency[0].Value}"));
         Assert.NotEmpty(new FrontDoorThresholds(TimeSpan.FromTicks(1), 1).Misses(result));
+
+        // Over HTTP the silo's Server-Timing says where its share went; gRPC's SendNow gives Meta's share only.
+        Assert.All(result.Steps, s => Assert.Equal(driver == LoadDriver.Http ? Phases.Names : [], s.Phases.Select(p => p.Name)));
+        Assert.All(result.Steps.SelectMany(s => s.Phases).Where(p => p.Name is "accept" or "ledger"), p => Assert.True(p.All > TimeSpan.Zero, $"{p.Name}: {p.All}"));
         Assert.Contains("<svg", File.ReadAllText(Path.Combine(folder.FullName, "report.html")), StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder.FullName, "steps.csv")).Length);
         reports.Delete(recursive: true);

@@ -19,4 +19,8 @@ public sealed record SendOutcome(SendStatus Status, SendMessageResponse? Respons
     /// <summary>How long its latest request upstream took, from leaving to Meta's answer (null when it never left).</summary>
     [Id(0)]
     public TimeSpan? UpstreamTime { get; init; }
+
+    /// <summary>How long its latest attempt's ledger commits took on the way (its <c>sending</c> mark and Meta's acceptance).</summary>
+    [Id(1)]
+    public TimeSpan LedgerTime { get; init; }
 }

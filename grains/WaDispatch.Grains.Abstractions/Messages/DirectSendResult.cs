@@ -15,4 +15,8 @@ public sealed record DirectSendResult(string? MessageId, SendMessageResponse? Re
     /// <summary>How long the request to Meta took, when one went: the rest of the answer's time was WaDispatch's.</summary>
     [Id(0)]
     public TimeSpan? UpstreamTime { get; init; }
+
+    /// <summary>Where the rest of the time went, step by step, when the message reached its lane.</summary>
+    [Id(1)]
+    public SendPhases? Phases { get; init; }
 }

@@ -144,9 +144,13 @@ internal sealed class LanePump
         activity?.SetTag("wadispatch.attempt", taken.Attempt);
         LaneAnswer answer;
         DepartureWindow.Departure departure;
+        var marking = _time.GetTimestamp();
+        TimeSpan ledgerTime;
         try
         {
-            if (send.Recorded && !await DepartingAsync(taken).ConfigureAwait(false))
+            var marked = !send.Recorded || await DepartingAsync(taken).ConfigureAwait(false);
+            ledgerTime = _time.GetElapsedTime(marking);
+            if (!marked)
             {
                 LaneLog.NotThisDispatchs(_logger, _phoneNumberId, send.MessageId);
                 await HandBackAsync(send, new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Duplicate = true }).ConfigureAwait(false);
@@ -190,11 +194,12 @@ internal sealed class LanePump
                 OutcomeUnknown = result.OutcomeUnknown,
                 HttpStatus = result.HttpStatus,
                 UpstreamTime = _time.GetElapsedTime(left),
+                LedgerTime = ledgerTime,
             };
         }
         catch (Exception ex)
         {
-            answer = new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true };
+            answer = new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true, LedgerTime = ledgerTime };
         }
         finally
         {
@@ -210,6 +215,7 @@ internal sealed class LanePump
 
         if (answer.Response is { } response)
         {
+            var recording = _time.GetTimestamp();
             try
             {
                 await _outcomes.RecordSentAsync(send, response).ConfigureAwait(false);
@@ -219,6 +225,8 @@ internal sealed class LanePump
                 // The message stays `sending`: its status webhooks (found by WaDispatch's id) or the next activation settle it.
                 LaneLog.OutcomeNotRecorded(_logger, ex, _phoneNumberId, send.MessageId, SendStatus.Sent);
             }
+
+            answer = answer with { LedgerTime = answer.LedgerTime + _time.GetElapsedTime(recording) };
         }
 
         await HandBackAsync(send, answer).ConfigureAwait(false);

@@ -65,6 +65,9 @@ internal sealed class OutboundSend
     /// <summary>How long its latest request upstream took, from leaving to Meta's answer.</summary>
     public TimeSpan? UpstreamTime { get; set; }
 
+    /// <summary>How long its latest attempt's ledger commits took.</summary>
+    public TimeSpan LedgerTime { get; set; }
+
     /// <summary>How it ended, once it has; null while the lane holds it.</summary>
     public SendOutcome? Outcome { get; private set; }
 
@@ -75,7 +78,7 @@ internal sealed class OutboundSend
             return false;
         }
 
-        Outcome = new SendOutcome(status, response, error ?? (status == SendStatus.Sent ? null : LastError), Attempts, at) { UpstreamTime = UpstreamTime };
+        Outcome = new SendOutcome(status, response, error ?? (status == SendStatus.Sent ? null : LastError), Attempts, at) { UpstreamTime = UpstreamTime, LedgerTime = LedgerTime };
         return _completion.TrySetResult(Outcome);
     }
 }

@@ -168,12 +168,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         activity?.SetTag(DispatchTracing.MessageIdTag, record!.Id);
 
+        var accepting = _time.GetTimestamp();
         if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
         {
+            var accepted = _time.GetElapsedTime(accepting);
             var sending = DispatchAsync(record!, submission.Message, direct: true);
             _direct[record!.Id] = sending;
             _ = sending.ContinueWith(_ => _direct.TryRemove(record.Id, out Task<DirectSendResult>? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return await sending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var result = await sending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return result.Phases is { } phases ? result with { Phases = phases with { Accept = accepted } } : result;
         }
 
         var (first, conflict) = await ReplayAsync(record!, cancellationToken).ConfigureAwait(false);
@@ -573,8 +576,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
         };
 
         DispatchResult result;
+        SendPhases? phases = null;
         try
         {
+            var admitting = _time.GetTimestamp();
             var admission = await _dispatcher.AdmitAsync(request).ConfigureAwait(false);
             if (admission.Send is { } send)
             {
@@ -593,7 +598,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
                 // The permit wait is the lane's: it runs from admission, however long admission took.
                 var permitBy = _time.GetUtcNow() + options.MaxPermitWait;
+                var laning = _time.GetTimestamp();
                 var outcome = await admission.Lane.SendAsync(send with { ExpiresAt = permitBy < record.ExpiresAt ? permitBy : record.ExpiresAt }).ConfigureAwait(false);
+                var inLane = _time.GetElapsedTime(laning);
+                phases = new SendPhases(TimeSpan.Zero, _time.GetElapsedTime(admitting, laning), inLane - (outcome.UpstreamTime ?? TimeSpan.Zero) - outcome.LedgerTime, outcome.LedgerTime);
                 result = outcome.Status switch
                 {
                     SendStatus.Sent => new DispatchResult(DispatchStatus.Sent, outcome),
@@ -621,10 +629,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
         {
             case DispatchStatus.Sent:
                 // The lane recorded it as it came back from Meta.
-                return new DirectSendResult(id, result.Outcome!.Response, null) { UpstreamTime = result.Outcome.UpstreamTime };
+                return new DirectSendResult(id, result.Outcome!.Response, null) { UpstreamTime = result.Outcome.UpstreamTime, Phases = phases };
             case DispatchStatus.Failed:
                 // Recorded by the lane too (Meta refused it, or its outcome is unknown).
-                return new DirectSendResult(id, null, result.Error);
+                return new DirectSendResult(id, null, result.Error) { UpstreamTime = result.Outcome?.UpstreamTime, Phases = phases };
             case DispatchStatus.Skipped:
                 await RecordAsync(id, _ledger.EndAsync(id, MessageStatuses.Skipped, result.Error, _time.GetUtcNow(), reason: result.SkipReason)).ConfigureAwait(false);
                 if (campaign is not null)

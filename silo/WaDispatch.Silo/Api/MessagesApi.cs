@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Serialization;
@@ -41,6 +42,7 @@ internal static class MessagesApi
     /// <summary>Meta's route: Meta's body in, Meta's answer out, paced and checked on the way.</summary>
     private static async Task<IResult> SendAsync(string phoneNumberId, HttpRequest request, HttpResponse response, MessageService messages, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         if (AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId)
         {
             return ApiErrors.InvalidParameter(badId);
@@ -65,8 +67,8 @@ internal static class MessagesApi
 
         if (result.UpstreamTime is { } upstream)
         {
-            // Which part of the answer's time was Meta's (W3C Server-Timing): the rest was WaDispatch's.
-            response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"upstream;dur={upstream.TotalMilliseconds:0.###}");
+            // Which part of the answer's time was Meta's (W3C Server-Timing): the rest was WaDispatch's, step by step.
+            response.Headers["Server-Timing"] = ServerTiming(upstream, result.Phases, Stopwatch.GetElapsedTime(started));
         }
 
         if (result.Response is { } sent)
@@ -82,6 +84,17 @@ internal static class MessagesApi
 
         return ApiErrors.Error(refusal, StatusOf(refusal.Code));
     }
+
+    /// <summary>
+    /// The answer's <c>Server-Timing</c>: <c>upstream</c> (Meta's answer time), then, when known, where WaDispatch's
+    /// own time went (<see cref="SendPhases"/>: <c>accept</c>, <c>admit</c>, <c>lane</c>, <c>ledger</c>), and <c>total</c>,
+    /// the route's whole time from its body read to its answer. Durations in milliseconds.
+    /// </summary>
+    internal static string ServerTiming(TimeSpan upstream, SendPhases? phases, TimeSpan total) => phases is { } p
+        ? string.Create(CultureInfo.InvariantCulture, $"upstream;dur={Ms(upstream)}, accept;dur={Ms(p.Accept)}, admit;dur={Ms(p.Admit)}, lane;dur={Ms(p.Lane)}, ledger;dur={Ms(p.Ledger)}, total;dur={Ms(total)}")
+        : string.Create(CultureInfo.InvariantCulture, $"upstream;dur={Ms(upstream)}, total;dur={Ms(total)}");
+
+    private static double Ms(TimeSpan duration) => Math.Round(duration.TotalMilliseconds, 3);
 
     private static async Task<IResult> AcceptAsync(HttpRequest request, MessageService messages, CancellationToken cancellationToken)
     {
