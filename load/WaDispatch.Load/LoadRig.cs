@@ -117,8 +117,11 @@ internal sealed class LoadRig : IAsyncDisposable
         }
     }
 
-    /// <summary>A silo setting named <c>DOTNET_…</c> is a runtime variable (a GC knob such as <c>DOTNET_GCgen0size</c>), set in each silo's environment rather than given as an argument.</summary>
-    private static bool IsRuntimeVariable(string key) => key.StartsWith("DOTNET_", StringComparison.Ordinal);
+    /// <summary>
+    /// A silo setting named <c>DOTNET_…</c> or <c>MALLOC_…</c> is a runtime variable (a GC knob such as
+    /// <c>DOTNET_GCgen0size</c>, or glibc's <c>MALLOC_ARENA_MAX</c>), set in each silo's environment rather than given as an argument.
+    /// </summary>
+    private static bool IsRuntimeVariable(string key) => key.StartsWith("DOTNET_", StringComparison.Ordinal) || key.StartsWith("MALLOC_", StringComparison.Ordinal);
 
     private static async Task<LoadRig> StartOnceAsync(bool webhooks, IReadOnlyDictionary<string, string> siloSettings, bool embedded, int silos, string? postgres)
     {

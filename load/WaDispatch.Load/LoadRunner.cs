@@ -76,6 +76,8 @@ internal sealed class LoadRunner
         while (accepted < planned && clock.Elapsed < deadline);
 
         await submitting;
+        // The run's time is read with its CPU, before the referee's counts are collected: cores are CPU over this time.
+        var elapsed = clock.Elapsed;
         var cpu = rig.Silo.ProcessorTime - cpuBefore;
         var refereeCpu = rig.RefereeProcessorTime - refereeBefore;
         var harnessCpu = LoadRig.HarnessProcessorTime - harnessBefore;
@@ -103,7 +105,7 @@ internal sealed class LoadRunner
         {
             Scenario = scenario,
             StartedAt = startedAt,
-            Elapsed = clock.Elapsed,
+            Elapsed = elapsed,
             Numbers = numbers,
             ThroughputMps = numbers.Sum(n => n.Accepted) / span,
             Admission = admission.Summary(),

@@ -83,35 +83,56 @@ public sealed class DepartureWindowTests
     {
         // A cap of 3: departures a little over 300 ms apart. The first send is answered after 50 ms, the second after
         // 300 ms (it may have reached Meta as late as that) or 1 ms. In a lane's first 10 s no round trip counts yet.
-        var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var window = new DepartureWindow(time, headroom);
-        if (!firstSeconds)
-        {
-            time.Advance(TimeSpan.FromSeconds(10));
-        }
+        var lane = new Timeline(headroom, firstSeconds ? TimeSpan.Zero : TimeSpan.FromSeconds(10));
 
-        var start = time.GetTimestamp();
-        double Ms(DepartureWindow.Departure d) => time.GetElapsedTime(start, d.At).TotalMilliseconds;
-
-        var first = Leave(time, window, cap: 3);
-        time.Advance(TimeSpan.FromMilliseconds(50));
-        window.Answered(first);
-        var second = Leave(time, window, cap: 3);
-        time.Advance(TimeSpan.FromMilliseconds(secondAnswerMs));
-        window.Answered(second);
-        var third = Leave(time, window, cap: 3);
-        window.Answered(third);
-        var fourth = Leave(time, window, cap: 3);
-        window.Answered(fourth);
-        var fifth = Leave(time, window, cap: 3);
+        var first = lane.Leave(cap: 3);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(50));
+        lane.Window.Answered(first);
+        var second = lane.Leave(cap: 3);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(secondAnswerMs));
+        lane.Window.Answered(second);
+        var third = lane.Leave(cap: 3);
+        lane.Window.Answered(third);
+        var fourth = lane.Leave(cap: 3);
+        lane.Window.Answered(fourth);
+        var fifth = lane.Leave(cap: 3);
 
         // The fourth leaves when the first has been gone a second (in the first seconds, a second after its 50 ms
         // answer). The fifth, three places after the second, leaves a second after the second's answer less the fastest
         // round trip (50 ms; none in the first seconds) and the headroom (25 ms at 2.5 %) — or, when the second was
         // answered at once, a second after it left.
-        Assert.InRange(Ms(second), 300, 306);
-        Assert.InRange(Ms(fourth), fourthLeavesByMs, fourthLeavesByMs + 2);
-        Assert.InRange(Ms(fifth), fifthLeavesByMs - 2, fifthLeavesByMs + 2);
+        Assert.InRange(lane.Ms(second), 300, 306);
+        Assert.InRange(lane.Ms(fourth), fourthLeavesByMs, fourthLeavesByMs + 2);
+        Assert.InRange(lane.Ms(fifth), fifthLeavesByMs - 2, fifthLeavesByMs + 2);
+    }
+
+    [Fact]
+    public void TheFastestRoundTrip_IsRememberedForTheStretchAfterIt_ThenForgotten()
+    {
+        // A cap of 1. At 50 ms a first answer measures a round trip of 50 ms. In the next stretch of 10 s a send
+        // answered after 300 ms holds its place until a second after its answer less those 50 ms; two stretches on,
+        // the 50 ms are forgotten, the fastest round trip is that send's own 300 ms, and it holds its second only.
+        var lane = new Timeline(after: TimeSpan.FromSeconds(10));
+        var first = lane.Leave(cap: 1);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(50));
+        lane.Window.Answered(first);
+
+        lane.Time.Advance(TimeSpan.FromMilliseconds(10_100) - lane.Time.GetElapsedTime(lane.Start));
+        var nextStretch = lane.Leave(cap: 1);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(300));
+        lane.Window.Answered(nextStretch);
+        var afterIt = lane.Leave(cap: 1);
+
+        lane.Time.Advance(TimeSpan.FromMilliseconds(20_500) - lane.Time.GetElapsedTime(lane.Start));
+        var twoStretchesOn = lane.Leave(cap: 1);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(300));
+        lane.Window.Answered(twoStretchesOn);
+        var afterThat = lane.Leave(cap: 1);
+
+        Assert.InRange(lane.Ms(nextStretch), 10_100, 10_101);
+        Assert.InRange(lane.Ms(afterIt) - lane.Ms(nextStretch), 1_250, 1_252);
+        Assert.InRange(lane.Ms(twoStretchesOn), 20_500, 20_501);
+        Assert.InRange(lane.Ms(afterThat) - lane.Ms(twoStretchesOn), 1_000, 1_002);
     }
 
     [Fact]
@@ -119,30 +140,27 @@ public sealed class DepartureWindowTests
     {
         // A cap of 2. The second send is answered 1,045 ms after it left: the window let it go at a second, and takes it
         // back when its answer says it may have arrived as late as that.
-        var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var window = new DepartureWindow(time);
-        var start = time.GetTimestamp();
-        double Ms(DepartureWindow.Departure d) => time.GetElapsedTime(start, d.At).TotalMilliseconds;
+        var lane = new Timeline();
 
-        var first = Leave(time, window, cap: 2);
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        window.Answered(first);
-        var second = Leave(time, window, cap: 2);
-        var third = Leave(time, window, cap: 2);
-        window.Answered(third);
-        var fourth = Leave(time, window, cap: 2);
-        window.Answered(fourth);
-        time.Advance(TimeSpan.FromMilliseconds(1_500) - time.GetElapsedTime(start));
-        window.Answered(second);
-        var fifth = Leave(time, window, cap: 2);
+        var first = lane.Leave(cap: 2);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(1));
+        lane.Window.Answered(first);
+        var second = lane.Leave(cap: 2);
+        var third = lane.Leave(cap: 2);
+        lane.Window.Answered(third);
+        var fourth = lane.Leave(cap: 2);
+        lane.Window.Answered(fourth);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(1_500) - lane.Time.GetElapsedTime(lane.Start));
+        lane.Window.Answered(second);
+        var fifth = lane.Leave(cap: 2);
 
         // Without its answer the fifth would leave when the third has been gone a second (2,000 ms). The second holds
         // its place until a second after its answer (in a lane's first 10 s no round trip is subtracted), so the fifth
         // waits for the fourth to go, a second after it left.
-        Assert.InRange(Ms(second), 454, 456);
-        Assert.InRange(Ms(third), 1_000, 1_002);
-        Assert.InRange(Ms(fourth), 1_454, 1_457);
-        Assert.InRange(Ms(fifth), 2_454, 2_457);
+        Assert.InRange(lane.Ms(second), 454, 456);
+        Assert.InRange(lane.Ms(third), 1_000, 1_002);
+        Assert.InRange(lane.Ms(fourth), 1_454, 1_457);
+        Assert.InRange(lane.Ms(fifth), 2_454, 2_457);
     }
 
     /// <summary>Starts one departure and moves the clock a millisecond at a time until it has left.</summary>
@@ -195,6 +213,28 @@ public sealed class DepartureWindowTests
 
     private static int Fullest(List<DateTimeOffset> departures, TimeSpan span) =>
         departures.Select(d => departures.Count(o => o <= d && d - o < span)).Max();
+
+    /// <summary>A window on a clock that counts its timers, begun <c>after</c> the window was made (a lane's first 10 s count no round trip).</summary>
+    private sealed class Timeline
+    {
+        public Timeline(double headroom = 0, TimeSpan after = default)
+        {
+            Window = new DepartureWindow(Time, headroom);
+            Time.Advance(after);
+            Start = Time.GetTimestamp();
+        }
+
+        public TimerCountingClock Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        public DepartureWindow Window { get; }
+
+        public long Start { get; }
+
+        /// <summary>When <paramref name="departure"/> left, in milliseconds since the start.</summary>
+        public double Ms(DepartureWindow.Departure departure) => Time.GetElapsedTime(Start, departure.At).TotalMilliseconds;
+
+        public DepartureWindow.Departure Leave(int cap) => DepartureWindowTests.Leave(Time, Window, cap);
+    }
 
     /// <summary>A fake clock that knows how many of its timers are waiting to fire.</summary>
     private sealed class TimerCountingClock(DateTimeOffset start) : FakeTimeProvider(start)

@@ -23,15 +23,18 @@ internal sealed class SimulatedSilo(TempSqliteFile file, KestrelApp simulator, S
     /// <summary>Starts both, the silo with <paramref name="settings"/> after the ones that wire it to the simulator.</summary>
     public static async Task<SimulatedSilo> StartAsync(string appSecret, Action<SimulatorOptions>? simulatorOptions = null, params string[] settings)
     {
+        // Whatever started is stopped again when a later step fails: the file, the simulator, the silo's process.
         var file = new TempSqliteFile();
-        var simulator = await SimulatorServer.StartAsync(o =>
-        {
-            o.AppSecret = appSecret;
-            simulatorOptions?.Invoke(o);
-        });
+        KestrelApp? simulator = null;
+        SiloProcess? silo = null;
         try
         {
-            var silo = await SiloProcess.StartAsync(
+            simulator = await SimulatorServer.StartAsync(o =>
+            {
+                o.AppSecret = appSecret;
+                simulatorOptions?.Invoke(o);
+            });
+            silo = await SiloProcess.StartAsync(
             [
                 "--Storage:ConnectionString", file.ConnectionString, "--Simulator:Enabled", "false", "--CloudApi:BaseAddress", simulator.Address.ToString(),
                 "--Webhooks:AppSecret", appSecret, .. settings,
@@ -41,7 +44,16 @@ internal sealed class SimulatedSilo(TempSqliteFile file, KestrelApp simulator, S
         }
         catch
         {
-            await simulator.DisposeAsync();
+            if (silo is not null)
+            {
+                await silo.DisposeAsync();
+            }
+
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync();
+            }
+
             file.Dispose();
             throw;
         }

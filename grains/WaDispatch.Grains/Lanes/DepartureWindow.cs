@@ -118,15 +118,10 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
                 }
             }
 
-            while (_late.TryPeek(out var late, out var letGo) && letGo <= now)
+            // A late departure's Until is final once queued: it is queued after its one answer.
+            while (_late.TryPeek(out _, out var letGo) && letGo <= now)
             {
-                // A safeguard: were its Until to move while it is queued, it would be queued again at the new one.
-                _late.Dequeue();
-                late.Held = late.Until > now;
-                if (late.Held)
-                {
-                    _late.Enqueue(late, late.Until);
-                }
+                _late.Dequeue().Held = false;
             }
 
             // The cap can fall (a lower tier): the excess ages out first.
