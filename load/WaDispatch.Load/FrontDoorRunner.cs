@@ -43,6 +43,12 @@ internal sealed record StepResult(string Label, double? TargetMps, double Achiev
     /// <summary>Where WaDispatch's share went (the silo's <c>Server-Timing</c> steps): each step's mean over every answer and over the slowest 1 %; empty over gRPC.</summary>
     public IReadOnlyList<(string Name, TimeSpan All, TimeSpan Slowest)> Phases { get; init; } = [];
 
+    /// <summary>How long the silo was paused in garbage collections during the measured stretch.</summary>
+    public TimeSpan SiloGcPause { get; init; }
+
+    /// <summary>How long the harness (and the referee in it) was paused in garbage collections during the measured stretch.</summary>
+    public TimeSpan HarnessGcPause { get; init; }
+
     /// <summary>p99 of the whole answer time.</summary>
     public TimeSpan P99 => Latency[2].Value;
 
@@ -94,10 +100,17 @@ internal sealed class FrontDoorRunner(Action<string> status)
 
             status($"{step.Label}: measuring for {step.Duration.TotalSeconds:0} s");
             var measure = new Measure();
+            var siloPaused = await rig.GcPauseAsync(cancellationToken);
+            var harnessPaused = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             var unsent = await step.RunAsync(due => SendAsync(rig, scenario.Driver, numbers, Interlocked.Increment(ref sequence), (measure, due), cancellationToken), cancellationToken);
             var seconds = Math.Max(step.Duration.TotalSeconds, clock.Elapsed.TotalSeconds);
-            results.Add(new StepResult(step.Label, step.TargetRate, measure.Sent / seconds, measure.Latency.Summary(), measure.Added.Summary(), measure.Errors, unsent) { Phases = measure.Phases.Means() });
+            results.Add(new StepResult(step.Label, step.TargetRate, measure.Sent / seconds, measure.Latency.Summary(), measure.Added.Summary(), measure.Errors, unsent)
+            {
+                Phases = measure.Phases.Means(),
+                SiloGcPause = await rig.GcPauseAsync(cancellationToken) - siloPaused,
+                HarnessGcPause = GC.GetTotalPauseDuration() - harnessPaused,
+            });
 
             // Let the last answers and their webhooks settle before the next step.
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);

@@ -76,6 +76,7 @@ internal static class Reports
             }
         }
 
+        text.Append(CultureInfo.InvariantCulture, $"\nPaused in garbage collections during each measured stretch: {string.Join("; ", result.Steps.Select(s => $"{s.Label}: the silo {Ms(s.SiloGcPause)}, the harness and referee {Ms(s.HarnessGcPause)}"))}.\n");
         text.Append(CultureInfo.InvariantCulture, $"\n{(result.Knee is { } knee ? $"p99 passed 50 ms first at **{knee.Label}** ({knee.AchievedMps:F0} mps achieved)." : "p99 stayed under 50 ms at every step.")} ");
         text.Append(CultureInfo.InvariantCulture, $"Silo: {result.SiloCpu.TotalSeconds:F1} s CPU, peak working set {result.SiloPeakWorkingSet / (1024.0 * 1024):F0} MiB.\n\n");
         text.Append(misses.Count == 0 ? "All thresholds met.\n" : "Thresholds missed:\n" + string.Concat(misses.Select(m => $"- {m}\n")));
