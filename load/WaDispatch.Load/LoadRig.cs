@@ -280,9 +280,9 @@ internal sealed class LoadRig : IAsyncDisposable
             .ToDictionary(l => l.Line[(l.Line.IndexOf('"', StringComparison.Ordinal) + 1)..l.Line.LastIndexOf('"')], l => l.Value, StringComparer.Ordinal);
     }
 
-    /// <summary>How long the silo has been paused in garbage collections since it started, from its Prometheus text.</summary>
+    /// <summary>How long the (front) silo has been paused in garbage collections since it started, from its Prometheus text.</summary>
     public async Task<TimeSpan> GcPauseAsync(CancellationToken cancellationToken) =>
-        TimeSpan.FromSeconds(Sum(await MetricsAsync(cancellationToken), "dotnet_gc_pause_time_seconds_total"));
+        TimeSpan.FromSeconds(Sum(await MetricsAsync(cancellationToken), "dotnet_gc_pause_time_seconds_total{"));
 
     private Task<string> MetricsAsync(CancellationToken cancellationToken) => Front.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
 

@@ -245,8 +245,9 @@ public sealed class DepartureWindowTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            Interlocked.Increment(ref _waiting);
-            return base.CreateTimer(
+            // Counted once it is set: counted before, the test could move the clock while the timer was being set, and
+            // the timer would start from the later instant (a departure a millisecond late, now and then).
+            var timer = base.CreateTimer(
                 s =>
                 {
                     Interlocked.Decrement(ref _waiting);
@@ -255,6 +256,8 @@ public sealed class DepartureWindowTests
                 state,
                 dueTime,
                 period);
+            Interlocked.Increment(ref _waiting);
+            return timer;
         }
     }
 

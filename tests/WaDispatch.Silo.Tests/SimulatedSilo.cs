@@ -44,17 +44,28 @@ internal sealed class SimulatedSilo(TempSqliteFile file, KestrelApp simulator, S
         }
         catch
         {
-            if (silo is not null)
+            try
             {
-                await silo.DisposeAsync();
+                if (silo is not null)
+                {
+                    await silo.DisposeAsync();
+                }
+            }
+            finally
+            {
+                try
+                {
+                    if (simulator is not null)
+                    {
+                        await simulator.DisposeAsync();
+                    }
+                }
+                finally
+                {
+                    file.Dispose();
+                }
             }
 
-            if (simulator is not null)
-            {
-                await simulator.DisposeAsync();
-            }
-
-            file.Dispose();
             throw;
         }
     }

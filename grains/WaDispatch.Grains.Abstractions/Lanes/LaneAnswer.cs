@@ -48,11 +48,11 @@ public sealed record LaneAnswer
     [Id(8)]
     public bool Duplicate { get; init; }
 
-    /// <summary>How long the pump's ledger commits for this attempt took: its <c>sending</c> mark, and Meta's acceptance.</summary>
-    [Id(10)]
-    public TimeSpan LedgerTime { get; init; }
-
     /// <summary>The pump that carried it: an answer from another activation's pump is not this activation's to apply.</summary>
     [Id(9)]
     public Guid Pump { get; init; }
+
+    /// <summary>How long the pump's ledger commits for this attempt took: its <c>sending</c> mark, and Meta's acceptance.</summary>
+    [Id(10)]
+    public TimeSpan LedgerTime { get; init; }
 }

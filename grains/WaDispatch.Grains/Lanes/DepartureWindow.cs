@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace WaDispatch.Grains.Lanes;
@@ -119,9 +120,11 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
             }
 
             // A late departure's Until is final once queued: it is queued after its one answer.
-            while (_late.TryPeek(out _, out var letGo) && letGo <= now)
+            while (_late.TryPeek(out var late, out var letGo) && letGo <= now)
             {
-                _late.Dequeue().Held = false;
+                Debug.Assert(late.Until == letGo, "A late departure's Until moved while it was queued (answered twice?).");
+                _late.Dequeue();
+                late.Held = false;
             }
 
             // The cap can fall (a lower tier): the excess ages out first.

@@ -187,7 +187,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         if (_direct.TryGetValue(first!.Id, out var running))
         {
-            return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The first request's steps are not this one's.
+            return await running.WaitAsync(cancellationToken).ConfigureAwait(false) with { Phases = null };
         }
 
         return first.Wamid is { } wamid

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Serialization;
@@ -40,9 +39,9 @@ internal static class MessagesApi
     }
 
     /// <summary>Meta's route: Meta's body in, Meta's answer out, paced and checked on the way.</summary>
-    private static async Task<IResult> SendAsync(string phoneNumberId, HttpRequest request, HttpResponse response, MessageService messages, CancellationToken cancellationToken)
+    private static async Task<IResult> SendAsync(string phoneNumberId, HttpRequest request, HttpResponse response, MessageService messages, TimeProvider time, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         if (AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId)
         {
             return ApiErrors.InvalidParameter(badId);
@@ -68,7 +67,7 @@ internal static class MessagesApi
         if (result.UpstreamTime is { } upstream)
         {
             // Which part of the answer's time was Meta's (W3C Server-Timing): the rest was WaDispatch's, step by step.
-            response.Headers["Server-Timing"] = ServerTiming(upstream, result.Phases, Stopwatch.GetElapsedTime(started));
+            response.Headers["Server-Timing"] = ServerTiming(upstream, result.Phases, time.GetElapsedTime(started));
         }
 
         if (result.Response is { } sent)
@@ -86,9 +85,11 @@ internal static class MessagesApi
     }
 
     /// <summary>
-    /// The answer's <c>Server-Timing</c>: <c>upstream</c> (Meta's answer time), then, when known, where WaDispatch's
-    /// own time went (<see cref="SendPhases"/>: <c>accept</c>, <c>admit</c>, <c>lane</c>, <c>ledger</c>), and <c>total</c>,
-    /// the route's whole time from its body read to its answer. Durations in milliseconds.
+    /// The answer's <c>Server-Timing</c>: <c>upstream</c> (Meta's answer time to the attempt that ended the send), then,
+    /// when known, where WaDispatch's own time went (<see cref="SendPhases"/>: <c>accept</c>, <c>admit</c>, <c>lane</c>,
+    /// <c>ledger</c>), and <c>total</c>, the route's time from its start to its answer, before the answer is written.
+    /// Durations in milliseconds. A request that repeated the idempotency key of one still on its way gets its
+    /// <c>upstream</c> and its own <c>total</c> only: the steps were the first request's.
     /// </summary>
     internal static string ServerTiming(TimeSpan upstream, SendPhases? phases, TimeSpan total) => phases is { } p
         ? string.Create(CultureInfo.InvariantCulture, $"upstream;dur={Ms(upstream)}, accept;dur={Ms(p.Accept)}, admit;dur={Ms(p.Admit)}, lane;dur={Ms(p.Lane)}, ledger;dur={Ms(p.Ledger)}, total;dur={Ms(total)}")
