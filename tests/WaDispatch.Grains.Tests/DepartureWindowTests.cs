@@ -136,6 +136,26 @@ public sealed class DepartureWindowTests
     }
 
     [Fact]
+    public void WhenTheCapFalls_ASendAnsweredLate_StillHoldsItsPlace()
+    {
+        // A cap of 2; a first answer measures a round trip of 50 ms. The second send, which left at 455 ms, is answered
+        // 800 ms later. Then the cap falls to 1: the next send waits for the second to go — not a second after it left
+        // (1,455 ms) but a second after its answer less the 50 ms (2,205 ms).
+        var lane = new Timeline(after: TimeSpan.FromSeconds(10));
+        var first = lane.Leave(cap: 2);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(50));
+        lane.Window.Answered(first);
+        var second = lane.Leave(cap: 2);
+        lane.Time.Advance(TimeSpan.FromMilliseconds(1_255) - lane.Time.GetElapsedTime(lane.Start));
+        lane.Window.Answered(second);
+
+        var third = lane.Leave(cap: 1);
+
+        Assert.InRange(lane.Ms(second), 454, 456);
+        Assert.InRange(lane.Ms(third), 2_205, 2_207);
+    }
+
+    [Fact]
     public void ASendStillOnItsWayASecondAfterItLeft_HoldsItsPlaceAgainFromItsAnswer()
     {
         // A cap of 2. The second send is answered 1,045 ms after it left: the window let it go at a second, and takes it
