@@ -71,7 +71,9 @@ public sealed class TracingTests
         var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString();
         await Eventually.UntilAsync(async () => (await client.GetFromJsonAsync<JsonElement>($"v1/messages/{id}", Ct)).GetProperty("status").GetString() == "read", TimeSpan.FromSeconds(30));
         // A status span ends just after the ledger has its status; one that outran Meta's answer is applied on a retry.
-        await Eventually.UntilAsync(() => Task.FromResult(Statuses(spans.Of(traceId)).Count == 3), TimeSpan.FromSeconds(20),
+        // The lane's send span ends after its answer is handed back to the lane, which can be after the status
+        // webhooks were applied (a sent webhook 10 ms after Meta's answer): the trace is read once it has that too.
+        await Eventually.UntilAsync(() => Task.FromResult(Statuses(spans.Of(traceId)).Count == 3 && spans.Of(traceId).Any(s => s.OperationName == "wadispatch.lane.send")), TimeSpan.FromSeconds(20),
             () => $"the trace has {string.Join(", ", spans.Of(traceId).Select(s => $"{s.Kind} {s.OperationName} {s.DisplayName}"))}");
 
         var trace = spans.Of(traceId);
