@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Logs;
@@ -32,6 +33,16 @@ internal static class Telemetry
     /// <summary>Buckets of WaDispatch's histograms of counts (items per group commit).</summary>
     private static readonly double[] CountBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
+    /// <summary>
+    /// The most series an instrument of another library's meter (Orleans, ASP.NET Core, HttpClient, the runtime) keeps;
+    /// further label sets count in its overflow series (<c>otel_metric_overflow="true"</c>). OpenTelemetry sets aside
+    /// room for its limit's series in every instrument when the instrument is created, 2,000 by default: over the
+    /// two hundred or so instruments those meters publish that was about 45 MB of the silo's heap held for series that
+    /// never come (their labels are grain types, routes, status codes and hosts). WaDispatch's own instruments keep the
+    /// default, since their series are per phone number.
+    /// </summary>
+    internal const int LibraryCardinalityLimit = 200;
+
     /// <summary>Registers the meter provider, the Prometheus exporter and, when configured, OTLP.</summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
@@ -42,9 +53,7 @@ internal static class Telemetry
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddView(instrument => instrument.Meter.Name.StartsWith("WaDispatch", StringComparison.Ordinal) && instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
-                    ? new ExplicitBucketHistogramConfiguration { Boundaries = instrument.Unit == "s" ? SecondBuckets : CountBuckets }
-                    : null)
+                .AddView(View)
                 .AddPrometheusExporter(prometheus =>
                 {
                     // The names and labels dashboards built on the earlier exporter read: no scope labels, no target_info.
@@ -70,6 +79,19 @@ internal static class Telemetry
         }
 
         return builder;
+    }
+
+    /// <summary>WaDispatch's histograms get buckets for their unit; other libraries' instruments a smaller limit of series.</summary>
+    internal static MetricStreamConfiguration? View(Instrument instrument)
+    {
+        if (!instrument.Meter.Name.StartsWith("WaDispatch", StringComparison.Ordinal))
+        {
+            return new MetricStreamConfiguration { CardinalityLimit = LibraryCardinalityLimit };
+        }
+
+        return instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = instrument.Unit == "s" ? SecondBuckets : CountBuckets }
+            : null;
     }
 
     private static bool IsScrapeOrProbe(PathString path) =>
