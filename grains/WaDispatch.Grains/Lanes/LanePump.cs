@@ -142,7 +142,6 @@ internal sealed class LanePump
         activity?.SetTag(DispatchTracing.MessageIdTag, send.MessageId);
         activity?.SetTag(DispatchTracing.PhoneNumberTag, _phoneNumberId);
         activity?.SetTag("wadispatch.attempt", taken.Attempt);
-        LaneAnswer answer;
         DepartureWindow.Departure departure;
         var marking = _time.GetTimestamp();
         TimeSpan ledgerTime;
@@ -176,44 +175,27 @@ internal sealed class LanePump
             return;
         }
 
-        var fromMeta = false;
+        SendResult? result = null;
+        Exception? failed = null;
+        var upstreamTime = TimeSpan.Zero;
         try
         {
             // Not cancelled on Stop: a send that left must finish, so that its answer is known.
             var left = _time.GetTimestamp();
-            var result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
-            fromMeta = result.HttpStatus > 0;
-            answer = new LaneAnswer
-            {
-                Pump = Id,
-                MessageId = send.MessageId,
-                Attempt = taken.Attempt,
-                Response = result.Response,
-                Error = result.Error,
-                RetryAfter = result.RetryAfter,
-                OutcomeUnknown = result.OutcomeUnknown,
-                HttpStatus = result.HttpStatus,
-                UpstreamTime = _time.GetElapsedTime(left),
-                LedgerTime = ledgerTime,
-            };
+            result = await _upstream.SendAsync(_phoneNumberId, send.Request, tokenReference, CancellationToken.None).ConfigureAwait(false);
+            upstreamTime = _time.GetElapsedTime(left);
         }
         catch (Exception ex)
         {
-            answer = new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", ex.Message), OutcomeUnknown = true, LedgerTime = ledgerTime };
+            failed = ex;
         }
         finally
         {
             // It may have reached Meta as late as now: the sends behind it keep their distance from now.
-            _departures.Answered(departure, fromMeta);
+            _departures.Answered(departure, result?.HttpStatus > 0);
         }
 
-        if (answer.Error is { } refused)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, $"{refused.Code} {refused.Message}");
-            activity?.SetTag("wadispatch.upstream.code", refused.Code);
-        }
-
-        if (answer.Response is { } response)
+        if (result?.Response is { } response)
         {
             var recording = _time.GetTimestamp();
             try
@@ -226,7 +208,29 @@ internal sealed class LanePump
                 LaneLog.OutcomeNotRecorded(_logger, ex, _phoneNumberId, send.MessageId, SendStatus.Sent);
             }
 
-            answer = answer with { LedgerTime = answer.LedgerTime + _time.GetElapsedTime(recording) };
+            ledgerTime += _time.GetElapsedTime(recording);
+        }
+
+        // Built once the last step is measured: one answer per send on the hot path.
+        var answer = result is null
+            ? new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", failed!.Message), OutcomeUnknown = true, LedgerTime = ledgerTime }
+            : new LaneAnswer
+            {
+                Pump = Id,
+                MessageId = send.MessageId,
+                Attempt = taken.Attempt,
+                Response = result.Response,
+                Error = result.Error,
+                RetryAfter = result.RetryAfter,
+                OutcomeUnknown = result.OutcomeUnknown,
+                HttpStatus = result.HttpStatus,
+                UpstreamTime = upstreamTime,
+                LedgerTime = ledgerTime,
+            };
+        if (answer.Error is { } refused)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, $"{refused.Code} {refused.Message}");
+            activity?.SetTag("wadispatch.upstream.code", refused.Code);
         }
 
         await HandBackAsync(send, answer).ConfigureAwait(false);

@@ -171,12 +171,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
         var accepting = _time.GetTimestamp();
         if (await _ledger.WriteAsync(new AcceptWrite(record!)).ConfigureAwait(false) == LedgerWriteOutcome.Applied)
         {
-            var accepted = _time.GetElapsedTime(accepting);
-            var sending = DispatchAsync(record!, submission.Message, direct: true);
+            var sending = DispatchAsync(record!, submission.Message, direct: true, acceptTime: _time.GetElapsedTime(accepting));
             _direct[record!.Id] = sending;
             _ = sending.ContinueWith(_ => _direct.TryRemove(record.Id, out Task<DirectSendResult>? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            var result = await sending.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return result.Phases is { } phases ? result with { Phases = phases with { Accept = accepted } } : result;
+            return await sending.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var (first, conflict) = await ReplayAsync(record!, cancellationToken).ConfigureAwait(false);
@@ -550,8 +548,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
         await DispatchAsync(record, message, direct: false, category, priority).ConfigureAwait(false);
     }
 
-    /// <summary>Takes one accepted message through admission to its lane; records what keeps it from going. For a direct send, waits for its end.</summary>
-    private async Task<DirectSendResult> DispatchAsync(LedgerMessage record, SendMessageRequest message, bool direct, MessageCategory? knownCategory = null, SendPriority? priority = null)
+    /// <summary>
+    /// Takes one accepted message through admission to its lane; records what keeps it from going. For a direct send,
+    /// waits for its end, and answers its steps with <paramref name="acceptTime"/> (the acceptance's commit) among them.
+    /// </summary>
+    private async Task<DirectSendResult> DispatchAsync(LedgerMessage record, SendMessageRequest message, bool direct, MessageCategory? knownCategory = null, SendPriority? priority = null, TimeSpan acceptTime = default)
     {
         // The message's own trace, however it got here (just accepted, deferred, or taken up after a restart).
         using var activity = DispatchTracing.Messages.StartActivity("wadispatch.dispatch", ActivityKind.Internal, DispatchTracing.ParentOf(record.TraceParent));
@@ -602,7 +603,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 var laning = _time.GetTimestamp();
                 var outcome = await admission.Lane.SendAsync(send with { ExpiresAt = permitBy < record.ExpiresAt ? permitBy : record.ExpiresAt }).ConfigureAwait(false);
                 var inLane = _time.GetElapsedTime(laning);
-                phases = new SendPhases(TimeSpan.Zero, _time.GetElapsedTime(admitting, laning), inLane - (outcome.UpstreamTime ?? TimeSpan.Zero) - outcome.LedgerTime, outcome.LedgerTime);
+                phases = new SendPhases(acceptTime, _time.GetElapsedTime(admitting, laning), inLane - (outcome.UpstreamTime ?? TimeSpan.Zero) - outcome.LedgerTime, outcome.LedgerTime);
                 result = outcome.Status switch
                 {
                     SendStatus.Sent => new DispatchResult(DispatchStatus.Sent, outcome),
