@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WaDispatch.Grains.Messages;
 using WaDispatch.Silo.Api;
 using WaDispatch.Simulator;
+using WaDispatch.Simulator.State;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Testing;
@@ -209,6 +210,31 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Single(Meta.Ledger(Number), e => e.WaId == $"1650555013{again}");
+    }
+
+    [Fact]
+    public async Task TheCloudApiRoute_AnswersMetasRefusal_WithItsCode_AndWhereTheTimeWent()
+    {
+        // Meta refuses the request itself (a parameter it does not accept): nothing to retry, nothing sent.
+        Meta.ScriptFailure(Number, new ScriptedFailure(131009, 400, null), 1);
+
+        var response = await PostAsync($"v21.0/{Number}/messages", Template("16505550171"), "refused-1");
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error");
+        var id = Assert.Single(response.Headers.GetValues("X-WaDispatch-Message-Id"));
+        var message = await _client.GetFromJsonAsync<JsonElement>($"v1/messages/{id}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(131009, error.GetProperty("code").GetInt32());
+        Assert.Equal(("failed", 131009), (message.GetProperty("status").GetString(), message.GetProperty("error").GetProperty("code").GetInt32()));
+        Assert.DoesNotContain(Meta.Ledger(Number), e => e.WaId == "16505550171");
+
+        // Meta answered, so its share of the time is named, and WaDispatch's steps beside it, as for a message it took.
+        var timing = Assert.Single(response.Headers.GetValues("Server-Timing"));
+        var durations = timing.Split(", ").Select(entry => entry.Split(";dur=")).ToDictionary(pair => pair[0], pair => double.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["upstream", "accept", "admit", "lane", "ledger", "total"], durations.Keys);
+        Assert.InRange(durations["upstream"], 0.001, 5_000);
+        Assert.All(durations.Values, duration => Assert.True(duration >= 0, timing));
+        Assert.True(durations.Where(d => d.Key != "total").Sum(d => d.Value) <= durations["total"] + 0.01, timing);
     }
 
     [Fact]
