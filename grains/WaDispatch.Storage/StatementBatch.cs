@@ -104,7 +104,7 @@ internal sealed class StatementBatch(DbConnection connection, DbTransaction tran
             foreach (var (name, value) in values)
             {
                 var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
+                parameter.ParameterName = ParameterNames.Of(name);
                 parameter.Value = value ?? DBNull.Value;
                 command.Parameters.Add(parameter);
             }
@@ -129,9 +129,16 @@ internal sealed class StatementBatch(DbConnection connection, DbTransaction tran
             _prepared[script] = command;
         }
 
-        foreach (var (name, value) in values)
+        // A script's statements name their values in the same order each time: bound by position, with the name checked.
+        for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[name].Value = value ?? DBNull.Value;
+            var parameter = command.Parameters[i];
+            if (!parameter.ParameterName.AsSpan(1).SequenceEqual(values[i].Name.AsSpan(values[i].Name.StartsWith('@') ? 1 : 0)))
+            {
+                throw new InvalidOperationException($"{script}: value {i} is '{values[i].Name}', where its first statement had '{parameter.ParameterName}'.");
+            }
+
+            parameter.Value = values[i].Value ?? DBNull.Value;
         }
 
         return command;

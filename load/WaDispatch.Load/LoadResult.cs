@@ -70,6 +70,9 @@ public sealed record LoadResult
     /// <summary>The silo's garbage collections by generation, from its /metrics.</summary>
     public required IReadOnlyDictionary<string, double> SiloGcCollections { get; init; }
 
+    /// <summary>The bytes the silo allocated on its managed heap from its start to the end of the run (0 when not reported).</summary>
+    public double SiloAllocatedBytes { get; init; }
+
     /// <summary>The simulator's rate driven directly (no WaDispatch), measured in the same run; null when not measured.</summary>
     public double? SimulatorAloneMps { get; init; }
 

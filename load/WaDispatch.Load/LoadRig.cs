@@ -280,6 +280,10 @@ internal sealed class LoadRig : IAsyncDisposable
             .ToDictionary(l => l.Line[(l.Line.IndexOf('"', StringComparison.Ordinal) + 1)..l.Line.LastIndexOf('"')], l => l.Value, StringComparer.Ordinal);
     }
 
+    /// <summary>The bytes the (front) silo has allocated on its managed heap since it started, from its Prometheus text (0 when not reported).</summary>
+    public async Task<double> AllocatedAsync(CancellationToken cancellationToken) =>
+        Sum(await MetricsAsync(cancellationToken), "dotnet_gc_heap_total_allocated_bytes_total");
+
     /// <summary>How long the (front) silo has been paused in garbage collections since it started, from its Prometheus text.</summary>
     public async Task<TimeSpan> GcPauseAsync(CancellationToken cancellationToken) =>
         TimeSpan.FromSeconds(Sum(await MetricsAsync(cancellationToken), "dotnet_gc_pause_time_seconds_total{"));

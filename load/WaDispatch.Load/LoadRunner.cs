@@ -118,6 +118,7 @@ internal sealed class LoadRunner
             SiloBaseWorkingSet = baseWorkingSet,
             LargestBacklog = largestBacklog,
             SiloGcCollections = await rig.GcCollectionsAsync(cancellationToken),
+            SiloAllocatedBytes = await rig.AllocatedAsync(cancellationToken),
             Webhooks = await rig.WebhookLagAsync(cancellationToken),
             SimulatorAloneMps = ceiling,
             Machine = LoadRig.Machine,

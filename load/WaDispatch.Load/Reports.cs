@@ -168,7 +168,13 @@ internal static class Reports
             text.Append(CultureInfo.InvariantCulture, $"Live consoles open: {result.Scenario.ConsoleWatchers} ({result.ConsoleRefreshes} refreshes of /console/state). ");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"Silo CPU per message accepted by the referee: {result.SiloCpu.TotalMilliseconds / Math.Max(1, result.Numbers.Sum(n => n.Accepted)):F3} ms.\n");
+        var referred = Math.Max(1, result.Numbers.Sum(n => n.Accepted));
+        text.Append(CultureInfo.InvariantCulture, $"Silo CPU per message accepted by the referee: {result.SiloCpu.TotalMilliseconds / referred:F3} ms.\n");
+        if (result.SiloAllocatedBytes > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Silo heap allocations from its start: {result.SiloAllocatedBytes / (1024.0 * 1024 * 1024):F2} GiB, {result.SiloAllocatedBytes / 1024 / referred:F1} KiB per message accepted by the referee.\n");
+        }
+
         if (result is { RefereeCpu: { } referee, HarnessCpu: { } harness })
         {
             text.Append(CultureInfo.InvariantCulture, $"On the same cores over the run: the referee {referee.TotalSeconds:F1} s CPU, the harness {harness.TotalSeconds:F1} s (the silo {result.SiloCpu.TotalSeconds:F1} s).\n");

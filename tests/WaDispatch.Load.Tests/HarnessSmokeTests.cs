@@ -27,6 +27,7 @@ public sealed class HarnessSmokeTests
         Assert.Equal(result.Numbers.Count, strict.Count(m => m.Contains("of its tier", StringComparison.Ordinal)));
         Assert.Empty(new Thresholds(MinTierRatio: 0, MaxWindowsOverTier: int.MaxValue, MaxRateLimited: long.MaxValue).Misses(result));
         Assert.True(result.Admission[0].Value > TimeSpan.Zero && result.SiloCpu > TimeSpan.Zero && result.SiloPeakWorkingSet > 0);
+        Assert.True(result.SiloAllocatedBytes > 0, "the silo's heap allocations are read from its /metrics");
         Assert.Contains(statuses, s => s.Contains("accepted by the referee", StringComparison.Ordinal));
         foreach (var file in new[] { "report.md", "numbers.csv", "report.html" })
         {
@@ -37,6 +38,7 @@ public sealed class HarnessSmokeTests
         Assert.Equal(scenario.Numbers.Count + 1, File.ReadAllLines(Path.Combine(folder.FullName, "numbers.csv")).Length);
         Assert.True(result.ConsoleRefreshes >= 1, $"{result.ConsoleRefreshes} console refreshes");
         Assert.Contains($"Live consoles open: 1 ({result.ConsoleRefreshes} refreshes", File.ReadAllText(Path.Combine(folder.FullName, "report.md")), StringComparison.Ordinal);
+        Assert.Contains("Silo heap allocations from its start: ", File.ReadAllText(Path.Combine(folder.FullName, "report.md")), StringComparison.Ordinal);
         reports.Delete(recursive: true);
     }
 

@@ -37,8 +37,8 @@ public sealed class WebhookInboxStore
         await using var command = connection.CreateCommand(_insertSql, transaction).With("received_at", 0L).With("body", Array.Empty<byte>());
         for (var i = 0; i < bodies.Count; i++)
         {
-            command.Parameters["received_at"].Value = bodies[i].ReceivedAt.ToUnixTimeMilliseconds();
-            command.Parameters["body"].Value = bodies[i].Body;
+            command.Parameters[0].Value = bodies[i].ReceivedAt.ToUnixTimeMilliseconds();
+            command.Parameters[1].Value = bodies[i].Body;
             ids[i] = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
 
@@ -61,7 +61,7 @@ public sealed class WebhookInboxStore
         await using var command = connection.CreateCommand(_deleteSql, transaction).With("id", 0L);
         foreach (var id in ids)
         {
-            command.Parameters["id"].Value = id;
+            command.Parameters[0].Value = id;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
