@@ -54,7 +54,9 @@ internal sealed class EmbeddedWaDispatcher : IWaDispatcher
     {
         ArgumentNullException.ThrowIfNull(messages);
         var key = Scoped("v1", idempotencyKey);
-        var accepted = await FrontDoor.AcceptBatchAsync([.. messages.Select((message, index) => Submission(message, key is null ? null : $"{key}#{index}"))]).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        // An array: Orleans finds its copier once, where the compiler's type for a collection expression has none.
+        MessageSubmission[] submissions = [.. messages.Select((message, index) => Submission(message, key is null ? null : $"{key}#{index}"))];
+        var accepted = await FrontDoor.AcceptBatchAsync(submissions).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         return [.. accepted.Select(result => new BatchResult(result.Message is { } view ? Info(view) : null, result.Error))];
     }
 

@@ -433,6 +433,13 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// Free-form messages (replies within the customer-service window, the highest class) are never parked, nor are
     /// campaign messages (their campaign keeps its own window in flight) or direct sends (their caller waits).
     /// </summary>
+    /// <summary>
+    /// A list of one for a grain call, as an array: Orleans copies a call's arguments, and for a list it looks up a copier
+    /// of the runtime type. An array's is found once; the type the compiler makes for <c>[send]</c> has none, and
+    /// the failed lookup (reflection over the type's attributes) ran again on every call.
+    /// </summary>
+    private static LaneSend[] OneOf(LaneSend send) => [send];
+
     private static bool Parkable(SendMessageRequest message) => string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal);
 
     /// <summary>
@@ -592,7 +599,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
                     // while the call was on its way makes the answer stale (the lane may not have heard of it yet).
                     var lane = _parking.GetOrAdd(record.PhoneNumberId, static _ => new Parking());
                     var parks = Volatile.Read(ref lane.Parks);
-                    var room = await admission.Lane.EnqueueAsync([send]).ConfigureAwait(false);
+                    var room = await admission.Lane.EnqueueAsync(OneOf(send)).ConfigureAwait(false);
                     Answered(lane, Volatile.Read(ref lane.Parks) == parks ? room : 0);
 
                     return new DirectSendResult(id, null, null);
@@ -727,7 +734,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 {
                     // The lane is active and holds its backlog (a due message may already be back in its queue): only what
                     // it does not hold is taken up again.
-                    var unheld = (await lane.UnheldAsync([.. page.Select(r => r.Id)]).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+                    string[] ids = [.. page.Select(r => r.Id)];
+                    var unheld = (await lane.UnheldAsync(ids).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
                     page = [.. page.Where(r => unheld.Contains(r.Id))];
                 }
 
