@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace WaDispatch.Silo.Api;
@@ -6,39 +7,52 @@ namespace WaDispatch.Silo.Api;
 /// Finds text in a JSON document that no storage or upstream can take: an unpaired UTF-16 surrogate escape
 /// (<c>"\ud800"</c>, valid JSON syntax but not text) or a NUL character (PostgreSQL's text and jsonb refuse it).
 /// </summary>
+/// <remarks>
+/// Both can only be written as escapes: the parser refuses a raw control character and UTF-8 that is not text. So a
+/// string or a property name is decoded only when its raw bytes hold a backslash, and a path is built only for what
+/// was found; every request body is checked, and most hold no escape at all.
+/// </remarks>
 internal static class JsonText
 {
     /// <summary>The path and the reason of the first unreadable string or property name under <paramref name="element"/>, or null; subtrees named in <paramref name="skip"/> (top-level properties) are not looked at.</summary>
-    public static (string Path, string Reason)? FindUnreadable(JsonElement element, IReadOnlySet<string>? skip = null) => Find(element, string.Empty, skip);
+    public static (string Path, string Reason)? FindUnreadable(JsonElement element, IReadOnlySet<string>? skip = null) =>
+        Find(element, skip) is { } found
+            ? (found.InName ? (found.Path.Length == 0 ? "a property name" : $"a property name in {found.Path}") : found.Path, found.Reason)
+            : null;
 
-    private static (string Path, string Reason)? Find(JsonElement element, string path, IReadOnlySet<string>? skip)
+    /// <summary>What was found, with its path from <paramref name="element"/> (for a property name, the path of its object).</summary>
+    private static (string Path, string Reason, bool InName)? Find(JsonElement element, IReadOnlySet<string>? skip)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                return Check(element, path);
+                return Escaped(JsonMarshal.GetRawUtf8Value(element)) ? Check(element) : null;
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    string name;
-                    try
+                    var escaped = Escaped(JsonMarshal.GetRawUtf8PropertyName(property));
+                    string? name = null;
+                    if (escaped)
                     {
-                        name = property.Name;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return (path.Length == 0 ? "a property name" : $"a property name in {path}", "an unpaired surrogate, which is not text");
+                        try
+                        {
+                            name = property.Name;
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            return (string.Empty, "an unpaired surrogate, which is not text", true);
+                        }
+
+                        if (name.Contains('\0', StringComparison.Ordinal))
+                        {
+                            return (name, "a NUL character", false);
+                        }
                     }
 
-                    var child = path.Length == 0 ? name : $"{path}.{name}";
-                    if (name.Contains('\0', StringComparison.Ordinal))
+                    if ((skip is null || !skip.Contains(name ?? property.Name)) && Find(property.Value, null) is { } found)
                     {
-                        return (child, "a NUL character");
-                    }
-
-                    if ((path.Length > 0 || skip is null || !skip.Contains(name)) && Find(property.Value, child, null) is { } found)
-                    {
-                        return found;
+                        name ??= property.Name;
+                        return (found.Path.Length == 0 ? name : found.Path[0] == '[' ? name + found.Path : $"{name}.{found.Path}", found.Reason, found.InName);
                     }
                 }
 
@@ -47,10 +61,12 @@ internal static class JsonText
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (Find(item, $"{path}[{index++}]", null) is { } found)
+                    if (Find(item, null) is { } found)
                     {
-                        return found;
+                        return (found.Path.Length == 0 || found.Path[0] == '[' ? $"[{index}]{found.Path}" : $"[{index}].{found.Path}", found.Reason, found.InName);
                     }
+
+                    index++;
                 }
 
                 return null;
@@ -59,15 +75,17 @@ internal static class JsonText
         }
     }
 
-    private static (string Path, string Reason)? Check(JsonElement value, string path)
+    private static bool Escaped(ReadOnlySpan<byte> raw) => raw.Contains((byte)'\\');
+
+    private static (string Path, string Reason, bool InName)? Check(JsonElement value)
     {
         try
         {
-            return value.GetString()!.Contains('\0', StringComparison.Ordinal) ? (path, "a NUL character") : null;
+            return value.GetString()!.Contains('\0', StringComparison.Ordinal) ? (string.Empty, "a NUL character", false) : null;
         }
         catch (InvalidOperationException)
         {
-            return (path, "an unpaired surrogate (a \\ud800-\\udfff escape without its pair), which is not text");
+            return (string.Empty, "an unpaired surrogate (a \\ud800-\\udfff escape without its pair), which is not text", false);
         }
     }
 }
