@@ -21,6 +21,19 @@ public sealed class JsonTextTests
         Assert.Equal((path, reason), JsonText.FindUnreadable(document.RootElement));
     }
 
+    [Fact]
+    public void BytesThatAreNotUtf8_InAStringOrAName_AreUnreadable()
+    {
+        // A lone surrogate written as raw bytes (ED A0 80), not as an escape: the reader takes it, decoding it fails.
+        byte[] value = [.. "{\"to\":\""u8, 0xED, 0xA0, 0x80, .. "\"}"u8];
+        byte[] name = [.. "{\"a\":{\""u8, 0xFF, .. "\":1}}"u8];
+        using var inValue = JsonDocument.Parse(value);
+        using var inName = JsonDocument.Parse(name);
+
+        Assert.Equal("to", JsonText.FindUnreadable(inValue.RootElement)?.Path);
+        Assert.Equal("a property name in a", JsonText.FindUnreadable(inName.RootElement)?.Path);
+    }
+
     [Theory]
     [InlineData("""{"to":"+1650","text":{"body":"caf\u00e9 \ud83d\ude00 \"quoted\" back\\slash"},"n":[1,2.5,true,null]}""")]
     [InlineData("""{"tab\there":"é 😀"}""")]

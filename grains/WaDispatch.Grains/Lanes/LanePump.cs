@@ -213,7 +213,7 @@ internal sealed class LanePump
 
         // Built once the last step is measured: one answer per send on the hot path.
         var answer = result is null
-            ? new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", failed!.Message), OutcomeUnknown = true, LedgerTime = ledgerTime }
+            ? new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", failed?.Message ?? "The upstream client gave no result."), OutcomeUnknown = true, LedgerTime = ledgerTime }
             : new LaneAnswer
             {
                 Pump = Id,

@@ -429,17 +429,17 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// Queued templates may be parked in the ledger while their lane's window is full (<see cref="LaneOptions.MaxBacklogMemory"/>).
-    /// Free-form messages (replies within the customer-service window, the highest class) are never parked, nor are
-    /// campaign messages (their campaign keeps its own window in flight) or direct sends (their caller waits).
-    /// </summary>
-    /// <summary>
     /// A list of one for a grain call, as an array: Orleans copies a call's arguments, and for a list it looks up a copier
     /// of the runtime type. An array's is found once; the type the compiler makes for <c>[send]</c> has none, and
     /// the failed lookup (reflection over the type's attributes) ran again on every call.
     /// </summary>
     private static LaneSend[] OneOf(LaneSend send) => [send];
 
+    /// <summary>
+    /// Queued templates may be parked in the ledger while their lane's window is full (<see cref="LaneOptions.MaxBacklogMemory"/>).
+    /// Free-form messages (replies within the customer-service window, the highest class) are never parked, nor are
+    /// campaign messages (their campaign keeps its own window in flight) or direct sends (their caller waits).
+    /// </summary>
     private static bool Parkable(SendMessageRequest message) => string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal);
 
     /// <summary>

@@ -8,9 +8,10 @@ namespace WaDispatch.Silo.Api;
 /// (<c>"\ud800"</c>, valid JSON syntax but not text) or a NUL character (PostgreSQL's text and jsonb refuse it).
 /// </summary>
 /// <remarks>
-/// Both can only be written as escapes: the parser refuses a raw control character and UTF-8 that is not text. So a
-/// string or a property name is decoded only when its raw bytes hold a backslash, and a path is built only for what
-/// was found; every request body is checked, and most hold no escape at all.
+/// Both can only be written as escapes or as bytes that are not UTF-8 (the parser refuses a raw control character, but
+/// does not check a string's UTF-8). So a string or a property name is decoded only when its raw bytes hold a backslash
+/// or are not valid UTF-8, and a path is built only for what was found; every request body is checked, and most hold
+/// neither.
 /// </remarks>
 internal static class JsonText
 {
@@ -75,7 +76,9 @@ internal static class JsonText
         }
     }
 
-    private static bool Escaped(ReadOnlySpan<byte> raw) => raw.Contains((byte)'\\');
+    // The reader checks a string's quotes, escapes and control characters, not its UTF-8: bytes that are not text are
+    // found only when decoded, so they take the decoding path too (both checks are vectorised and allocate nothing).
+    private static bool Escaped(ReadOnlySpan<byte> raw) => raw.Contains((byte)'\\') || !System.Text.Unicode.Utf8.IsValid(raw);
 
     private static (string Path, string Reason, bool InName)? Check(JsonElement value)
     {
