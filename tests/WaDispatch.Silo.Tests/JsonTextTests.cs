@@ -14,6 +14,9 @@ public sealed class JsonTextTests
     [InlineData("""{"a":{"b\u0000":1}}""", "a.b\0", "a NUL character")]
     [InlineData("""{"a":{"\ud800":1}}""", "a property name in a", "an unpaired surrogate, which is not text")]
     [InlineData("""{"\ud800":1}""", "a property name", "an unpaired surrogate, which is not text")]
+    [InlineData("""{"a":{"":"\u0000"}}""", "a.", "a NUL character")]
+    [InlineData("""{"a":{"[x":"\u0000"}}""", "a.[x", "a NUL character")]
+    [InlineData("""{"a":[{"[0]":"\u0000"}]}""", "a[0].[0]", "a NUL character")]
     public void AnUnreadableString_IsNamedByItsPath(string json, string path, string reason)
     {
         using var document = JsonDocument.Parse(json);
