@@ -67,6 +67,18 @@ public sealed record LoadResult
     /// <summary>Status webhooks the silo applied, and their mean lag from arrival to applied (null when not measured: embedded).</summary>
     public (long Applied, TimeSpan MeanLag)? Webhooks { get; init; }
 
+    /// <summary>
+    /// The referee's status webhooks when the silo's CPU was read (null when the run had none): the run waits for every
+    /// one to reach the silo first, so its CPU per message counts them.
+    /// </summary>
+    public RefereeWebhooks? RefereeWebhooks { get; init; }
+
+    /// <summary>The silo's CPU time by the time the referee had accepted every message, before the run waited for their status webhooks.</summary>
+    public TimeSpan SiloCpuAtLastSend { get; init; }
+
+    /// <summary>How long the run waited, after the referee accepted its last message, for its status webhooks to reach the silo.</summary>
+    public TimeSpan WebhookDrain { get; init; }
+
     /// <summary>The silo's garbage collections by generation, from its /metrics.</summary>
     public required IReadOnlyDictionary<string, double> SiloGcCollections { get; init; }
 
@@ -79,3 +91,6 @@ public sealed record LoadResult
     /// <summary>The machine.</summary>
     public required string Machine { get; init; }
 }
+
+/// <summary>The referee's status webhooks: delivered to the silo, given up after their attempts or dropped, and waiting.</summary>
+public sealed record RefereeWebhooks(long Delivered, long Abandoned, long Pending);

@@ -18,6 +18,9 @@ internal sealed class LoadRunner
     private const int BatchSize = 1000;
     private const int SubmitConcurrency = 4;
 
+    /// <summary>How much longer than its deadline a run waits for its status webhooks to reach the silo.</summary>
+    private static readonly TimeSpan WebhookDrainLimit = TimeSpan.FromMinutes(5);
+
     private readonly Action<string> _status;
 
     /// <summary>Creates a runner that reports progress through <paramref name="status"/>.</summary>
@@ -76,6 +79,24 @@ internal sealed class LoadRunner
         while (accepted < planned && clock.Elapsed < deadline);
 
         await submitting;
+
+        // A message's cost includes its status webhooks (sent, delivered, read; the last a second after the send): the
+        // CPU is read once the referee has none left to deliver, or when the deadline passes.
+        RefereeWebhooks? webhooks = null;
+        var cpuAtLastSend = rig.Silo.ProcessorTime - cpuBefore;
+        var draining = Stopwatch.StartNew();
+        if (scenario.Webhooks)
+        {
+            while ((webhooks = await rig.RefereeWebhooksAsync(cancellationToken)).Pending > 0 && clock.Elapsed < deadline + WebhookDrainLimit)
+            {
+                _status($"{clock.Elapsed:mm\\:ss} waiting for the referee's status webhooks to reach the silo: {webhooks.Pending:N0} to go, {webhooks.Delivered:N0} delivered");
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                rig.Silo.Sample();
+            }
+        }
+
+        var drain = draining.Elapsed;
+
         // The run's time is read with its CPU, before the referee's counts are collected: cores are CPU over this time.
         var elapsed = clock.Elapsed;
         var cpu = rig.Silo.ProcessorTime - cpuBefore;
@@ -119,6 +140,9 @@ internal sealed class LoadRunner
             LargestBacklog = largestBacklog,
             SiloGcCollections = await rig.GcCollectionsAsync(cancellationToken),
             SiloAllocatedBytes = await rig.AllocatedAsync(cancellationToken),
+            RefereeWebhooks = webhooks,
+            WebhookDrain = drain,
+            SiloCpuAtLastSend = cpuAtLastSend,
             Webhooks = await rig.WebhookLagAsync(cancellationToken),
             SimulatorAloneMps = ceiling,
             Machine = LoadRig.Machine,

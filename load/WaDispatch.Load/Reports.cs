@@ -153,7 +153,7 @@ internal static class Reports
             text.Append(CultureInfo.InvariantCulture, $"| {n.PhoneNumberId} | {n.TierMps} | {n.Accepted}/{n.Planned} | {n.SteadyMps:F1} | {n.TierRatio:P1} | {n.FullestSecond} | {n.WindowsOverTier} | {n.RateLimited} |\n");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"\nThroughput {result.ThroughputMps:F0} mps over {result.Elapsed.TotalSeconds:F0} s. ");
+        text.Append(CultureInfo.InvariantCulture, $"\nThroughput {result.ThroughputMps:F0} mps; the run took {result.Elapsed.TotalSeconds:F0} s. ");
         if (result.SimulatorAloneMps is { } alone)
         {
             text.Append(CultureInfo.InvariantCulture, $"The simulator alone, driven directly in the same run: {alone:F0} mps; WaDispatch reached {result.ThroughputMps / alone:P1} of it. ");
@@ -169,7 +169,10 @@ internal static class Reports
         }
 
         var referred = Math.Max(1, result.Numbers.Sum(n => n.Accepted));
-        text.Append(CultureInfo.InvariantCulture, $"Silo CPU per message accepted by the referee: {result.SiloCpu.TotalMilliseconds / referred:F3} ms.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Silo CPU per message accepted by the referee: {result.SiloCpu.TotalMilliseconds / referred:F3} ms");
+        text.Append(result.RefereeWebhooks is null
+            ? ".\n"
+            : string.Create(CultureInfo.InvariantCulture, $", its status webhooks included ({result.SiloCpuAtLastSend.TotalMilliseconds / referred:F3} ms by the time the referee accepted the last message).\n"));
         if (result.SiloAllocatedBytes > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Silo heap allocations from its start: {result.SiloAllocatedBytes / (1024.0 * 1024 * 1024):F2} GiB, {result.SiloAllocatedBytes / 1024 / referred:F1} KiB per message accepted by the referee.\n");
@@ -184,6 +187,11 @@ internal static class Reports
         text.Append(result.Webhooks is { } webhooks
             ? string.Create(CultureInfo.InvariantCulture, $"Webhook deliveries applied: {webhooks.Applied:N0}, mean lag from arrival {webhooks.MeanLag.TotalMilliseconds:F1} ms.\n\n")
             : "Webhook lag not measured (WaDispatch embedded: no /metrics).\n\n");
+        if (result.RefereeWebhooks is { } statuses)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"The referee's status webhooks when the silo's CPU was read: {statuses.Delivered:N0} delivered to the silo, {statuses.Abandoned:N0} given up, {statuses.Pending:N0} still waiting; the run waited {result.WebhookDrain.TotalSeconds:F1} s for them after its last message was accepted.\n\n");
+        }
+
         text.Append(misses.Count == 0 ? "All thresholds met.\n" : "Thresholds missed:\n" + string.Concat(misses.Select(m => $"- {m}\n")));
         return text.ToString();
     }

@@ -43,6 +43,20 @@ public sealed class HarnessSmokeTests
     }
 
     [Fact]
+    public async Task WithStatusWebhooks_TheRunReadsTheSilosCpu_OnceEveryStatusHasReachedIt()
+    {
+        var scenario = Scenario.Smoke(TimeSpan.FromSeconds(1));
+
+        var result = await new LoadRunner(_ => { }).RunAsync(scenario, TestContext.Current.CancellationToken);
+
+        // Sent, delivered and read for every message (read comes a second after the send), each taken and applied by the silo.
+        var sent = result.Numbers.Sum(n => n.Accepted);
+        Assert.Equal(scenario.Numbers.Sum(scenario.Backlog), sent);
+        Assert.Equal(new RefereeWebhooks(3 * sent, 0, 0), result.RefereeWebhooks);
+        Assert.Equal(3 * sent, result.Webhooks?.Applied);
+    }
+
+    [Fact]
     public async Task TheClusterScenario_RunsItsWorkOnTwoSilos_OnPostgreSql()
     {
         Assert.SkipWhen(WaDispatch.Testing.TestPostgres.SkipReason is not null, WaDispatch.Testing.TestPostgres.SkipReason ?? string.Empty);
