@@ -4,14 +4,14 @@ namespace WaDispatch.Storage;
 
 /// <summary>
 /// Statements of one transaction run together: on a server database (PostgreSQL) as one <see cref="DbBatch"/>, a
-/// single round trip however many there are; on SQLite, which runs in-process and has no batches, one after another
-/// with each script's command prepared once. A group commit of a thousand writes then costs a few round trips, not
+/// single round trip however many there are; on SQLite, which runs in-process and has no batches, one after another,
+/// each script's command prepared once on the writer's connection and kept there for the writes that follow
+/// (<see cref="StorageConnection.Command"/>). A group commit of a thousand writes then costs a few round trips, not
 /// thousands.
 /// </summary>
-internal sealed class StatementBatch(DbConnection connection, DbTransaction transaction, SqlScripts sql) : IAsyncDisposable
+internal sealed class StatementBatch(StorageConnection writer, DbTransaction transaction, SqlScripts sql)
 {
     private readonly List<(string Script, (string Name, object? Value)[] Values)> _statements = [];
-    private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
 
     /// <summary>Statements added and not yet run.</summary>
     public int Count => _statements.Count;
@@ -32,7 +32,7 @@ internal sealed class StatementBatch(DbConnection connection, DbTransaction tran
             return affected;
         }
 
-        if (connection.CanCreateBatch)
+        if (writer.Connection.CanCreateBatch)
         {
             await using var batch = Batch();
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal sealed class StatementBatch(DbConnection connection, DbTransaction tran
             return found;
         }
 
-        if (connection.CanCreateBatch)
+        if (writer.Connection.CanCreateBatch)
         {
             await using var batch = Batch();
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -84,18 +84,9 @@ internal sealed class StatementBatch(DbConnection connection, DbTransaction tran
         return found;
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var command in _prepared.Values)
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
     private DbBatch Batch()
     {
-        var batch = connection.CreateBatch();
+        var batch = writer.Connection.CreateBatch();
         batch.Transaction = transaction;
         foreach (var (script, values) in _statements)
         {
@@ -118,15 +109,13 @@ internal sealed class StatementBatch(DbConnection connection, DbTransaction tran
     private DbCommand Prepared(int index)
     {
         var (script, values) = _statements[index];
-        if (!_prepared.TryGetValue(script, out var command))
+        var command = writer.Command(sql.Get(script), transaction, out var created);
+        if (created)
         {
-            command = connection.CreateCommand(sql.Get(script), transaction);
             foreach (var (name, _) in values)
             {
                 command.With(name, null);
             }
-
-            _prepared[script] = command;
         }
 
         // A script's statements name their values in the same order each time: bound by position, with the name checked.

@@ -17,8 +17,11 @@ namespace WaDispatch.Storage;
 /// </remarks>
 public sealed class StorageDatabase : IAsyncDisposable
 {
+    private static readonly TimeSpan WriterCloseWait = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim? _writeTurn;
+    private readonly KeptWriter _writer = new();
 
     private StorageDatabase(StorageProvider provider, DbDataSource dataSource, int maxConnections)
     {
@@ -85,25 +88,36 @@ public sealed class StorageDatabase : IAsyncDisposable
     /// PostgreSQL is the engine for durability against power loss.
     /// </summary>
     public ValueTask<StorageConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
-        OpenAsync(writeTurn: null, cancellationToken);
+        OpenAsync(cancellationToken);
 
     /// <summary>
     /// Opens a connection to write with; dispose it when done. SQLite takes one writer at a time, and when two
     /// connections race for its lock, the driver retries the loser with <c>Thread.Sleep</c> on a thread-pool thread,
     /// which under load stalls everything else on the pool. So SQLite writers here wait their turn asynchronously,
-    /// one at a time in this process; PostgreSQL writers only wait for a free connection.
+    /// one at a time in this process, and all write through one connection kept open with the commands prepared on it
+    /// (<see cref="KeptWriter"/>); PostgreSQL writers only wait for a free connection.
     /// </summary>
     public async ValueTask<StorageConnection> OpenWriterAsync(CancellationToken cancellationToken = default)
     {
         if (_writeTurn is null)
         {
-            return await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+            return await OpenAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await OpenAsync(_writeTurn, cancellationToken).ConfigureAwait(false);
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _writer.Connection ??= await OpenSqliteAsync(cancellationToken).ConfigureAwait(false);
+                return new StorageConnection(_writer.Connection, _slots, _writeTurn, _writer);
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
+            }
         }
         catch
         {
@@ -112,30 +126,36 @@ public sealed class StorageDatabase : IAsyncDisposable
         }
     }
 
-    private async ValueTask<StorageConnection> OpenAsync(SemaphoreSlim? writeTurn, CancellationToken cancellationToken)
+    private async ValueTask<StorageConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        DbConnection? connection = null;
         try
         {
-            connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            if (Provider == StorageProvider.Sqlite)
-            {
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return new StorageConnection(connection, _slots, writeTurn);
+            var connection = Provider == StorageProvider.Sqlite
+                ? await OpenSqliteAsync(cancellationToken).ConfigureAwait(false)
+                : await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return new StorageConnection(connection, _slots, writeTurn: null);
         }
         catch
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
             _slots.Release();
+            throw;
+        }
+    }
+
+    private async ValueTask<DbConnection> OpenSqliteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -143,7 +163,30 @@ public sealed class StorageDatabase : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        // The gates are not disposed: a connection still out when the host stops gives its place back later.
+        // The gates are not disposed: a connection still out when the host stops gives its place back later. SQLite's
+        // writer is closed in its turn, once a write under way (if any) has ended, or after a few seconds regardless.
+        if (_writeTurn is not null && await _writeTurn.WaitAsync(WriterCloseWait).ConfigureAwait(false))
+        {
+            try
+            {
+                foreach (var command in _writer.Commands.Values)
+                {
+                    await command.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (_writer.Connection is { } writer)
+                {
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _writer.Lost();
+            }
+            finally
+            {
+                _writeTurn.Release();
+            }
+        }
+
         await DataSource.DisposeAsync().ConfigureAwait(false);
     }
 }

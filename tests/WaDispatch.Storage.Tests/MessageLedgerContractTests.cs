@@ -241,6 +241,33 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AGroupRefusedHalfway_LeavesNothing_AndTheNextGroupIsWritten()
+    {
+        // The second write names neither a message id nor a wamid: the group is refused inside its transaction.
+        await Assert.ThrowsAsync<ArgumentException>(() => Ledger.WriteAsync([Accept("h1"), new AdvanceWrite(null, null, "sent", 2, 1, T0)], Ct));
+
+        var outcomes = await Ledger.WriteAsync([Accept("h2"), new AdvanceWrite("h2", "wamid.h2", "sent", 2, 1, T0)], Ct);
+
+        Assert.Null(await Ledger.ReadAsync("h1", Ct));
+        Assert.Equal([LedgerWriteOutcome.Applied, LedgerWriteOutcome.Applied], outcomes);
+        Assert.Equal("sent", (await Ledger.ReadAsync("h2", Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task AWritersConnectionClosedUnderIt_IsOpenedAgainForTheNextWrite()
+    {
+        await Ledger.WriteAsync([Accept("c1")], Ct);
+        await using (var writer = await _database!.OpenWriterAsync(Ct))
+        {
+            await writer.Connection.CloseAsync();
+        }
+
+        await Ledger.WriteAsync([Accept("c2"), new AdvanceWrite("c1", "wamid.c1", "sent", 2, 1, T0)], Ct);
+
+        Assert.Equal(("sent", "accepted"), ((await Ledger.ReadAsync("c1", Ct))!.Status, (await Ledger.ReadAsync("c2", Ct))!.Status));
+    }
+
+    [Fact]
     public async Task TheWebhookInbox_KeepsDeliveriesByteForByte_UntilDeleted()
     {
         var inbox = new WebhookInboxStore(_database!);

@@ -55,7 +55,7 @@ public sealed class CampaignStore
         await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new StatementBatch(connection, transaction, _database.Scripts);
+        var batch = new StatementBatch(writer, transaction, _database.Scripts);
         foreach (var row in rows)
         {
             batch.Add("Campaigns/insert_recipient.sql", ("campaign_id", campaignId), ("seq", row.Seq), ("wa_id", row.WaId), ("params", row.Params));

@@ -37,7 +37,7 @@ public sealed class MessageLedgerStore
         await using var writer = await _database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new StatementBatch(connection, transaction, _sql);
+        var batch = new StatementBatch(writer, transaction, _sql);
 
         // Round one: the changes. A status found by wamid also learns there whether its message is known at that point
         // of the group (a wamid is recorded by a write that may come later in the same group).
