@@ -68,15 +68,16 @@ public sealed record LoadResult
     public (long Applied, TimeSpan MeanLag)? Webhooks { get; init; }
 
     /// <summary>
-    /// The referee's status webhooks when the silo's CPU was read (null when the run had none): the run waits for every
-    /// one to reach the silo first, so its CPU per message counts them.
+    /// The referee's status webhooks when the silo's CPU was read (null when the run had none): a run whose messages all
+    /// reached the referee waits for every one to reach the silo and be applied first (bounded), so its CPU per message
+    /// counts them; <see cref="RefereeWebhooks.AllApplied"/> says whether it does.
     /// </summary>
     public RefereeWebhooks? RefereeWebhooks { get; init; }
 
     /// <summary>The silo's CPU time by the time the referee had accepted every message, before the run waited for their status webhooks.</summary>
     public TimeSpan SiloCpuAtLastSend { get; init; }
 
-    /// <summary>How long the run waited, after the referee accepted its last message, for its status webhooks to reach the silo.</summary>
+    /// <summary>How long the run waited, after the harness saw the referee accept its last message, for its status webhooks to reach the silo.</summary>
     public TimeSpan WebhookDrain { get; init; }
 
     /// <summary>The silo's garbage collections by generation, from its /metrics.</summary>
@@ -92,5 +93,15 @@ public sealed record LoadResult
     public required string Machine { get; init; }
 }
 
-/// <summary>The referee's status webhooks: delivered to the silo, given up after their attempts or dropped, and waiting.</summary>
-public sealed record RefereeWebhooks(long Delivered, long Abandoned, long Pending);
+/// <summary>
+/// The referee's status webhooks: delivered to the silo, given up after their attempts or dropped, and waiting; and the
+/// deliveries the silo had applied (its webhook lag histogram's count) when they were read.
+/// </summary>
+public sealed record RefereeWebhooks(long Delivered, long Abandoned, long Pending, long Applied)
+{
+    /// <summary>Whether the referee has none left to post and the silo has applied every one it posted.</summary>
+    public bool Settled => Pending == 0 && Applied >= Delivered;
+
+    /// <summary>Whether every status the referee made has reached the silo and been applied: settled, none given up.</summary>
+    public bool AllApplied => Settled && Abandoned == 0;
+}

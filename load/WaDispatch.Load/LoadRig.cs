@@ -135,7 +135,9 @@ internal sealed class LoadRig : IAsyncDisposable
         var data = Directory.CreateTempSubdirectory("wadispatch-load-data-");
         // The referee drops webhooks past 100,000 waiting by default (a receiver that is down): max-throughput's 100,000
         // messages passed that within 20 s, and it dropped two thirds of their statuses, so the silo's CPU counted a
-        // few per cent of them. Here every status is kept until the silo takes it (the run waits for them).
+        // few per cent of them. Every rig with webhooks keeps them all instead, as Meta does (up to 10,000,000): the
+        // referee's memory grows with those waiting, each held as its JSON body until the silo takes it; a backlog
+        // run waits for them (LoadRunner).
         string[] webhookUrl = webhooks ? ["--Simulator:WebhookUrl", $"http://127.0.0.1:{siloPort}/webhooks/whatsapp", "--Simulator:MaxPendingWebhooks", "10000000"] : [];
         var database = postgres is null ? null : await LoadDatabase.CreateAsync(postgres);
         string[] storage = database is null
@@ -231,11 +233,15 @@ internal sealed class LoadRig : IAsyncDisposable
         return [.. ledger.EnumerateArray().Select(e => e.GetProperty("received_at").GetDateTimeOffset()).Order()];
     }
 
-    /// <summary>The referee's status webhooks so far: delivered to the silo, given up, and waiting (for their delay or the silo).</summary>
+    /// <summary>
+    /// The referee's status webhooks so far: delivered to the silo, given up, and waiting (for their delay or the silo);
+    /// with the deliveries the (front) silo has applied, read after the referee's counts.
+    /// </summary>
     public async Task<RefereeWebhooks> RefereeWebhooksAsync(CancellationToken cancellationToken)
     {
         var stats = await Referee.GetFromJsonAsync<JsonElement>("_sim/webhooks", cancellationToken);
-        return new RefereeWebhooks(stats.GetProperty("delivered").GetInt64(), stats.GetProperty("abandoned").GetInt64(), stats.GetProperty("pending").GetInt64());
+        var applied = (await WebhookLagAsync(cancellationToken))?.Applied ?? 0;
+        return new RefereeWebhooks(stats.GetProperty("delivered").GetInt64(), stats.GetProperty("abandoned").GetInt64(), stats.GetProperty("pending").GetInt64(), applied);
     }
 
     /// <summary>130429s the referee answered one number, from its <paramref name="stats"/>.</summary>

@@ -80,30 +80,37 @@ internal sealed class LoadRunner
 
         await submitting;
 
-        // A message's cost includes its status webhooks (sent, delivered, read; the last a second after the send): the
-        // CPU is read once the referee has none left to deliver, or when the deadline passes.
+        // The consoles watch the sends; they stop here so that the wait below costs the silo only its webhooks.
+        await watching.CancelAsync();
+        var consoleRefreshes = (await Task.WhenAll(consoles)).Sum();
+
+        // A message's cost includes its status webhooks (sent, delivered, read; the last a second after the send): once
+        // the referee has accepted every message, the run waits until it has no webhook left to post and the silo has
+        // applied every one it posted, for at most WebhookDrainLimit past the deadline. A run that missed its deadline
+        // does not wait: the silo is still sending, and its counts are read as they stand.
         RefereeWebhooks? webhooks = null;
         var cpuAtLastSend = rig.Silo.ProcessorTime - cpuBefore;
         var draining = Stopwatch.StartNew();
         if (scenario.Webhooks)
         {
-            while ((webhooks = await rig.RefereeWebhooksAsync(cancellationToken)).Pending > 0 && clock.Elapsed < deadline + WebhookDrainLimit)
+            webhooks = await rig.RefereeWebhooksAsync(cancellationToken);
+            while (accepted >= planned && !webhooks.Settled && clock.Elapsed < deadline + WebhookDrainLimit)
             {
-                _status($"{clock.Elapsed:mm\\:ss} waiting for the referee's status webhooks to reach the silo: {webhooks.Pending:N0} to go, {webhooks.Delivered:N0} delivered");
+                _status($"{clock.Elapsed:mm\\:ss} waiting for the referee's status webhooks to reach the silo: {webhooks.Pending:N0} still to post, {webhooks.Applied:N0} of {webhooks.Delivered:N0} posted applied");
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 rig.Silo.Sample();
+                webhooks = await rig.RefereeWebhooksAsync(cancellationToken);
             }
         }
 
         var drain = draining.Elapsed;
 
-        // The run's time is read with its CPU, before the referee's counts are collected: cores are CPU over this time.
+        // The run's time is read with its CPU, before the referee's counts are collected: cores are CPU over this time
+        // (both include the wait for the webhooks).
         var elapsed = clock.Elapsed;
         var cpu = rig.Silo.ProcessorTime - cpuBefore;
         var refereeCpu = rig.RefereeProcessorTime - refereeBefore;
         var harnessCpu = LoadRig.HarnessProcessorTime - harnessBefore;
-        await watching.CancelAsync();
-        var consoleRefreshes = (await Task.WhenAll(consoles)).Sum();
         _status("collecting the referee's counts");
         var numbers = new List<NumberResult>();
         var first = DateTimeOffset.MaxValue;

@@ -170,9 +170,12 @@ internal static class Reports
 
         var referred = Math.Max(1, result.Numbers.Sum(n => n.Accepted));
         text.Append(CultureInfo.InvariantCulture, $"Silo CPU per message accepted by the referee: {result.SiloCpu.TotalMilliseconds / referred:F3} ms");
-        text.Append(result.RefereeWebhooks is null
-            ? ".\n"
-            : string.Create(CultureInfo.InvariantCulture, $", its status webhooks included ({result.SiloCpuAtLastSend.TotalMilliseconds / referred:F3} ms by the time the referee accepted the last message).\n"));
+        text.Append(result.RefereeWebhooks switch
+        {
+            null => ".\n",
+            { AllApplied: true } => string.Create(CultureInfo.InvariantCulture, $", its status webhooks included ({result.SiloCpuAtLastSend.TotalMilliseconds / referred:F3} ms by the time the harness saw the referee accept the last message).\n"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"; its status webhooks NOT all included: some were still waiting, unapplied or given up when the CPU was read ({result.SiloCpuAtLastSend.TotalMilliseconds / referred:F3} ms by the time the harness saw the referee's last acceptance).\n"),
+        });
         if (result.SiloAllocatedBytes > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Silo heap allocations from its start: {result.SiloAllocatedBytes / (1024.0 * 1024 * 1024):F2} GiB, {result.SiloAllocatedBytes / 1024 / referred:F1} KiB per message accepted by the referee.\n");
@@ -189,7 +192,7 @@ internal static class Reports
             : "Webhook lag not measured (WaDispatch embedded: no /metrics).\n\n");
         if (result.RefereeWebhooks is { } statuses)
         {
-            text.Append(CultureInfo.InvariantCulture, $"The referee's status webhooks when the silo's CPU was read: {statuses.Delivered:N0} delivered to the silo, {statuses.Abandoned:N0} given up, {statuses.Pending:N0} still waiting; the run waited {result.WebhookDrain.TotalSeconds:F1} s for them after its last message was accepted.\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"The referee's status webhooks when the silo's CPU was read: {statuses.Delivered:N0} delivered to the silo ({statuses.Applied:N0} applied by it), {statuses.Abandoned:N0} given up, {statuses.Pending:N0} still waiting; the run waited {result.WebhookDrain.TotalSeconds:F1} s for them after the harness saw the last acceptance.\n\n");
         }
 
         text.Append(misses.Count == 0 ? "All thresholds met.\n" : "Thresholds missed:\n" + string.Concat(misses.Select(m => $"- {m}\n")));

@@ -52,8 +52,14 @@ public sealed class HarnessSmokeTests
         // Sent, delivered and read for every message (read comes a second after the send), each taken and applied by the silo.
         var sent = result.Numbers.Sum(n => n.Accepted);
         Assert.Equal(scenario.Numbers.Sum(scenario.Backlog), sent);
-        Assert.Equal(new RefereeWebhooks(3 * sent, 0, 0), result.RefereeWebhooks);
+        Assert.Equal(new RefereeWebhooks(3 * sent, 0, 0, 3 * sent), result.RefereeWebhooks);
         Assert.Equal(3 * sent, result.Webhooks?.Applied);
+
+        // The reads came after the last send, so the CPU read once they were applied is more than at the last send.
+        Assert.True(result.SiloCpu > result.SiloCpuAtLastSend, $"{result.SiloCpu} after the webhooks, {result.SiloCpuAtLastSend} at the last send");
+        var report = Reports.Markdown(result, []);
+        Assert.Contains("its status webhooks included", report, StringComparison.Ordinal);
+        Assert.Contains("0 given up, 0 still waiting", report, StringComparison.Ordinal);
     }
 
     [Fact]

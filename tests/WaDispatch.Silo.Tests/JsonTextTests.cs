@@ -17,6 +17,8 @@ public sealed class JsonTextTests
     [InlineData("""{"a":{"":"\u0000"}}""", "a.", "a NUL character")]
     [InlineData("""{"a":{"[x":"\u0000"}}""", "a.[x", "a NUL character")]
     [InlineData("""{"a":[{"[0]":"\u0000"}]}""", "a[0].[0]", "a NUL character")]
+    [InlineData("""[{"":"\u0000"}]""", "[0].", "a NUL character")]
+    [InlineData("""{"a":{"":{"\ud800":1}}}""", "a property name in a.", "an unpaired surrogate, which is not text")]
     public void AnUnreadableString_IsNamedByItsPath(string json, string path, string reason)
     {
         using var document = JsonDocument.Parse(json);
