@@ -95,9 +95,10 @@ public sealed record LoadResult
 
 /// <summary>
 /// The referee's status webhooks: delivered to the silo, given up after their attempts or dropped, and waiting; and the
-/// deliveries the silo had applied (its webhook lag histogram's count) when they were read.
+/// deliveries the silo had applied (its webhook lag histogram's count) when they were read, null when not read (the
+/// harness reads it only once none is waiting).
 /// </summary>
-public sealed record RefereeWebhooks(long Delivered, long Abandoned, long Pending, long Applied)
+public sealed record RefereeWebhooks(long Delivered, long Abandoned, long Pending, long? Applied)
 {
     /// <summary>Whether the referee has none left to post and the silo has applied every one it posted.</summary>
     public bool Settled => Pending == 0 && Applied >= Delivered;

@@ -96,7 +96,7 @@ internal sealed class LoadRunner
             webhooks = await rig.RefereeWebhooksAsync(cancellationToken);
             while (accepted >= planned && !webhooks.Settled && clock.Elapsed < deadline + WebhookDrainLimit)
             {
-                _status($"{clock.Elapsed:mm\\:ss} waiting for the referee's status webhooks to reach the silo: {webhooks.Pending:N0} still to post, {webhooks.Applied:N0} of {webhooks.Delivered:N0} posted applied");
+                _status($"{clock.Elapsed:mm\\:ss} waiting for the referee's status webhooks to reach the silo: {webhooks.Pending:N0} still to post, {webhooks.Delivered:N0} posted{(webhooks.Applied is { } applied ? $", {applied:N0} applied" : "")}");
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 rig.Silo.Sample();
                 webhooks = await rig.RefereeWebhooksAsync(cancellationToken);

@@ -192,7 +192,7 @@ internal static class Reports
             : "Webhook lag not measured (WaDispatch embedded: no /metrics).\n\n");
         if (result.RefereeWebhooks is { } statuses)
         {
-            text.Append(CultureInfo.InvariantCulture, $"The referee's status webhooks when the silo's CPU was read: {statuses.Delivered:N0} delivered to the silo ({statuses.Applied:N0} applied by it), {statuses.Abandoned:N0} given up, {statuses.Pending:N0} still waiting; the run waited {result.WebhookDrain.TotalSeconds:F1} s for them after the harness saw the last acceptance.\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"The referee's status webhooks when the silo's CPU was read: {statuses.Delivered:N0} delivered to the silo ({(statuses.Applied is { } applied ? applied.ToString("N0", CultureInfo.InvariantCulture) : "not read")} applied by it), {statuses.Abandoned:N0} given up, {statuses.Pending:N0} still waiting; the run waited {result.WebhookDrain.TotalSeconds:F1} s for them after the harness saw the last acceptance.\n\n");
         }
 
         text.Append(misses.Count == 0 ? "All thresholds met.\n" : "Thresholds missed:\n" + string.Concat(misses.Select(m => $"- {m}\n")));
