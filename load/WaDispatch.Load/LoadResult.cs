@@ -77,6 +77,13 @@ public sealed record LoadResult
     /// <summary>The silo's CPU time by the time the referee had accepted every message, before the run waited for their status webhooks.</summary>
     public TimeSpan SiloCpuAtLastSend { get; init; }
 
+    /// <summary>
+    /// How long the silo's JIT spent compiling methods over the run (the same span as <see cref="SiloCpu"/>): a fresh
+    /// process compiles its hot paths, and tiers them up, under the first load it meets, once. Measured on the runtime's
+    /// own clock around each compilation, so at most this much of the CPU (a compilation preempted counts its wait).
+    /// </summary>
+    public TimeSpan SiloJitTime { get; init; }
+
     /// <summary>How long the run waited, after the harness saw the referee accept its last message, for its status webhooks to reach the silo.</summary>
     public TimeSpan WebhookDrain { get; init; }
 

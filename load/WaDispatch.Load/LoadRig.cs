@@ -303,6 +303,13 @@ internal sealed class LoadRig : IAsyncDisposable
     public async Task<double> AllocatedAsync(CancellationToken cancellationToken) =>
         Sum(await MetricsAsync(cancellationToken), "dotnet_gc_heap_total_allocated_bytes_total");
 
+    /// <summary>
+    /// How long the (front) silo's JIT has spent compiling methods since it started (<c>dotnet.jit.compilation.time</c>,
+    /// the runtime's own clock around each compilation), from its Prometheus text.
+    /// </summary>
+    public async Task<TimeSpan> JitTimeAsync(CancellationToken cancellationToken) =>
+        TimeSpan.FromSeconds(Sum(await MetricsAsync(cancellationToken), "dotnet_jit_compilation_time_seconds_total"));
+
     /// <summary>How long the (front) silo has been paused in garbage collections since it started, from its Prometheus text.</summary>
     public async Task<TimeSpan> GcPauseAsync(CancellationToken cancellationToken) =>
         TimeSpan.FromSeconds(Sum(await MetricsAsync(cancellationToken), "dotnet_gc_pause_time_seconds_total{"));

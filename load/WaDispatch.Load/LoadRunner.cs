@@ -43,6 +43,7 @@ internal sealed class LoadRunner
             ceiling = await rig.CeilingAsync(concurrency, scenario.Steady, cancellationToken);
         }
 
+        var jitBefore = await rig.JitTimeAsync(cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var baseWorkingSet = rig.Silo.WorkingSet;
         var cpuBefore = rig.Silo.ProcessorTime;
@@ -111,6 +112,7 @@ internal sealed class LoadRunner
         var cpu = rig.Silo.ProcessorTime - cpuBefore;
         var refereeCpu = rig.RefereeProcessorTime - refereeBefore;
         var harnessCpu = LoadRig.HarnessProcessorTime - harnessBefore;
+        var jit = await rig.JitTimeAsync(cancellationToken) - jitBefore;
         _status("collecting the referee's counts");
         var numbers = new List<NumberResult>();
         var first = DateTimeOffset.MaxValue;
@@ -150,6 +152,7 @@ internal sealed class LoadRunner
             RefereeWebhooks = webhooks,
             WebhookDrain = drain,
             SiloCpuAtLastSend = cpuAtLastSend,
+            SiloJitTime = jit,
             Webhooks = await rig.WebhookLagAsync(cancellationToken),
             SimulatorAloneMps = ceiling,
             Machine = LoadRig.Machine,

@@ -176,6 +176,11 @@ internal static class Reports
             { AllApplied: true } => string.Create(CultureInfo.InvariantCulture, $", its status webhooks included ({result.SiloCpuAtLastSend.TotalMilliseconds / referred:F3} ms by the time the harness saw the referee accept the last message).\n"),
             _ => string.Create(CultureInfo.InvariantCulture, $"; its status webhooks NOT all included: some were still waiting, unapplied or given up when the CPU was read ({result.SiloCpuAtLastSend.TotalMilliseconds / referred:F3} ms by the time the harness saw the referee's last acceptance).\n"),
         });
+        if (result.SiloJitTime > TimeSpan.Zero)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"The silo's JIT compiled for {result.SiloJitTime.TotalSeconds:F1} s of it (a fresh process's one-off): {(result.SiloCpu - result.SiloJitTime).TotalMilliseconds / referred:F3} ms per message or more without it.\n");
+        }
+
         if (result.SiloAllocatedBytes > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Silo heap allocations from its start: {result.SiloAllocatedBytes / (1024.0 * 1024 * 1024):F2} GiB, {result.SiloAllocatedBytes / 1024 / referred:F1} KiB per message accepted by the referee.\n");
