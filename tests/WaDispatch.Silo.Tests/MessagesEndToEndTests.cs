@@ -364,6 +364,37 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         Assert.InRange(deepest, 1, 150);
     }
 
+    [Fact]
+    public async Task AUtilityTemplateParkedBehindAMarketingBacklog_IsReadBackBeforeIt()
+    {
+        // A window of one second at 50 mps: the lane holds about 50 sends, and the rest of 300 marketing templates is
+        // parked in the ledger. A utility template accepted after them, parked too, goes before them: its catalog
+        // category ranks it, as the lane ranks what it holds.
+        const string waba = "100000000000007";
+        await StopSiloAsync();
+        await StartSiloAsync("--Lanes:QueueWindow", "00:00:01", "--Lanes:MinQueuedSends", "10", "--Budgets:DefaultTier", "TIER_UNLIMITED");
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 50, waba_id = waba }, Ct)).EnsureSuccessStatusCode();
+        (await _client.PostAsync(new Uri($"v1/templates/sync?waba_id={waba}", UriKind.Relative), null, Ct)).EnsureSuccessStatusCode();
+        var marketing = Enumerable.Range(0, 300).Select(i => $"1650558{i:D4}").ToList();
+        const string urgent = "16505589999";
+        var messages = marketing.Select(to => new { phone_number_id = Number, message = Template(to, "promo") })
+            .Append(new { phone_number_id = Number, message = Template(urgent) });
+        var response = await _client.PostAsJsonAsync("v1/messages/batch", new { messages }, Ct);
+        Assert.Equal(301, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().Count(r => r.TryGetProperty("message", out _)));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Meta.Ledger(Number).Count < 301)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Meta has {Meta.Ledger(Number).Count} of 301 after a minute");
+            await Task.Delay(50, Ct);
+        }
+
+        // In acceptance order it would have been the last of 301; the lane held about 50 when it was read.
+        var order = Meta.Ledger(Number).Select(e => e.WaId).ToList();
+        Assert.Equal(301, order.Distinct().Count());
+        Assert.InRange(order.IndexOf(urgent), 0, 150);
+    }
+
     private async Task<int> QueuedAsync()
     {
         var queued = (await _client.GetFromJsonAsync<JsonElement>($"v1/phone-numbers/{Number}", Ct)).GetProperty("queued");
@@ -405,6 +436,15 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         to,
         type = "template",
         template = new { name = "welcome", language = new { code = "en_US" }, components = new[] { new { type = "body", parameters = new[] { new { type = "text", text = "Ada" } } } } },
+    };
+
+    /// <summary>A template without parameters (the simulator's <c>promo</c>, marketing).</summary>
+    private static object Template(string to, string name) => new
+    {
+        messaging_product = "whatsapp",
+        to,
+        type = "template",
+        template = new { name, language = new { code = "en_US" }, components = Array.Empty<object>() },
     };
 
     private static AcceptWrite Crashed(string id, string to, DateTimeOffset at) => new(new LedgerMessage(

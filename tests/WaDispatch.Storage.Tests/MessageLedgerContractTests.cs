@@ -122,6 +122,33 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ParkedMessages_AreReadBackMostUrgentFirst_AndInAcceptanceOrderWithinAClass_APageAtATime()
+    {
+        // Five marketing templates parked, then a utility one and a one-time password behind them.
+        await Ledger.WriteAsync(
+        [
+            Accept("p1", parkedAt: T0), Accept("p2", parkedAt: T0), Accept("p3", parkedAt: T0), Accept("p4", parkedAt: T0), Accept("p5", parkedAt: T0),
+            Accept("u6", parkedAt: T0, priority: 1), Accept("o7", parkedAt: T0, priority: 0), Accept("n8"),
+        ], Ct);
+
+        var read = new List<string>();
+        for (var after = LedgerMessage.FirstDue; ;)
+        {
+            var page = await Ledger.ReadDueAsync(Number, T0, after, 3, Ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            read.AddRange(page.Select(m => m.Id));
+            after = (page[^1].Priority, page[^1].Id);
+        }
+
+        Assert.Equal(["o7", "u6", "p1", "p2", "p3", "p4", "p5"], read);
+        Assert.Equal(0, (await Ledger.ReadAsync("o7", Ct))!.Priority);
+    }
+
+    [Fact]
     public async Task ANumbersOpenMessages_AreReadInPages_AndADeferredOneIsDueAtItsRetryTime()
     {
         const string other = "106540352200000";
@@ -142,8 +169,8 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
         Assert.Equal(["b", "c"], first.Select(m => m.Id));
         Assert.Equal(["d"], second.Select(m => m.Id));
         Assert.Equal(("accepted", T0.AddMinutes(5)), (first[1].Status, first[1].RetryAt));
-        Assert.Empty(await Ledger.ReadDueAsync(Number, T0.AddMinutes(4), string.Empty, 10, Ct));
-        Assert.Equal(["c"], (await Ledger.ReadDueAsync(Number, T0.AddMinutes(5), string.Empty, 10, Ct)).Select(m => m.Id));
+        Assert.Empty(await Ledger.ReadDueAsync(Number, T0.AddMinutes(4), LedgerMessage.FirstDue, 10, Ct));
+        Assert.Equal(["c"], (await Ledger.ReadDueAsync(Number, T0.AddMinutes(5), LedgerMessage.FirstDue, 10, Ct)).Select(m => m.Id));
         Assert.Equal([Number], await Ledger.ReadOpenNumbersAsync(Ct));
         Assert.Equal(-10, (await Ledger.ReadEventsAsync("c", Ct)).Single(e => e.Status == "deferred").ErrorCode);
         Assert.Equal("sent", (await Ledger.ReadAsync("a", Ct))!.Status);
@@ -285,8 +312,8 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
 
     private const string Number = "106540352242922";
 
-    private static AcceptWrite Accept(string id, string? key = null, string? callbackUrl = null, string number = Number, string? traceParent = null) =>
-        new(new LedgerMessage(id, key, number, "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, T0, T0.AddHours(24), T0, callbackUrl, traceParent));
+    private static AcceptWrite Accept(string id, string? key = null, string? callbackUrl = null, string number = Number, string? traceParent = null, DateTimeOffset? parkedAt = null, int priority = LedgerMessage.BulkPriority) =>
+        new(new LedgerMessage(id, key, number, "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, parkedAt, T0, T0.AddHours(24), T0, callbackUrl, traceParent, priority));
 }
 
 /// <summary>The ledger contract on a SQLite file.</summary>

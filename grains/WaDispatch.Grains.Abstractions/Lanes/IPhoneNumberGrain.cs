@@ -30,7 +30,7 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
 
     /// <summary>
     /// Messages of this number were parked in the ledger (accepted, due at once) because this lane had no room for them
-    /// as far as the accepting silo knew: it reads them, in acceptance order, as it drains. (A new alias: it answered a
+    /// as far as the accepting silo knew: it reads them as it drains, most urgent class first and in acceptance order within it. (A new alias: it answered a
     /// <c>bool</c> before.)
     /// </summary>
     [Alias("ParkedTold")]

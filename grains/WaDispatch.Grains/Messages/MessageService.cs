@@ -14,6 +14,7 @@ using WaDispatch.Grains.Campaigns;
 using WaDispatch.Grains.Dispatch;
 using WaDispatch.Grains.Lanes;
 using WaDispatch.Grains.Recipients;
+using WaDispatch.Grains.Templates;
 using WaDispatch.Storage.Messages;
 
 namespace WaDispatch.Grains.Messages;
@@ -112,7 +113,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         var prepared = record!;
         var lane = Parkable(submission.Message) ? _parking.GetOrAdd(prepared.PhoneNumberId, static _ => new Parking()) : null;
         var reserved = lane is not null && TryReserve(lane);
-        var accepted = lane is null || reserved ? prepared : prepared with { RetryAt = prepared.AcceptedAt };
+        var accepted = lane is null || reserved ? prepared : prepared with { RetryAt = prepared.AcceptedAt, Priority = (int)await ParkedPriorityAsync(prepared.PhoneNumberId, submission.Message).ConfigureAwait(false) };
 
         // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
         bool applied;
@@ -219,7 +220,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
             message.ExpiresAt,
             now,
             message.CallbackUrl,
-            CampaignTrace(message)))).ToList();
+            CampaignTrace(message),
+            (int)message.Priority))).ToList();
         var writes = await Task.WhenAll(records.Select(r => _ledger.WriteAsync(new AcceptWrite(r.Record)))).ConfigureAwait(false);
         for (var i = 0; i < records.Count; i++)
         {
@@ -330,7 +332,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
             expiresAt,
             now,
             submission.CallbackUrl,
-            DispatchTracing.CurrentTraceParent());
+            DispatchTracing.CurrentTraceParent(),
+            (int)(Parkable(submission.Message) ? SendPriority.Bulk : SendPriority.Reply));
         return (record, null);
     }
 
@@ -434,6 +437,38 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// the failed lookup (reflection over the type's attributes) ran again on every call.
     /// </summary>
     private static LaneSend[] OneOf(LaneSend send) => [send];
+
+    /// <summary>
+    /// The class a parked template is read back in: its category in the number's template catalog (authentication
+    /// first, then utility), marketing when the catalog does not know it — as its admission will take it. A catalog
+    /// that cannot be asked leaves it marketing: the park must not fail for the order it is read in.
+    /// </summary>
+    private async Task<SendPriority> ParkedPriorityAsync(string phoneNumberId, SendMessageRequest message)
+    {
+        if (message.Template is not { Name: { } name, Language.Code: { } language })
+        {
+            return SendPriority.Bulk;
+        }
+
+        try
+        {
+            var route = await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
+            if (route.WabaId is not { } wabaId)
+            {
+                return SendPriority.Bulk;
+            }
+
+            var lookup = await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(name, language).ConfigureAwait(false);
+            return lookup.Template is { } stored && MessageDispatcher.CategoryOf(stored.Category) is { } category
+                ? MessageDispatcher.PriorityOf(category)
+                : SendPriority.Bulk;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ParkedUnranked(_logger, ex, phoneNumberId);
+            return SendPriority.Bulk;
+        }
+    }
 
     /// <summary>
     /// Queued templates may be parked in the ledger while their lane's window is full (<see cref="LaneOptions.MaxBacklogMemory"/>).
@@ -696,7 +731,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// (<see cref="TakeUpScope.Recheck"/>) — unless they were touched before this silo started and no other silo is
     /// active: then nobody can be carrying them.
     /// Messages waiting with a retry time (parked ones are due from their acceptance) are only ever taken up by the
-    /// lane's fill (<see cref="TakeUpScope.Due"/>), at most <paramref name="limit"/> at a time, in acceptance order; the
+    /// lane's fill (<see cref="TakeUpScope.Due"/>), at most <paramref name="limit"/> at a time, most urgent class first and in acceptance order within it; the
     /// fill completes once those it dispatched reached the lane (or ended before).
     /// </summary>
     public async Task<TakeUpResult> TakeUpAsync(string phoneNumberId, DateTimeOffset now, TakeUpScope scope, int limit = int.MaxValue)
@@ -711,19 +746,20 @@ public sealed partial class MessageService : IHostedService, IDisposable
         {
             var alone = _membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) <= 1;
             var cutoff = now - TakeUpGrace;
-            var after = string.Empty;
+            var after = LedgerMessage.FirstDue;
             while (!_stopping.IsCancellationRequested)
             {
+                // Due ones most urgent first: a one-time password parked behind a marketing backlog is read before it.
                 var page = scope == TakeUpScope.Due
                     ? await _ledger.Store.ReadDueAsync(phoneNumberId, now, after, TakeUpPage, _stopping.Token).ConfigureAwait(false)
-                    : await _ledger.Store.ReadOpenAsync(phoneNumberId, after, TakeUpPage, _stopping.Token).ConfigureAwait(false);
+                    : await _ledger.Store.ReadOpenAsync(phoneNumberId, after.Id, TakeUpPage, _stopping.Token).ConfigureAwait(false);
                 if (page.Count == 0)
                 {
                     caughtUp = true;
                     break;
                 }
 
-                after = page[^1].Id;
+                after = (page[^1].Priority, page[^1].Id);
                 if (scope == TakeUpScope.Due)
                 {
                     // Those this silo is taking to the lane already (an earlier fill's, a deferral's) are on their way.
@@ -972,5 +1008,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "The message ledger could not be flushed at shutdown")]
         public static partial void FlushFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 2307, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: a parked template's category could not be looked up; it is read back as marketing")]
+        public static partial void ParkedUnranked(ILogger logger, Exception exception, string phoneNumberId);
     }
 }

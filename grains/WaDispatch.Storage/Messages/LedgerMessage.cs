@@ -17,6 +17,10 @@ namespace WaDispatch.Storage.Messages;
 /// <param name="UpdatedAt">When its status last changed.</param>
 /// <param name="CallbackUrl">Where its status changes are posted, if anywhere.</param>
 /// <param name="TraceParent">The W3C <c>traceparent</c> of its trace (see <c>DispatchTracing</c>), when it was traced.</param>
+/// <param name="Priority">
+/// Its class in its lane's order, most urgent first: 0 replies and authentication, 1 utility, 2 marketing (the lane's
+/// <c>SendPriority</c>). A lane reads its parked and deferred messages in this order, and by id within it.
+/// </param>
 public sealed record LedgerMessage(
     string Id,
     string? IdempotencyKey,
@@ -33,4 +37,12 @@ public sealed record LedgerMessage(
     DateTimeOffset ExpiresAt,
     DateTimeOffset UpdatedAt,
     string? CallbackUrl = null,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    int Priority = LedgerMessage.BulkPriority)
+{
+    /// <summary>The least urgent class (marketing): a message's until something more urgent is known of it.</summary>
+    public const int BulkPriority = 2;
+
+    /// <summary>The place before every due message, for <see cref="MessageLedgerStore.ReadDueAsync"/>'s first page.</summary>
+    public static readonly (int Priority, string Id) FirstDue = (int.MinValue, string.Empty);
+}

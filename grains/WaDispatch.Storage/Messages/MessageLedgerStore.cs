@@ -168,9 +168,13 @@ public sealed class MessageLedgerStore
     public Task<List<LedgerMessage>> ReadOpenAsync(string phoneNumberId, string afterId, int limit, CancellationToken cancellationToken = default) =>
         ReadManyAsync("Messages/open_of_number.sql", cancellationToken, ("phone_number_id", phoneNumberId), ("after_id", afterId), ("limit", limit));
 
-    /// <summary>Up to <paramref name="limit"/> messages of <paramref name="phoneNumberId"/> waiting for a retry time at or before <paramref name="now"/>, with ids after <paramref name="afterId"/>.</summary>
-    public Task<List<LedgerMessage>> ReadDueAsync(string phoneNumberId, DateTimeOffset now, string afterId, int limit, CancellationToken cancellationToken = default) =>
-        ReadManyAsync("Messages/due_of_number.sql", cancellationToken, ("phone_number_id", phoneNumberId), ("now", now.ToUnixTimeMilliseconds()), ("after_id", afterId), ("limit", limit));
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages of <paramref name="phoneNumberId"/> waiting for a retry time at or before
+    /// <paramref name="now"/>, most urgent first (<see cref="LedgerMessage.Priority"/>) and by id within a priority, after
+    /// <paramref name="after"/> (the last one of the page before; <see cref="LedgerMessage.FirstDue"/> for the first page).
+    /// </summary>
+    public Task<List<LedgerMessage>> ReadDueAsync(string phoneNumberId, DateTimeOffset now, (int Priority, string Id) after, int limit, CancellationToken cancellationToken = default) =>
+        ReadManyAsync("Messages/due_of_number.sql", cancellationToken, ("phone_number_id", phoneNumberId), ("now", now.ToUnixTimeMilliseconds()), ("after_priority", after.Priority), ("after_id", after.Id), ("limit", limit));
 
     /// <summary>Every phone number with a message not yet sent.</summary>
     public Task<List<string>> ReadOpenNumbersAsync(CancellationToken cancellationToken = default) =>
@@ -240,7 +244,8 @@ public sealed class MessageLedgerStore
         ("accepted_at", message.AcceptedAt.ToUnixTimeMilliseconds()),
         ("expires_at", message.ExpiresAt.ToUnixTimeMilliseconds()),
         ("callback_url", message.CallbackUrl),
-        ("trace_parent", message.TraceParent));
+        ("trace_parent", message.TraceParent),
+        ("priority", message.Priority));
 
     private static int Advance(StatementBatch batch, string id, AdvanceWrite advance)
     {
@@ -392,7 +397,8 @@ public sealed class MessageLedgerStore
         Time(reader.GetInt64(12)),
         Time(reader.GetInt64(13)),
         reader.IsDBNull(14) ? null : reader.GetString(14),
-        reader.IsDBNull(15) ? null : reader.GetString(15));
+        reader.IsDBNull(15) ? null : reader.GetString(15),
+        reader.GetInt32(16));
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 }
