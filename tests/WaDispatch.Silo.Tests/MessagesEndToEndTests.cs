@@ -11,6 +11,7 @@ using WaDispatch.Simulator.State;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Messages;
 using WaDispatch.Testing;
+using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Webhooks;
 using Xunit;
 
@@ -377,11 +378,17 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         (await _client.PostAsync(new Uri($"v1/templates/sync?waba_id={waba}", UriKind.Relative), null, Ct)).EnsureSuccessStatusCode();
         var marketing = Enumerable.Range(0, 300).Select(i => $"1650558{i:D4}").ToList();
         const string urgent = "16505589999";
-        var messages = marketing.Select(to => new { phone_number_id = Number, message = Template(to, "promo") })
-            .Append(new { phone_number_id = Number, message = Template(urgent) });
-        var response = await _client.PostAsJsonAsync("v1/messages/batch", new { messages }, Ct);
+        var batch = await _client.PostAsJsonAsync("v1/messages/batch", new { messages = marketing.Select(to => new { phone_number_id = Number, message = Template(to, "promo") }) }, Ct);
+        Assert.Equal(300, (await batch.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().Count(r => r.TryGetProperty("message", out _)));
+
+        // Accepted alone once the lane is full: it is parked (due at once: its retry_at is its acceptance), not sent
+        // straight to the lane, which would put it ahead of the parked backlog without any ranking.
+        var response = await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = Template(urgent) }, Ct);
         var sentBefore = Meta.Ledger(Number).Count;
-        Assert.Equal(301, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().Count(r => r.TryGetProperty("message", out _)));
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(accepted.TryGetProperty("retry_at", out var parkedAt), $"the utility template was not parked: {accepted}");
+        Assert.Equal(accepted.GetProperty("accepted_at").GetDateTimeOffset(), parkedAt.GetDateTimeOffset());
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (Meta.Ledger(Number).Count < 301)
@@ -391,13 +398,52 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         }
 
         // In acceptance order it would have gone after every marketing template still waiting when it was accepted.
-        // Ranked, it goes after at most the lane's window (about 50) and a fill: before most of them, however many
-        // were sent while the batch was being accepted.
+        // Ranked, it goes after at most the lane's window (about 50) and a fill: before most of them.
         var order = Meta.Ledger(Number).Select(e => e.WaId).ToList();
         var waiting = 300 - sentBefore;
         var marketingAfter = order.Count - 1 - order.IndexOf(urgent);
         Assert.Equal(301, order.Distinct().Count());
         Assert.True(marketingAfter >= waiting / 2, $"{marketingAfter} marketing templates reached Meta after the utility one, of {waiting} waiting when it was accepted");
+    }
+
+    [Fact]
+    public async Task AUtilityTemplateHeldByTheMessagingLimit_WaitsInTheLedgerAsUtility()
+    {
+        // TIER_250, the default: 250 recipients reached, the 251st's utility template waits for a recipient to leave
+        // the moving 24 h. It was accepted as every template is (marketing, until its admission asked the catalog), and
+        // waits in its catalog class, to be read back before marketing when the limit passes.
+        const string waba = "100000000000008";
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 500, waba_id = waba }, Ct)).EnsureSuccessStatusCode();
+        (await _client.PostAsync(new Uri($"v1/templates/sync?waba_id={waba}", UriKind.Relative), null, Ct)).EnsureSuccessStatusCode();
+        var reached = Enumerable.Range(0, 250).Select(i => $"1650559{i:D4}").ToList();
+        (await _client.PostAsJsonAsync("v1/messages/batch", new { messages = reached.Select(to => new { phone_number_id = Number, message = Template(to, "promo") }) }, Ct)).EnsureSuccessStatusCode();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Meta.Ledger(Number).Count < reached.Count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Meta has {Meta.Ledger(Number).Count} of {reached.Count} after a minute");
+            await Task.Delay(50, Ct);
+        }
+
+        var expiresAt = DateTimeOffset.UtcNow.AddDays(2);
+        var response = await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, expires_at = expiresAt, message = Template("16505599999") }, Ct);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement held;
+        while (!History(held = await GetAsync(id)).Contains("deferred"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"message {id} was not deferred: {held}");
+            await Task.Delay(20, Ct);
+        }
+
+        var database = StorageDatabase.Create(new StorageOptions().UseSqlite(_file.ConnectionString));
+        await using (database)
+        {
+            var parked = (await new MessageLedgerStore(database).ReadAsync(id, Ct))!;
+            Assert.Equal(("accepted", 1), (held.GetProperty("status").GetString(), parked.Priority));
+            Assert.Equal(ErrorCodes.MessagingLimitReached, held.GetProperty("error").GetProperty("code").GetInt32());
+        }
+
+        Assert.Equal(reached.Count, Meta.Ledger(Number).Count);
     }
 
     private async Task<int> QueuedAsync()

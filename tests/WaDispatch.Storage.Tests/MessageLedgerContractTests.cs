@@ -149,6 +149,22 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeferredMessage_WaitsInTheClassItsDeferralNames_OrKeepsItsOwn()
+    {
+        // Accepted as marketing (its class unknown then); a one-time password among them is deferred once its class is known.
+        await Ledger.WriteAsync([Accept("p1", parkedAt: T0), Accept("o2"), Accept("p3", parkedAt: T0), Accept("u4", parkedAt: T0, priority: 1)], Ct);
+        await Ledger.WriteAsync(
+        [
+            new DeferWrite("o2", T0, T0, "deferred") { Priority = 0 },
+            new DeferWrite("u4", T0, T0, "requeued"),
+        ], Ct);
+
+        var due = await Ledger.ReadDueAsync(Number, T0, LedgerMessage.FirstDue, 10, Ct);
+
+        Assert.Equal([("o2", 0), ("u4", 1), ("p1", 2), ("p3", 2)], due.Select(m => (m.Id, m.Priority)));
+    }
+
+    [Fact]
     public async Task ANumbersOpenMessages_AreReadInPages_AndADeferredOneIsDueAtItsRetryTime()
     {
         const string other = "106540352200000";

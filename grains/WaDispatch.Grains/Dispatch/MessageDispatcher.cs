@@ -43,12 +43,12 @@ public sealed partial class MessageDispatcher
         var lane = _grains.Reference<IPhoneNumberGrain>(request.PhoneNumberId);
         if (SendMessageValidator.Validate(request.Message) is { } invalid)
         {
-            return Refused(lane, new DispatchResult(DispatchStatus.Refused, Error: invalid));
+            return Refused(lane, request, new DispatchResult(DispatchStatus.Refused, Error: invalid));
         }
 
         if (string.Equals(request.Message.Type, MessageTypes.Template, StringComparison.Ordinal) != (request.Category != MessageCategory.Service))
         {
-            return Refused(lane, new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(
+            return Refused(lane, request, new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(
                 ErrorCodes.InvalidParameter,
                 "Invalid parameter",
                 $"category {request.Category.ToString().ToUpperInvariant()} does not fit a '{request.Message.Type}' message: templates are MARKETING, UTILITY or AUTHENTICATION; other messages are SERVICE.")));
@@ -56,30 +56,30 @@ public sealed partial class MessageDispatcher
 
         var waId = PhoneNumbers.Digits(request.Message.To!);
         var route = await lane.GetRouteAsync().ConfigureAwait(false);
-        if (request.Message is { Type: MessageTypes.Template, Template: { Name: { } templateName, Language.Code: { } languageCode } template } && route.WabaId is { } wabaId)
+        if (await LookUpAsync(route.WabaId, request.Message).ConfigureAwait(false) is { } lookup)
         {
             // The catalog knows the template's category and shape; the caller's word does not count.
-            var lookup = await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(templateName, languageCode).ConfigureAwait(false);
+            var (template, wabaId) = (request.Message.Template!, route.WabaId!);
             if (lookup.Template is { } stored)
             {
                 if (TemplateCheck.Check(stored, template) is { } misfit)
                 {
-                    return Refused(lane, new DispatchResult(DispatchStatus.Refused, Error: misfit));
+                    return Refused(lane, request, new DispatchResult(DispatchStatus.Refused, Error: misfit));
                 }
 
                 request = request with { Category = CategoryOf(stored.Category) ?? request.Category };
             }
             else if (lookup.Synced)
             {
-                return Refused(lane, new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(
+                return Refused(lane, request, new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(
                     ErrorCodes.TemplateDoesNotExist,
                     "Template name does not exist in the translation",
-                    $"Template {templateName} ({languageCode}) is not in the catalog of WABA {wabaId}.")));
+                    $"Template {template.Name} ({template.Language!.Code}) is not in the catalog of WABA {wabaId}.")));
             }
             else
             {
                 // Not synced yet: Meta decides, rather than all template traffic stopping at start-up.
-                Log.TemplateUnchecked(_logger, templateName, wabaId);
+                Log.TemplateUnchecked(_logger, template.Name!, wabaId);
             }
         }
 
@@ -88,13 +88,13 @@ public sealed partial class MessageDispatcher
         switch (admission.Verdict)
         {
             case RecipientVerdict.Skipped:
-                return Refused(lane, new DispatchResult(DispatchStatus.Skipped, SkipReason: admission.SkipReason));
+                return Refused(lane, request, new DispatchResult(DispatchStatus.Skipped, SkipReason: admission.SkipReason));
             case RecipientVerdict.Deferred:
-                return Refused(lane, new DispatchResult(DispatchStatus.Deferred, Error: admission.Error ?? CloudApiError.Create(ErrorCodes.MarketingCapReached, "Per-user marketing limit", "Meta's per-user marketing limit was reached for this user; the message waits."), RetryAt: admission.RetryAt));
+                return Refused(lane, request, new DispatchResult(DispatchStatus.Deferred, Error: admission.Error ?? CloudApiError.Create(ErrorCodes.MarketingCapReached, "Per-user marketing limit", "Meta's per-user marketing limit was reached for this user; the message waits."), RetryAt: admission.RetryAt));
             case RecipientVerdict.Expired:
-                return Refused(lane, new DispatchResult(DispatchStatus.Expired, Error: admission.Error, RetryAt: admission.RetryAt));
+                return Refused(lane, request, new DispatchResult(DispatchStatus.Expired, Error: admission.Error, RetryAt: admission.RetryAt));
             case RecipientVerdict.Refused:
-                return Refused(lane, new DispatchResult(DispatchStatus.Refused, Error: admission.Error, RetryAt: admission.RetryAt));
+                return Refused(lane, request, new DispatchResult(DispatchStatus.Refused, Error: admission.Error, RetryAt: admission.RetryAt));
         }
 
         BudgetDecision budget;
@@ -107,14 +107,14 @@ public sealed partial class MessageDispatcher
         {
             Log.BudgetNotCommitted(_logger, ex, request.Id);
             var retryAt = _time.GetUtcNow() + CommitRetry;
-            return Refused(lane, request.Origin == SendOrigin.Campaign
+            return Refused(lane, request, request.Origin == SendOrigin.Campaign
                 ? new DispatchResult(DispatchStatus.Deferred, RetryAt: retryAt)
                 : new DispatchResult(DispatchStatus.Refused, Error: CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not record the recipient against the messaging limit; nothing was sent. Retry shortly."), RetryAt: retryAt));
         }
 
         if (!budget.MaySend)
         {
-            return Refused(lane, budget.Verdict == BudgetVerdict.Deferred
+            return Refused(lane, request, budget.Verdict == BudgetVerdict.Deferred
                 ? new DispatchResult(DispatchStatus.Deferred, Error: budget.Error, RetryAt: budget.RetryAt)
                 : new DispatchResult(DispatchStatus.Refused, Error: budget.Error, RetryAt: budget.RetryAt));
         }
@@ -139,10 +139,28 @@ public sealed partial class MessageDispatcher
             CampaignId = request.CampaignId,
             TraceParent = request.TraceParent,
         };
-        return new Admission(lane, send, null);
+        return new Admission(lane, send, null, send.Priority);
     }
 
-    private static Admission Refused(IPhoneNumberGrain lane, DispatchResult refusal) => new(lane, null, refusal);
+    /// <summary>
+    /// The class a template of <paramref name="wabaId"/> goes in, by its category in the WABA's catalog (authentication,
+    /// utility, marketing); marketing when the catalog does not know it, or the number has no WABA — as admission takes it.
+    /// </summary>
+    public async Task<SendPriority> TemplatePriorityAsync(string? wabaId, SendMessageRequest message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return (await LookUpAsync(wabaId, message).ConfigureAwait(false))?.Template is { } stored && CategoryOf(stored.Category) is { } category
+            ? PriorityOf(category)
+            : SendPriority.Bulk;
+    }
+
+    /// <summary>The message's template in the catalog of <paramref name="wabaId"/>; null when it names no template in a language, or there is no WABA to ask.</summary>
+    private async ValueTask<TemplateLookup?> LookUpAsync(string? wabaId, SendMessageRequest message) =>
+        message is { Type: MessageTypes.Template, Template: { Name: { } name, Language.Code: { } language } } && wabaId is not null
+            ? await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(name, language).ConfigureAwait(false)
+            : null;
+
+    private static Admission Refused(IPhoneNumberGrain lane, DispatchRequest request, DispatchResult refusal) => new(lane, null, refusal, request.Priority ?? PriorityOf(request.Category));
 
     /// <summary>A catalog category (<c>MARKETING</c>, <c>UTILITY</c>, <c>AUTHENTICATION</c>, any case) as a message category; null for anything else.</summary>
     public static MessageCategory? CategoryOf(string? category) => category?.ToUpperInvariant() switch

@@ -47,7 +47,8 @@ public sealed class LaneOptions
     /// The memory this silo's lanes may hold for queued sends of the backlog, counted at
     /// <see cref="BytesPerQueuedSend"/> each; shared between the lanes active on the silo. A lane holds at most
     /// <see cref="QueueWindow"/> of its tier (at least <see cref="MinQueuedSends"/> sends) and at most its share of
-    /// this; queued template messages beyond that are parked in the ledger and read back in order as it drains.
+    /// this; queued template messages beyond that are parked in the ledger and read back as it drains,
+    /// most urgent class first.
     /// Default 256 MiB.
     /// </summary>
     public long MaxBacklogMemory { get; set; } = 256L * 1024 * 1024;

@@ -329,7 +329,7 @@ internal sealed class LanePump
         {
             if (send.Recorded)
             {
-                await _ledger.DeferAsync(send.MessageId, now, now, MessageStatuses.Requeued, error).ConfigureAwait(false);
+                await _ledger.DeferAsync(send.MessageId, now, now, MessageStatuses.Requeued, error, send.Priority).ConfigureAwait(false);
                 await _lane.WakeAtAsync(now).ConfigureAwait(false);
             }
         }

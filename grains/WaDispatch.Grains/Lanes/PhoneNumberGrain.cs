@@ -507,8 +507,8 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     }
 
     /// <summary>
-    /// Reads the next due messages of the backlog from the ledger once the lane is down to half its window, in acceptance
-    /// order, one fill at a time; each comes back through the dispatcher as an enqueue. Runs in the grain's context.
+    /// Reads the next due messages of the backlog from the ledger once the lane is down to half its window, most urgent
+    /// class first and in acceptance order within it, one fill at a time; each comes back through the dispatcher as an enqueue. Runs in the grain's context.
     /// </summary>
     private void MaybeFill()
     {

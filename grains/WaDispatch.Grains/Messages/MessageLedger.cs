@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WaDispatch.CloudApi.Errors;
 using WaDispatch.CloudApi.Serialization;
+using WaDispatch.Grains.Lanes;
 using WaDispatch.Storage;
 using WaDispatch.Storage.Messages;
 
@@ -52,8 +53,9 @@ public sealed class MessageLedger
     internal Task<LedgerWriteOutcome> EndAsync(string id, string status, CloudApiError? error, DateTimeOffset at, bool releaseKey = false, string? reason = null) =>
         Told(WriteAsync(new AdvanceWrite(id, null, status, MessageStatuses.EndRank, MessageStatuses.SendingRank, at, error?.Code, Json(error)) { ReleaseIdempotencyKey = releaseKey, Reason = reason, CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, status, at, error?.Code));
 
-    internal Task<LedgerWriteOutcome> DeferAsync(string id, DateTimeOffset retryAt, DateTimeOffset at, string reason, CloudApiError? error) =>
-        Told(WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, reason, at, error?.Code));
+    /// <summary>Back to accepted until <paramref name="retryAt"/>, in its class <paramref name="priority"/> when known (else the one it has).</summary>
+    internal Task<LedgerWriteOutcome> DeferAsync(string id, DateTimeOffset retryAt, DateTimeOffset at, string reason, CloudApiError? error, SendPriority? priority) =>
+        Told(WriteAsync(new DeferWrite(id, retryAt, at, reason, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at), Priority = (int?)priority }), new MessageStatusEvent(id, reason, at, error?.Code));
 
     /// <summary>
     /// A status Meta reported by webhook for <paramref name="wamid"/>: moves the message forward only

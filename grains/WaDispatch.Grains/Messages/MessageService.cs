@@ -46,6 +46,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>How long a lane's "no room" holds for this silo's accepts; after it, the silo sends at most <see cref="LaneOptions.MinQueuedSends"/> before the lane answers again.</summary>
     private static readonly TimeSpan ParkingHold = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a template's class is looked up for as it is parked, before it is parked as marketing: the park (an
+    /// acceptance) must not wait on a catalog or a lane that does not answer.
+    /// </summary>
+    private static readonly TimeSpan RankWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the number's WABA, as its lane told it, is taken for the class of the templates parked for it.</summary>
+    private static readonly TimeSpan WabaKept = TimeSpan.FromMinutes(1);
+
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
 
@@ -108,12 +117,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
         activity?.SetTag(DispatchTracing.MessageIdTag, record!.Id);
 
         // A template for a lane with no room for it (counting those already on their way there from this silo) waits in
-        // the ledger (due at once), where its lane reads it back in order as it drains: the backlog costs no memory
-        // (Lanes:MaxBacklogMemory).
+        // the ledger (due at once), where its lane reads it back as it drains, most urgent class first: the backlog costs
+        // no memory (Lanes:MaxBacklogMemory).
         var prepared = record!;
         var lane = Parkable(submission.Message) ? _parking.GetOrAdd(prepared.PhoneNumberId, static _ => new Parking()) : null;
         var reserved = lane is not null && TryReserve(lane);
-        var accepted = lane is null || reserved ? prepared : prepared with { RetryAt = prepared.AcceptedAt, Priority = (int)await ParkedPriorityAsync(prepared.PhoneNumberId, submission.Message).ConfigureAwait(false) };
+        var accepted = lane is null || reserved ? prepared : prepared with { RetryAt = prepared.AcceptedAt, Priority = (int)await ParkedPriorityAsync(lane, prepared.PhoneNumberId, submission.Message).ConfigureAwait(false) };
 
         // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
         bool applied;
@@ -439,35 +448,35 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private static LaneSend[] OneOf(LaneSend send) => [send];
 
     /// <summary>
-    /// The class a parked template is read back in: its category in the number's template catalog (authentication
-    /// first, then utility), marketing when the catalog does not know it — as its admission will take it. A catalog
-    /// that cannot be asked leaves it marketing: the park must not fail for the order it is read in.
+    /// The class a parked template is read back in: its category in the catalog of the number's WABA (authentication
+    /// first, then utility), marketing when the catalog does not know it — as its admission will take it. A catalog or
+    /// lane that cannot be asked within <see cref="RankWait"/> leaves it marketing: the park must not fail or stall for
+    /// the order it is read in.
     /// </summary>
-    private async Task<SendPriority> ParkedPriorityAsync(string phoneNumberId, SendMessageRequest message)
+    private async Task<SendPriority> ParkedPriorityAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
     {
-        if (message.Template is not { Name: { } name, Language.Code: { } language })
-        {
-            return SendPriority.Bulk;
-        }
-
         try
         {
-            var route = await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
-            if (route.WabaId is not { } wabaId)
-            {
-                return SendPriority.Bulk;
-            }
-
-            var lookup = await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(name, language).ConfigureAwait(false);
-            return lookup.Template is { } stored && MessageDispatcher.CategoryOf(stored.Category) is { } category
-                ? MessageDispatcher.PriorityOf(category)
-                : SendPriority.Bulk;
+            return await RankAsync(lane, phoneNumberId, message).WaitAsync(RankWait, _time).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             Log.ParkedUnranked(_logger, ex, phoneNumberId);
             return SendPriority.Bulk;
         }
+    }
+
+    private async Task<SendPriority> RankAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
+    {
+        var now = _time.GetTimestamp();
+        if (Volatile.Read(ref lane.Waba) is not { } seen || _time.GetElapsedTime(seen.At, now) > WabaKept)
+        {
+            var route = await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
+            seen = new WabaSeen(route.WabaId, now);
+            Volatile.Write(ref lane.Waba, seen);
+        }
+
+        return await _dispatcher.TemplatePriorityAsync(seen.WabaId, message).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -565,9 +574,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
         /// <summary>0: no call to the lane on its way; 1: one is; 2: one is, and a message was parked after it left.</summary>
         public int Signal;
 
+        /// <summary>The number's WABA as its lane last told it, for the class of the templates parked for it (<see cref="WabaKept"/>).</summary>
+        public WabaSeen? Waba;
+
         /// <summary>Gives back the room one template took at acceptance: it reached its lane, or will not.</summary>
         public void Release() => Interlocked.Decrement(ref Dispatching);
     }
+
+    /// <summary>A number's WABA (none: not registered under one) as its lane told it, at <paramref name="At"/> (a <see cref="TimeProvider"/> timestamp).</summary>
+    private sealed record WabaSeen(string? WabaId, long At);
 
     /// <summary>
     /// A campaign message taken up again (after a deferral, or by a lane that activated) follows its campaign: not
@@ -582,7 +597,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 await RecordAsync(record.Id, _ledger.EndAsync(record.Id, MessageStatuses.Skipped, null, _time.GetUtcNow(), reason: "cancelled")).ConfigureAwait(false);
                 return;
             case { Status: CampaignStatus.Paused }:
-                await DeferAsync(record, MessageStatuses.Deferred, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Campaign paused", $"Campaign {record.CampaignId} is paused: {campaign.PauseReason}")).ConfigureAwait(false);
+                await DeferAsync(record, MessageStatuses.Deferred, CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Campaign paused", $"Campaign {record.CampaignId} is paused: {campaign.PauseReason}"), CampaignSendClass.Of(campaign).Priority).ConfigureAwait(false);
                 return;
         }
 
@@ -621,10 +636,14 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         DispatchResult result;
         SendPhases? phases = null;
+
+        // The class it waits in if it is held back: its admission's once known (the catalog's category of a template).
+        var rank = priority;
         try
         {
             var admitting = _time.GetTimestamp();
             var admission = await _dispatcher.AdmitAsync(request).ConfigureAwait(false);
+            rank = admission.Priority;
             if (admission.Send is { } send)
             {
                 if (!direct)
@@ -666,7 +685,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             var unavailable = CloudApiError.Create(ErrorCodes.ServiceUnavailable, "Service unavailable", "WaDispatch could not take the message to its lane; it was not sent.");
             return direct
                 ? await EndAsync(record, MessageStatuses.Failed, unavailable, releaseKey: true).ConfigureAwait(false)
-                : await DeferAsync(record, MessageStatuses.Requeued, unavailable).ConfigureAwait(false);
+                : await DeferAsync(record, MessageStatuses.Requeued, unavailable, rank).ConfigureAwait(false);
         }
 
         switch (result.Status)
@@ -686,10 +705,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
                 return new DirectSendResult(id, null, result.Error);
             case DispatchStatus.Refused when campaign is not null && TemplateHeld.Contains(result.Error?.Code ?? 0):
-                return await DeferAsync(record, MessageStatuses.Deferred, result.Error!).ConfigureAwait(false);
+                return await DeferAsync(record, MessageStatuses.Deferred, result.Error!, rank).ConfigureAwait(false);
             case DispatchStatus.Refused or DispatchStatus.Deferred when !direct && result.RetryAt is { } retryAt && retryAt < record.ExpiresAt
                 && (result.Status == DispatchStatus.Deferred || Passing.Contains(result.Error?.Code ?? 0)):
-                await RecordAsync(id, _ledger.DeferAsync(id, retryAt, _time.GetUtcNow(), MessageStatuses.Deferred, result.Error)).ConfigureAwait(false);
+                await RecordAsync(id, _ledger.DeferAsync(id, retryAt, _time.GetUtcNow(), MessageStatuses.Deferred, result.Error, rank)).ConfigureAwait(false);
                 await WakeLaneAsync(record.PhoneNumberId, retryAt).ConfigureAwait(false);
                 return new DirectSendResult(id, null, result.Error, retryAt - _time.GetUtcNow());
             case DispatchStatus.Deferred or DispatchStatus.Refused when !direct && result.RetryAt >= record.ExpiresAt
@@ -901,8 +920,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
         return new DirectSendResult(record.Id, null, error, retryAfter);
     }
 
-    /// <summary>Back to accepted, to go again after <see cref="MessageOptions.RequeueDelay"/> (or to expire first); its lane takes it up then.</summary>
-    private async Task<DirectSendResult> DeferAsync(LedgerMessage record, string reason, CloudApiError error)
+    /// <summary>
+    /// Back to accepted, to go again after <see cref="MessageOptions.RequeueDelay"/> (or to expire first), in its class
+    /// <paramref name="priority"/> when known; its lane takes it up then.
+    /// </summary>
+    private async Task<DirectSendResult> DeferAsync(LedgerMessage record, string reason, CloudApiError error, SendPriority? priority)
     {
         var now = _time.GetUtcNow();
         var retryAt = _stopping.IsCancellationRequested ? now : now + _options.CurrentValue.RequeueDelay;
@@ -911,7 +933,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
             return await EndAsync(record, MessageStatuses.Expired, error, releaseKey: false).ConfigureAwait(false);
         }
 
-        await RecordAsync(record.Id, _ledger.DeferAsync(record.Id, retryAt, now, reason, error)).ConfigureAwait(false);
+        await RecordAsync(record.Id, _ledger.DeferAsync(record.Id, retryAt, now, reason, error, priority)).ConfigureAwait(false);
         if (!_stopping.IsCancellationRequested)
         {
             await WakeLaneAsync(record.PhoneNumberId, retryAt).ConfigureAwait(false);

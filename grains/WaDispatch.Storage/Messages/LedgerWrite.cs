@@ -51,6 +51,12 @@ public sealed record DeferWrite(string MessageId, DateTimeOffset RetryAt, DateTi
 {
     /// <summary>When set and the change applies, a status callback is queued (for a message with a callback URL), kept until this instant.</summary>
     public DateTimeOffset? CallbackUntil { get; init; }
+
+    /// <summary>
+    /// The class it waits in (<see cref="LedgerMessage.Priority"/>), when the caller knows it: its lane reads it back
+    /// before the less urgent ones. Null keeps the one it has.
+    /// </summary>
+    public int? Priority { get; init; }
 }
 
 /// <summary>

@@ -282,6 +282,7 @@ public sealed class MessageLedgerStore
         ("id", defer.MessageId),
         ("retry_at", defer.RetryAt.ToUnixTimeMilliseconds()),
         ("at", defer.At.ToUnixTimeMilliseconds()),
+        ("priority", defer.Priority),
         ("error", defer.Error),
         ("error_code", defer.ErrorCode));
 
