@@ -56,10 +56,9 @@ public sealed partial class MessageDispatcher
 
         var waId = PhoneNumbers.Digits(request.Message.To!);
         var route = await lane.GetRouteAsync().ConfigureAwait(false);
-        if (await LookUpAsync(route.WabaId, request.Message).ConfigureAwait(false) is { } lookup)
+        if (await LookUpAsync(route.WabaId, request.Message).ConfigureAwait(false) is (var lookup, var template, var wabaId))
         {
             // The catalog knows the template's category and shape; the caller's word does not count.
-            var (template, wabaId) = (request.Message.Template!, route.WabaId!);
             if (lookup.Template is { } stored)
             {
                 if (TemplateCheck.Check(stored, template) is { } misfit)
@@ -149,15 +148,18 @@ public sealed partial class MessageDispatcher
     public async Task<SendPriority> TemplatePriorityAsync(string? wabaId, SendMessageRequest message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return (await LookUpAsync(wabaId, message).ConfigureAwait(false))?.Template is { } stored && CategoryOf(stored.Category) is { } category
+        return await LookUpAsync(wabaId, message).ConfigureAwait(false) is ({ Template: { } stored }, _, _) && CategoryOf(stored.Category) is { } category
             ? PriorityOf(category)
             : SendPriority.Bulk;
     }
 
-    /// <summary>The message's template in the catalog of <paramref name="wabaId"/>; null when it names no template in a language, or there is no WABA to ask.</summary>
-    private async ValueTask<TemplateLookup?> LookUpAsync(string? wabaId, SendMessageRequest message) =>
-        message is { Type: MessageTypes.Template, Template: { Name: { } name, Language.Code: { } language } } && wabaId is not null
-            ? await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(name, language).ConfigureAwait(false)
+    /// <summary>
+    /// The message's template in the catalog of <paramref name="wabaId"/>, with the template asked for and the WABA;
+    /// null when it names no template in a language, or there is no WABA to ask.
+    /// </summary>
+    private async ValueTask<(TemplateLookup Found, TemplateContent Template, string WabaId)?> LookUpAsync(string? wabaId, SendMessageRequest message) =>
+        message is { Type: MessageTypes.Template, Template: { Name: { } name, Language.Code: { } language } template } && wabaId is not null
+            ? (await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(name, language).ConfigureAwait(false), template, wabaId)
             : null;
 
     private static Admission Refused(IPhoneNumberGrain lane, DispatchRequest request, DispatchResult refusal) => new(lane, null, refusal, request.Priority ?? PriorityOf(request.Category));

@@ -65,4 +65,17 @@ public sealed class LaneOptions
 
     /// <summary>The fewest queued sends a lane keeps in memory, whatever its tier and share. Default 64.</summary>
     public int MinQueuedSends { get; set; } = 64;
+
+    /// <summary>
+    /// How long a lane's answer "no room" holds for a silo's accepts: until it lapses, the silo parks the lane's queued
+    /// templates; after it (and before a lane's first answer), it sends the lane at most <see cref="MinQueuedSends"/>
+    /// to ask again. A lane reading its backlog answers with each fill's sends. Default 500 ms.
+    /// </summary>
+    public TimeSpan ParkingHold { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long the class of a template being parked is looked up for (its category in the number's catalog) before
+    /// it is parked as marketing: the acceptance must not wait on a catalog or a lane that does not answer. Default 1 s.
+    /// </summary>
+    public TimeSpan ParkedRankWait { get; set; } = TimeSpan.FromSeconds(1);
 }

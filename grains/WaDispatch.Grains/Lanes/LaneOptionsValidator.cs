@@ -43,6 +43,16 @@ internal sealed class LaneOptionsValidator : IValidateOptions<LaneOptions>
             failures.Add($"Lanes:MinQueuedSends is {options.MinQueuedSends}; it must be between 1 and 1,000,000.");
         }
 
+        if (options.ParkingHold < TimeSpan.FromMilliseconds(10) || options.ParkingHold > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Lanes:ParkingHold is {options.ParkingHold}; it must be between 10 ms and 1 min.");
+        }
+
+        if (options.ParkedRankWait < TimeSpan.FromMilliseconds(10) || options.ParkedRankWait > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Lanes:ParkedRankWait is {options.ParkedRankWait}; it must be between 10 ms and 1 min.");
+        }
+
         if (options.MaxRetryDelay <= TimeSpan.Zero)
         {
             failures.Add($"Lanes:MaxRetryDelay is {options.MaxRetryDelay}; it must be positive.");

@@ -485,7 +485,10 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         _wakeTimer?.Dispose();
         _wakeTimer = null;
 
-        // Due messages wait in the ledger: the fill reads them, as many as the window holds.
+        // Due messages wait in the ledger: the fill reads them, as many as the window holds. A fill under way read the
+        // ledger as of before this instant (it may have missed what just came due): like a park, the wake-up keeps the
+        // lane parked past it, and the next fill reads them.
+        _parkSignals++;
         _parked = true;
         _fillNotBefore = 0;
         MaybeFill();

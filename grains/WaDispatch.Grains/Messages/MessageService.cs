@@ -43,15 +43,6 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     internal static readonly TimeSpan TakeUpGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a lane's "no room" holds for this silo's accepts; after it, the silo sends at most <see cref="LaneOptions.MinQueuedSends"/> before the lane answers again.</summary>
-    private static readonly TimeSpan ParkingHold = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>
-    /// How long a template's class is looked up for as it is parked, before it is parked as marketing: the park (an
-    /// acceptance) must not wait on a catalog or a lane that does not answer.
-    /// </summary>
-    private static readonly TimeSpan RankWait = TimeSpan.FromSeconds(1);
-
     /// <summary>How long the number's WABA, as its lane told it, is taken for the class of the templates parked for it.</summary>
     private static readonly TimeSpan WabaKept = TimeSpan.FromMinutes(1);
 
@@ -450,33 +441,83 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>
     /// The class a parked template is read back in: its category in the catalog of the number's WABA (authentication
     /// first, then utility), marketing when the catalog does not know it — as its admission will take it. A catalog or
-    /// lane that cannot be asked within <see cref="RankWait"/> leaves it marketing: the park must not fail or stall for
-    /// the order it is read in.
+    /// lane that does not answer within <see cref="LaneOptions.ParkedRankWait"/>, or fails, leaves it marketing: the park
+    /// must not fail or stall for the order it is read in.
     /// </summary>
     private async Task<SendPriority> ParkedPriorityAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
     {
         try
         {
-            return await RankAsync(lane, phoneNumberId, message).WaitAsync(RankWait, _time).ConfigureAwait(false);
+            return await RankAsync(lane, phoneNumberId, message).WaitAsync(_lanes.CurrentValue.ParkedRankWait, _time).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (TimeoutException ex)
         {
-            Log.ParkedUnranked(_logger, ex, phoneNumberId);
+            // The ask goes on (RankAsync observes its end), and the template is parked now.
+            Unranked(lane, phoneNumberId, ex);
             return SendPriority.Bulk;
         }
     }
 
+    /// <summary>The template's class; never fails (a failure is logged, and ranks it marketing).</summary>
     private async Task<SendPriority> RankAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
     {
-        var now = _time.GetTimestamp();
-        if (Volatile.Read(ref lane.Waba) is not { } seen || _time.GetElapsedTime(seen.At, now) > WabaKept)
+        try
         {
-            var route = await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
-            seen = new WabaSeen(route.WabaId, now);
-            Volatile.Write(ref lane.Waba, seen);
+            var wabaId = await WabaOfAsync(lane, phoneNumberId).ConfigureAwait(false);
+            return await _dispatcher.TemplatePriorityAsync(wabaId, message).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Unranked(lane, phoneNumberId, ex);
+            return SendPriority.Bulk;
+        }
+    }
+
+    /// <summary>
+    /// The number's WABA, as its lane told it within <see cref="WabaKept"/>: one ask at a time per number (a batch parks
+    /// hundreds at once), asked again once it is older or failed.
+    /// </summary>
+    private Task<string?> WabaOfAsync(Parking lane, string phoneNumberId)
+    {
+        var now = _time.GetTimestamp();
+        var seen = Volatile.Read(ref lane.Waba);
+        if (seen is not null && !seen.WabaId.IsFaulted && _time.GetElapsedTime(seen.At, now) <= WabaKept)
+        {
+            return seen.WabaId;
         }
 
-        return await _dispatcher.TemplatePriorityAsync(seen.WabaId, message).ConfigureAwait(false);
+        var asking = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = new WabaSeen(asking.Task, now);
+        if (Interlocked.CompareExchange(ref lane.Waba, entry, seen) is var before && before != seen)
+        {
+            return before!.WabaId;
+        }
+
+        _ = AskWabaAsync(phoneNumberId, asking);
+        return asking.Task;
+    }
+
+    private async Task AskWabaAsync(string phoneNumberId, TaskCompletionSource<string?> asking)
+    {
+        try
+        {
+            asking.SetResult((await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false)).WabaId);
+        }
+        catch (Exception ex)
+        {
+            asking.SetException(ex);
+        }
+    }
+
+    /// <summary>Logs that a parked template could not be ranked, at most once per <see cref="WabaKept"/> per number: a catalog that does not answer must not flood the log with every park.</summary>
+    private void Unranked(Parking lane, string phoneNumberId, Exception exception)
+    {
+        var now = _time.GetTimestamp();
+        var last = Volatile.Read(ref lane.UnrankedLoggedAt);
+        if ((last == 0 || _time.GetElapsedTime(last, now) >= WabaKept) && Interlocked.CompareExchange(ref lane.UnrankedLoggedAt, now, last) == last)
+        {
+            Log.ParkedUnranked(_logger, exception, phoneNumberId);
+        }
     }
 
     /// <summary>
@@ -489,7 +530,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>
     /// Takes room in <paramref name="lane"/> for one more queued template, if the room its lane last answered is more than
     /// this silo already has on the way there. Without room the template is parked. The answers of those on their way
-    /// renew the room. "No room" holds for <see cref="ParkingHold"/>; after it, and before a lane's first answer, the
+    /// renew the room. "No room" holds for <see cref="LaneOptions.ParkingHold"/>; after it, and before a lane's first answer, the
     /// silo sends it at most <see cref="LaneOptions.MinQueuedSends"/> to ask again. A room above 0 does not lapse: between
     /// answers the lane only drains, and what this silo sent since is counted on its way, so the room answered never
     /// overstates what the lane can take from this silo (other silos' sends can; docs/lanes.md).
@@ -515,7 +556,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private void Answered(Parking lane, int room)
     {
         Volatile.Write(ref lane.Room, room);
-        Volatile.Write(ref lane.Until, _time.GetTimestamp() + (long)(ParkingHold.TotalSeconds * _time.TimestampFrequency));
+        Volatile.Write(ref lane.Until, _time.GetTimestamp() + (long)(_lanes.CurrentValue.ParkingHold.TotalSeconds * _time.TimestampFrequency));
     }
 
     /// <summary>
@@ -577,12 +618,15 @@ public sealed partial class MessageService : IHostedService, IDisposable
         /// <summary>The number's WABA as its lane last told it, for the class of the templates parked for it (<see cref="WabaKept"/>).</summary>
         public WabaSeen? Waba;
 
+        /// <summary>When (a <see cref="TimeProvider"/> timestamp) a template parked for the lane was last logged as not ranked; 0: never.</summary>
+        public long UnrankedLoggedAt;
+
         /// <summary>Gives back the room one template took at acceptance: it reached its lane, or will not.</summary>
         public void Release() => Interlocked.Decrement(ref Dispatching);
     }
 
-    /// <summary>A number's WABA (none: not registered under one) as its lane told it, at <paramref name="At"/> (a <see cref="TimeProvider"/> timestamp).</summary>
-    private sealed record WabaSeen(string? WabaId, long At);
+    /// <summary>A number's WABA (null: not registered under one) as its lane tells it, asked at <paramref name="At"/> (a <see cref="TimeProvider"/> timestamp).</summary>
+    private sealed record WabaSeen(Task<string?> WabaId, long At);
 
     /// <summary>
     /// A campaign message taken up again (after a deferral, or by a lane that activated) follows its campaign: not
@@ -1031,7 +1075,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "The message ledger could not be flushed at shutdown")]
         public static partial void FlushFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 2307, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: a parked template's category could not be looked up; it is read back as marketing")]
+        [LoggerMessage(EventId = 2307, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: a parked template's category could not be looked up; it is read back as marketing (logged at most once a minute per number)")]
         public static partial void ParkedUnranked(ILogger logger, Exception exception, string phoneNumberId);
     }
 }
