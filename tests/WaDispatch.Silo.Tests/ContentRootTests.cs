@@ -5,7 +5,7 @@ using Xunit;
 namespace WaDispatch.Silo.Tests;
 
 /// <summary>Where the silo reads its settings from; alone, since it changes the working directory.</summary>
-[Collection(nameof(RunsAlone))]
+[Collection(typeof(RunsAlone))]
 public sealed class ContentRootTests
 {
     [Fact]
