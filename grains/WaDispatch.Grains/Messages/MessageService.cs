@@ -46,6 +46,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>How long the number's WABA, as its lane told it, is taken for the class of the templates parked for it.</summary>
     private static readonly TimeSpan WabaKept = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long after its lane failed to tell a number's WABA the templates parked for it go as marketing without asking again.</summary>
+    private static readonly TimeSpan WabaRetry = TimeSpan.FromSeconds(5);
+
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
 
@@ -463,8 +466,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
     {
         try
         {
-            var wabaId = await WabaOfAsync(lane, phoneNumberId).ConfigureAwait(false);
-            return await _dispatcher.TemplatePriorityAsync(wabaId, message).ConfigureAwait(false);
+            if (WabaOfAsync(lane, phoneNumberId) is not { } asked)
+            {
+                return SendPriority.Bulk;
+            }
+
+            return await _dispatcher.TemplatePriorityAsync(await asked.ConfigureAwait(false), message).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -475,29 +482,40 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
     /// <summary>
     /// The number's WABA, as its lane told it within <see cref="WabaKept"/>: one ask at a time per number (a batch parks
-    /// hundreds at once), asked again once it is older or failed.
+    /// hundreds at once), asked again once it is older. Null when the lane does not answer: an ask still on its way
+    /// after <see cref="LaneOptions.ParkedRankWait"/>, or one that failed within <see cref="WabaRetry"/> — the park
+    /// goes on as marketing at once rather than each one waiting out the wait.
     /// </summary>
-    private Task<string?> WabaOfAsync(Parking lane, string phoneNumberId)
+    private Task<string?>? WabaOfAsync(Parking lane, string phoneNumberId)
     {
         var now = _time.GetTimestamp();
         var seen = Volatile.Read(ref lane.Waba);
-        if (seen is not null && !seen.WabaId.IsFaulted && _time.GetElapsedTime(seen.At, now) <= WabaKept)
+        if (seen is not null)
         {
-            return seen.WabaId;
+            var age = _time.GetElapsedTime(seen.At, now);
+            switch (seen.WabaId.Status)
+            {
+                case TaskStatus.RanToCompletion when age <= WabaKept:
+                    return seen.WabaId;
+                case TaskStatus.Faulted when age <= WabaRetry:
+                    return null;
+                case not (TaskStatus.RanToCompletion or TaskStatus.Faulted):
+                    return age <= _lanes.CurrentValue.ParkedRankWait ? seen.WabaId : null;
+            }
         }
 
         var asking = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var entry = new WabaSeen(asking.Task, now);
-        if (Interlocked.CompareExchange(ref lane.Waba, entry, seen) is var before && before != seen)
+        if (Interlocked.CompareExchange(ref lane.Waba, entry, seen) is var before && !ReferenceEquals(before, seen))
         {
             return before!.WabaId;
         }
 
-        _ = AskWabaAsync(phoneNumberId, asking);
+        _ = AskWabaAsync(lane, entry, phoneNumberId, asking);
         return asking.Task;
     }
 
-    private async Task AskWabaAsync(string phoneNumberId, TaskCompletionSource<string?> asking)
+    private async Task AskWabaAsync(Parking lane, WabaSeen entry, string phoneNumberId, TaskCompletionSource<string?> asking)
     {
         try
         {
@@ -505,6 +523,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
         catch (Exception ex)
         {
+            // Timed from the failure: the next ask waits WabaRetry after it (an Orleans timeout takes 30 s to come).
+            Interlocked.CompareExchange(ref lane.Waba, entry with { At = _time.GetTimestamp() }, entry);
             asking.SetException(ex);
         }
     }
