@@ -126,7 +126,7 @@ public sealed partial class MessageDispatcher
         {
             MessageId = request.Id,
             Request = request.Message,
-            Priority = request.Priority ?? PriorityOf(request.Category),
+            Priority = ClassOf(request),
             ExpiresAt = expiresAt,
             Flow = request.CampaignId ?? string.Empty,
             NotBefore = admission.NotBefore,
@@ -162,7 +162,10 @@ public sealed partial class MessageDispatcher
             ? (await _grains.Reference<ITemplateCatalogGrain>(wabaId).LookupAsync(name, language).ConfigureAwait(false), template, wabaId)
             : null;
 
-    private static Admission Refused(IPhoneNumberGrain lane, DispatchRequest request, DispatchResult refusal) => new(lane, null, refusal, request.Priority ?? PriorityOf(request.Category));
+    private static Admission Refused(IPhoneNumberGrain lane, DispatchRequest request, DispatchResult refusal) => new(lane, null, refusal, ClassOf(request));
+
+    /// <summary>The class a request goes in: the one its caller gave (a campaign's), else its category's.</summary>
+    private static SendPriority ClassOf(DispatchRequest request) => request.Priority ?? PriorityOf(request.Category);
 
     /// <summary>A catalog category (<c>MARKETING</c>, <c>UTILITY</c>, <c>AUTHENTICATION</c>, any case) as a message category; null for anything else.</summary>
     public static MessageCategory? CategoryOf(string? category) => category?.ToUpperInvariant() switch
