@@ -449,6 +449,22 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         Assert.Equal(reached.Count, Meta.Ledger(Number).Count);
     }
 
+    [Fact]
+    public async Task ANumberMovedToAnotherBusiness_DrawsOnThatBusinesssLimit_FromTheNextMessage()
+    {
+        // The silo keeps each number's route a few seconds (LaneRoutes); configuring the number must not wait that out.
+        var before = await PostAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550181") }, "moved-1");
+        await UntilStatusAsync((await before.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!, "sent", "delivered", "read");
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { business_id = "biz-moved" }, Ct)).EnsureSuccessStatusCode();
+        var after = await PostAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550182") }, "moved-2");
+        await UntilStatusAsync((await after.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!, "sent", "delivered", "read");
+
+        Assert.Equal((1, 1), (await UsedAsync(Number), await UsedAsync("biz-moved")));
+    }
+
+    private async Task<int> UsedAsync(string businessId) =>
+        (await _client.GetFromJsonAsync<JsonElement>($"v1/businesses/{businessId}", Ct)).GetProperty("budgets").EnumerateArray().Sum(b => b.GetProperty("used").GetInt32());
+
     private async Task<int> QueuedAsync()
     {
         var queued = (await _client.GetFromJsonAsync<JsonElement>($"v1/phone-numbers/{Number}", Ct)).GetProperty("queued");

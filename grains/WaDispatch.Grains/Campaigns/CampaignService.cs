@@ -26,15 +26,17 @@ public sealed class CampaignService
     private const int UploadChunk = 1000;
 
     private readonly IGrainFactory _grains;
+    private readonly LaneRoutes _routes;
     private readonly CampaignStore _store;
     private readonly IOptionsMonitor<MessageOptions> _options;
     private readonly IOptionsMonitor<CallbackOptions> _callbacks;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the service.</summary>
-    public CampaignService(IGrainFactory grains, CampaignStore store, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time)
+    public CampaignService(IGrainFactory grains, LaneRoutes routes, CampaignStore store, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, TimeProvider time)
     {
         _grains = grains;
+        _routes = routes;
         _store = store;
         _options = options;
         _callbacks = callbacks;
@@ -132,7 +134,7 @@ public sealed class CampaignService
             return (null, Invalid($"audience has no recipient to send to: {state.Rows} rows, {state.Invalid} invalid (unreadable, a 'to' that is not a phone number of 8 to 15 digits, or a value for {Keys(keys)} missing), {state.Duplicates} repeated."));
         }
 
-        var route = await _grains.GetGrain<IPhoneNumberGrain>(state.PhoneNumberId).GetRouteAsync().ConfigureAwait(false);
+        var route = await _routes.GetAsync(state.PhoneNumberId).ConfigureAwait(false);
         var preflight = await _grains.GetGrain<IBusinessGrain>(route.BusinessId).PreflightAsync(state.PhoneNumberId, state.Recipients).ConfigureAwait(false);
         return ((await GetAsync(campaignId).ConfigureAwait(false))! with { Preflight = preflight }, null);
     }
@@ -283,7 +285,7 @@ public sealed class CampaignService
 
         var template = sample.Template!;
         var category = request.Category?.ToUpperInvariant() ?? "MARKETING";
-        var route = await _grains.GetGrain<IPhoneNumberGrain>(request.PhoneNumberId).GetRouteAsync().ConfigureAwait(false);
+        var route = await _routes.GetAsync(request.PhoneNumberId).ConfigureAwait(false);
         if (route.WabaId is { } wabaId)
         {
             // The catalog's word on the template: its shape, its status, its category.

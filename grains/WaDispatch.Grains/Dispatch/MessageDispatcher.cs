@@ -21,13 +21,15 @@ public sealed partial class MessageDispatcher
     private static readonly TimeSpan CommitRetry = TimeSpan.FromSeconds(5);
 
     private readonly IGrainFactory _grains;
+    private readonly LaneRoutes _routes;
     private readonly TimeProvider _time;
     private readonly ILogger<MessageDispatcher> _logger;
 
     /// <summary>Creates the dispatcher.</summary>
-    public MessageDispatcher(IGrainFactory grains, TimeProvider time, ILogger<MessageDispatcher> logger)
+    public MessageDispatcher(IGrainFactory grains, LaneRoutes routes, TimeProvider time, ILogger<MessageDispatcher> logger)
     {
         _grains = grains;
+        _routes = routes;
         _time = time;
         _logger = logger;
     }
@@ -55,7 +57,7 @@ public sealed partial class MessageDispatcher
         }
 
         var waId = PhoneNumbers.Digits(request.Message.To!);
-        var route = await lane.GetRouteAsync().ConfigureAwait(false);
+        var route = await _routes.GetAsync(request.PhoneNumberId).ConfigureAwait(false);
         if (await LookUpAsync(route.WabaId, request.Message).ConfigureAwait(false) is (var lookup, var template, var wabaId))
         {
             // The catalog knows the template's category and shape; the caller's word does not count.

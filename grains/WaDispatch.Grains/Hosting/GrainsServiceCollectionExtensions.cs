@@ -55,6 +55,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchMetrics>();
+        services.TryAddSingleton<LaneRoutes>();
         services.TryAddSingleton<MessageDispatcher>();
         services.AddOptions<MessageOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageOptions>, MessageOptionsValidator>());

@@ -48,6 +48,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
     private readonly TimeProvider _time;
     private readonly ILogger<PhoneNumberGrain> _logger;
     private readonly LocalLanes _localLanes;
+    private readonly LaneRoutes _routes;
     private readonly Dictionary<string, OutboundSend> _upstreamSends = new(StringComparer.Ordinal);
 
     // Every message the lane holds (queued, held or upstream), by id: a take-up's recheck leaves these alone, and a second
@@ -87,7 +88,8 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         DispatchMetrics metrics,
         TimeProvider time,
         ILogger<PhoneNumberGrain> logger,
-        LocalLanes localLanes)
+        LocalLanes localLanes,
+        LaneRoutes routes)
     {
         ArgumentNullException.ThrowIfNull(options);
         _settings = settings;
@@ -99,6 +101,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         _time = time;
         _logger = logger;
         _localLanes = localLanes;
+        _routes = routes;
     }
 
     private string PhoneNumberId => this.GetPrimaryKeyString();
@@ -210,6 +213,9 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         settings.TokenReference = configuration.TokenReference;
         settings.WabaId = configuration.WabaId;
         await _settings.WriteStateAsync();
+
+        // This silo's admissions take the new business and WABA from the next message on (the front door forgets it on its own silo too).
+        _routes.Forget(PhoneNumberId);
         _lane.SetThroughput(settings.ThroughputMps ?? _options.DefaultThroughputMps);
         _pump.Pulse();
         return Snapshot();

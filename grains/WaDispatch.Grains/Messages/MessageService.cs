@@ -43,11 +43,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     internal static readonly TimeSpan TakeUpGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long the number's WABA, as its lane told it, is taken for the class of the templates parked for it.</summary>
-    private static readonly TimeSpan WabaKept = TimeSpan.FromMinutes(1);
-
-    /// <summary>How long after its lane failed to tell a number's WABA the templates parked for it go as marketing without asking again.</summary>
-    private static readonly TimeSpan WabaRetry = TimeSpan.FromSeconds(5);
+    /// <summary>How often, at most, a number's parked templates that could not be ranked are logged.</summary>
+    private static readonly TimeSpan UnrankedLogEvery = TimeSpan.FromMinutes(1);
 
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
@@ -57,6 +54,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
     private readonly MessageLedger _ledger;
     private readonly MessageDispatcher _dispatcher;
+    private readonly LaneRoutes _routes;
     private readonly IGrainFactory _grains;
     private readonly IOptionsMonitor<MessageOptions> _options;
     private readonly IOptionsMonitor<CallbackOptions> _callbacks;
@@ -76,7 +74,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private UInt128 _lastId;
 
     /// <summary>Creates the service.</summary>
-    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, IOptionsMonitor<LaneOptions> lanes, TimeProvider time, ILogger<MessageService> logger, IClusterMembershipService membership, DispatchMetrics metrics)
+    public MessageService(MessageLedger ledger, MessageDispatcher dispatcher, LaneRoutes routes, IGrainFactory grains, IOptionsMonitor<MessageOptions> options, IOptionsMonitor<CallbackOptions> callbacks, IOptionsMonitor<LaneOptions> lanes, TimeProvider time, ILogger<MessageService> logger, IClusterMembershipService membership, DispatchMetrics metrics)
     {
         _lanes = lanes;
         _metrics = metrics;
@@ -85,6 +83,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         _callbacks = callbacks;
         _ledger = ledger;
         _dispatcher = dispatcher;
+        _routes = routes;
         _grains = grains;
         _options = options;
         _time = time;
@@ -461,17 +460,22 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
     }
 
-    /// <summary>The template's class; never fails (a failure is logged, and ranks it marketing).</summary>
+    /// <summary>
+    /// The template's class; never fails (a failure is logged, and ranks it marketing). While the lane's answer to this
+    /// silo's ask for the number's route is overdue past <see cref="LaneOptions.ParkedRankWait"/>, the number's templates
+    /// park as marketing at once rather than each waiting out the wait (a batch parks hundreds).
+    /// </summary>
     private async Task<SendPriority> RankAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
     {
         try
         {
-            if (WabaOfAsync(lane, phoneNumberId) is not { } asked)
+            var (route, askedAt) = _routes.Pending(phoneNumberId);
+            if (!route.IsCompleted && _time.GetElapsedTime(askedAt) > _lanes.CurrentValue.ParkedRankWait)
             {
                 return SendPriority.Bulk;
             }
 
-            return await _dispatcher.TemplatePriorityAsync(await asked.ConfigureAwait(false), message).ConfigureAwait(false);
+            return await _dispatcher.TemplatePriorityAsync((await route.ConfigureAwait(false)).WabaId, message).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -480,61 +484,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
     }
 
-    /// <summary>
-    /// The number's WABA, as its lane told it within <see cref="WabaKept"/>: one ask at a time per number (a batch parks
-    /// hundreds at once), asked again once it is older. Null when the lane does not answer: an ask still on its way
-    /// after <see cref="LaneOptions.ParkedRankWait"/>, or one that failed within <see cref="WabaRetry"/> — the park
-    /// goes on as marketing at once rather than each one waiting out the wait.
-    /// </summary>
-    private Task<string?>? WabaOfAsync(Parking lane, string phoneNumberId)
-    {
-        var now = _time.GetTimestamp();
-        var seen = Volatile.Read(ref lane.Waba);
-        if (seen is not null)
-        {
-            var age = _time.GetElapsedTime(seen.At, now);
-            switch (seen.WabaId.Status)
-            {
-                case TaskStatus.RanToCompletion when age <= WabaKept:
-                    return seen.WabaId;
-                case TaskStatus.Faulted when age <= WabaRetry:
-                    return null;
-                case not (TaskStatus.RanToCompletion or TaskStatus.Faulted):
-                    return age <= _lanes.CurrentValue.ParkedRankWait ? seen.WabaId : null;
-            }
-        }
-
-        var asking = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entry = new WabaSeen(asking.Task, now);
-        if (Interlocked.CompareExchange(ref lane.Waba, entry, seen) is var before && !ReferenceEquals(before, seen))
-        {
-            return before!.WabaId;
-        }
-
-        _ = AskWabaAsync(lane, entry, phoneNumberId, asking);
-        return asking.Task;
-    }
-
-    private async Task AskWabaAsync(Parking lane, WabaSeen entry, string phoneNumberId, TaskCompletionSource<string?> asking)
-    {
-        try
-        {
-            asking.SetResult((await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false)).WabaId);
-        }
-        catch (Exception ex)
-        {
-            // Timed from the failure: the next ask waits WabaRetry after it (an Orleans timeout takes 30 s to come).
-            Interlocked.CompareExchange(ref lane.Waba, entry with { At = _time.GetTimestamp() }, entry);
-            asking.SetException(ex);
-        }
-    }
-
-    /// <summary>Logs that a parked template could not be ranked, at most once per <see cref="WabaKept"/> per number: a catalog that does not answer must not flood the log with every park.</summary>
+    /// <summary>Logs that a parked template could not be ranked, at most once per <see cref="UnrankedLogEvery"/> per number: a catalog that does not answer must not flood the log with every park.</summary>
     private void Unranked(Parking lane, string phoneNumberId, Exception exception)
     {
         var now = _time.GetTimestamp();
         var last = Volatile.Read(ref lane.UnrankedLoggedAt);
-        if ((last == 0 || _time.GetElapsedTime(last, now) >= WabaKept) && Interlocked.CompareExchange(ref lane.UnrankedLoggedAt, now, last) == last)
+        if ((last == 0 || _time.GetElapsedTime(last, now) >= UnrankedLogEvery) && Interlocked.CompareExchange(ref lane.UnrankedLoggedAt, now, last) == last)
         {
             Log.ParkedUnranked(_logger, exception, phoneNumberId);
         }
@@ -635,18 +590,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
         /// <summary>0: no call to the lane on its way; 1: one is; 2: one is, and a message was parked after it left.</summary>
         public int Signal;
 
-        /// <summary>The number's WABA as its lane last told it, for the class of the templates parked for it (<see cref="WabaKept"/>).</summary>
-        public WabaSeen? Waba;
-
         /// <summary>When (a <see cref="TimeProvider"/> timestamp) a template parked for the lane was last logged as not ranked; 0: never.</summary>
         public long UnrankedLoggedAt;
 
         /// <summary>Gives back the room one template took at acceptance: it reached its lane, or will not.</summary>
         public void Release() => Interlocked.Decrement(ref Dispatching);
     }
-
-    /// <summary>A number's WABA (null: not registered under one) as its lane tells it, asked at <paramref name="At"/> (a <see cref="TimeProvider"/> timestamp).</summary>
-    private sealed record WabaSeen(Task<string?> WabaId, long At);
 
     /// <summary>
     /// A campaign message taken up again (after a deferral, or by a lane that activated) follows its campaign: not

@@ -50,6 +50,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private readonly AccountEventStore _accountEvents;
     private readonly MessageLedger _ledger;
     private readonly IGrainFactory _grains;
+    private readonly LaneRoutes _routes;
     private readonly CampaignService _campaigns;
     private readonly DispatchMetrics _metrics;
     private readonly TimeProvider _time;
@@ -66,13 +67,14 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
     private Task[] _workers = [];
 
     /// <summary>Creates the processor.</summary>
-    public WebhookProcessor(WebhookInboxStore inbox, AccountEventStore accountEvents, MessageLedger ledger, IGrainFactory grains, CampaignService campaigns, DispatchMetrics metrics, TimeProvider time, ILogger<WebhookProcessor> logger)
+    public WebhookProcessor(WebhookInboxStore inbox, AccountEventStore accountEvents, MessageLedger ledger, IGrainFactory grains, LaneRoutes routes, CampaignService campaigns, DispatchMetrics metrics, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
         _accountEvents = accountEvents;
         _metrics = metrics;
         _inbox = inbox;
         _ledger = ledger;
         _grains = grains;
+        _routes = routes;
         _campaigns = campaigns;
         _time = time;
         _logger = logger;
@@ -385,7 +387,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         {
             var lane = _grains.Reference<IPhoneNumberGrain>(phoneNumberId);
             await lane.RecordInboundAsync(messages.Count).ConfigureAwait(false);
-            var keywords = await _grains.Reference<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).GetKeywordPolicyAsync().ConfigureAwait(false);
+            var keywords = await _grains.Reference<IBusinessGrain>((await _routes.GetAsync(phoneNumberId).ConfigureAwait(false)).BusinessId).GetKeywordPolicyAsync().ConfigureAwait(false);
             foreach (var message in messages.Where(m => m is not null))
             {
                 if (message is { Id: { } id } && WaId(message.From) is { } from && Time(message.Timestamp) is { } sentAt)
@@ -531,7 +533,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         // per-number max_daily_conversation_per_phone) are the older vocabulary, read when the newer field is absent.
         if (TierOf(update.MaxDailyConversationsPerBusiness ?? update.CurrentLimit ?? update.MaxDailyConversationPerPhone) is { } tier)
         {
-            await _grains.Reference<IBusinessGrain>((await lane.GetRouteAsync().ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
+            await _grains.Reference<IBusinessGrain>((await _routes.GetAsync(phoneNumberId).ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
         }
     }
 
@@ -544,7 +546,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
             return;
         }
 
-        var route = await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false);
+        var route = await _routes.GetAsync(phoneNumberId).ConfigureAwait(false);
         await _grains.Reference<IBusinessGrain>(route.BusinessId).SetTierAsync(tier).ConfigureAwait(false);
     }
 

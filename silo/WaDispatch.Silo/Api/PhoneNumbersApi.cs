@@ -30,7 +30,7 @@ internal static class PhoneNumbersApi
         return routes;
     }
 
-    private static async Task<IResult> ConfigureAsync(string phoneNumberId, HttpRequest request, IGrainFactory grains, IOptionsMonitor<CloudApiOptions> cloudApi, TemplateSyncService templates, CancellationToken cancellationToken)
+    private static async Task<IResult> ConfigureAsync(string phoneNumberId, HttpRequest request, IGrainFactory grains, IOptionsMonitor<CloudApiOptions> cloudApi, TemplateSyncService templates, LaneRoutes routes, CancellationToken cancellationToken)
     {
         if (AdminIds.Check(phoneNumberId, "phone_number_id") is { } badId)
         {
@@ -49,6 +49,9 @@ internal static class PhoneNumbersApi
         }
 
         var snapshot = await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).ConfigureAsync(configuration!);
+
+        // The lane forgot its route on its own silo; this one (which may host the lane elsewhere) forgets it too.
+        routes.Forget(phoneNumberId);
         if (configuration!.WabaId is { } wabaId)
         {
             await templates.TrackAsync(wabaId);
