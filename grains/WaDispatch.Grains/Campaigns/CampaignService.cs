@@ -285,7 +285,9 @@ public sealed class CampaignService
 
         var template = sample.Template!;
         var category = request.Category?.ToUpperInvariant() ?? "MARKETING";
-        var route = await _routes.GetAsync(request.PhoneNumberId).ConfigureAwait(false);
+
+        // Fresh, not kept: the campaign stores the WABA, and is paused by that WABA's template events for its whole life.
+        var route = await _routes.GetFreshAsync(request.PhoneNumberId).ConfigureAwait(false);
         if (route.WabaId is { } wabaId)
         {
             // The catalog's word on the template: its shape, its status, its category.

@@ -4,21 +4,26 @@ namespace WaDispatch.Grains.Lanes;
 
 /// <summary>
 /// Each number's route (<see cref="LaneRoute"/>: the business whose messaging limit it draws on, and its WABA) as its
-/// lane told this silo, kept for <see cref="Kept"/>: admission needs it for every message, and asking the lane each time
-/// put a call in the busiest grain's queue per message. One ask at a time per number; a failed ask is not kept.
+/// lane told this silo, kept for <see cref="Kept"/> from the ask: admission needs it for every message, and asking the
+/// lane each time put a call in the busiest grain's queue per message. One ask at a time per number; a failed ask
+/// fails those waiting on it, and is not kept (the next caller asks again).
 /// </summary>
 /// <remarks>
 /// A route changes only when an operator configures the number (<c>PUT /v1/phone-numbers/{id}</c>): the lane forgets it
 /// on its own silo as it stores the change, and the front door on the silo that took the request, so a single silo uses
 /// the new route from the next message on. Another silo of a cluster goes on with the route before for at most
-/// <see cref="Kept"/> (docs/lanes.md). Written here rather than with <c>HybridCache</c> or <c>IMemoryCache</c>: one small
-/// entry per number needs no eviction, and the parking path must see an ask still on its way without waiting for it
-/// (<see cref="Pending"/>), which neither exposes.
+/// <see cref="Kept"/> (docs/lanes.md); what is stored from a route (a campaign's WABA, a business's tier) is taken with
+/// <see cref="GetFreshAsync"/> instead. Written here rather than with <c>HybridCache</c> or <c>IMemoryCache</c>: one
+/// small entry per number needs no eviction, and the parking path must see an ask on its way, or one that failed,
+/// without waiting for it (<see cref="ForParkingAsync"/>), which neither exposes.
 /// </remarks>
 public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
 {
-    /// <summary>How long a route the lane told is used without asking again.</summary>
+    /// <summary>How long a route the lane told is used without asking again, from the ask.</summary>
     public static readonly TimeSpan Kept = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long after an ask failed the parking path goes on without a route rather than asking again.</summary>
+    private static readonly TimeSpan ParkingRetry = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, Asked> _routes = new(StringComparer.Ordinal);
 
@@ -26,19 +31,42 @@ public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
     public ValueTask<LaneRoute> GetAsync(string phoneNumberId)
     {
         ArgumentNullException.ThrowIfNull(phoneNumberId);
-        return Current(phoneNumberId) is { Route.IsCompletedSuccessfully: true } fresh
-            ? ValueTask.FromResult(fresh.Route.Result)
-            : new ValueTask<LaneRoute>(AskOrJoin(phoneNumberId).Route);
+        var asked = AskOrJoin(phoneNumberId);
+        return asked.Route.IsCompletedSuccessfully ? ValueTask.FromResult(asked.Route.Result) : new ValueTask<LaneRoute>(asked.Route);
+    }
+
+    /// <summary>The route of <paramref name="phoneNumberId"/> as its lane tells it now, for what is stored from it; not kept.</summary>
+    public ValueTask<LaneRoute> GetFreshAsync(string phoneNumberId)
+    {
+        ArgumentNullException.ThrowIfNull(phoneNumberId);
+        return grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync();
     }
 
     /// <summary>
-    /// The ask for the route of <paramref name="phoneNumberId"/> (kept, on its way or new) and when it began (a
-    /// <see cref="TimeProvider"/> timestamp), for a caller that decides for itself how long to wait for it.
+    /// The route of <paramref name="phoneNumberId"/> for ranking a parked template, waiting on the lane no more than it
+    /// must: the kept route; while a newer one is asked for, the one before it; else the ask's answer. Null (rank it
+    /// marketing) while the first ask (or the first after <see cref="Forget"/>) is on its way past <paramref name="wait"/>,
+    /// or within 5 s after an ask failed. A failure of the ask it waits on is thrown.
     /// </summary>
-    internal (Task<LaneRoute> Route, long AskedAt) Pending(string phoneNumberId)
+    internal async ValueTask<LaneRoute?> ForParkingAsync(string phoneNumberId, TimeSpan wait)
     {
+        if (_routes.TryGetValue(phoneNumberId, out var seen) && seen.FailedAt is { } failedAt && time.GetElapsedTime(failedAt) <= ParkingRetry)
+        {
+            return seen.Before;
+        }
+
         var asked = AskOrJoin(phoneNumberId);
-        return (asked.Route, asked.At);
+        if (asked.Route.IsCompletedSuccessfully)
+        {
+            return asked.Route.Result;
+        }
+
+        if (asked.Before is { } before)
+        {
+            return before;
+        }
+
+        return time.GetElapsedTime(asked.At) > wait ? null : await asked.Route.ConfigureAwait(false);
     }
 
     /// <summary>Forgets the route of <paramref name="phoneNumberId"/>: its configuration changed, and the next message asks its lane.</summary>
@@ -48,34 +76,36 @@ public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
         _routes.TryRemove(phoneNumberId, out _);
     }
 
-    /// <summary>The entry for the number if it is still of use: an answer younger than <see cref="Kept"/>, or an ask on its way.</summary>
-    private Asked? Current(string phoneNumberId) =>
-        _routes.TryGetValue(phoneNumberId, out var asked) && asked.Route.Status switch
-        {
-            TaskStatus.RanToCompletion => time.GetElapsedTime(asked.At) <= Kept,
-            TaskStatus.Faulted or TaskStatus.Canceled => false,
-            _ => true,
-        }
-            ? asked
-            : null;
+    /// <summary>Whether an entry still serves: an answer younger than <see cref="Kept"/> from its ask, or an ask on its way.</summary>
+    private bool Usable(Asked asked) => asked.Route.Status switch
+    {
+        TaskStatus.RanToCompletion => time.GetElapsedTime(asked.At) <= Kept,
+        TaskStatus.Faulted or TaskStatus.Canceled => false,
+        _ => true,
+    };
 
     private Asked AskOrJoin(string phoneNumberId)
     {
         while (true)
         {
-            if (Current(phoneNumberId) is { } current)
+            // One read decides: the entry seen is the one replaced, so an ask placed meanwhile by another caller is joined, not replaced.
+            if (_routes.TryGetValue(phoneNumberId, out var seen) && Usable(seen))
             {
-                return current;
+                return seen;
             }
 
-            _routes.TryGetValue(phoneNumberId, out var stale);
             var asking = new TaskCompletionSource<LaneRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var asked = new Asked(asking.Task, time.GetTimestamp());
-            var placed = stale is null ? _routes.TryAdd(phoneNumberId, asked) : _routes.TryUpdate(phoneNumberId, asked, stale);
-            if (placed)
+            var before = seen is null ? null : seen.Route.IsCompletedSuccessfully ? seen.Route.Result : seen.Before;
+            var asked = new Asked(asking.Task, time.GetTimestamp(), before);
+            if (seen is null ? _routes.TryAdd(phoneNumberId, asked) : _routes.TryUpdate(phoneNumberId, asked, seen))
             {
-                // Off the caller's grain context: the ask is shared, and must not be bound to whoever happened to start it.
-                _ = Task.Run(() => AskAsync(phoneNumberId, asking));
+                // Off the caller's grain context and without its execution context (its trace): the ask is shared, and
+                // belongs to none of those who wait on it.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(() => AskAsync(phoneNumberId, asked, asking));
+                }
+
                 return asked;
             }
 
@@ -83,24 +113,39 @@ public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
         }
     }
 
-    private async Task AskAsync(string phoneNumberId, TaskCompletionSource<LaneRoute> asking)
+    private async Task AskAsync(string phoneNumberId, Asked asked, TaskCompletionSource<LaneRoute> asking)
     {
         try
         {
-            asking.SetResult(await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false));
+            asking.SetResult(await grains.Reference<IPhoneNumberGrain>(phoneNumberId).GetRouteAsync().ConfigureAwait(false));
         }
         catch (Exception ex)
         {
-            // Not kept: the next caller asks again (an entry whose ask failed is replaced).
+            // Not kept: the next caller asks again (an entry whose ask failed is replaced); parking waits ParkingRetry first.
+            asked.FailedAt = time.GetTimestamp();
             asking.SetException(ex);
         }
     }
 
-    /// <summary>An ask for a number's route and when it began (a <see cref="TimeProvider"/> timestamp); compared by reference.</summary>
-    private sealed class Asked(Task<LaneRoute> route, long at)
+    /// <summary>
+    /// An ask for a number's route, when it began (a <see cref="TimeProvider"/> timestamp), and the route this silo had
+    /// before it (null for the first ask, and after <see cref="Forget"/>); compared by reference.
+    /// </summary>
+    private sealed class Asked(Task<LaneRoute> route, long at, LaneRoute? before)
     {
         public Task<LaneRoute> Route { get; } = route;
 
         public long At { get; } = at;
+
+        public LaneRoute? Before { get; } = before;
+
+        /// <summary>When the ask failed (a <see cref="TimeProvider"/> timestamp); null unless it did.</summary>
+        public long? FailedAt
+        {
+            get => Volatile.Read(ref _failedAt) is var at && at != 0 ? at : null;
+            set => Volatile.Write(ref _failedAt, value ?? 0);
+        }
+
+        private long _failedAt;
     }
 }

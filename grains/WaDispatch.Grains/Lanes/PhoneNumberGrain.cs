@@ -212,10 +212,16 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         settings.DisplayPhoneNumber = configuration.DisplayPhoneNumber;
         settings.TokenReference = configuration.TokenReference;
         settings.WabaId = configuration.WabaId;
-        await _settings.WriteStateAsync();
-
-        // This silo's admissions take the new business and WABA from the next message on (the front door forgets it on its own silo too).
-        _routes.Forget(PhoneNumberId);
+        try
+        {
+            await _settings.WriteStateAsync();
+        }
+        finally
+        {
+            // This silo's admissions take the new business and WABA from the next message on (the front door forgets it
+            // on its own silo too); also when the write failed, as the lane answers what it holds in memory.
+            _routes.Forget(PhoneNumberId);
+        }
         _lane.SetThroughput(settings.ThroughputMps ?? _options.DefaultThroughputMps);
         _pump.Pulse();
         return Snapshot();

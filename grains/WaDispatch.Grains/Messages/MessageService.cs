@@ -462,20 +462,17 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
     /// <summary>
     /// The template's class; never fails (a failure is logged, and ranks it marketing). While the lane's answer to this
-    /// silo's ask for the number's route is overdue past <see cref="LaneOptions.ParkedRankWait"/>, the number's templates
-    /// park as marketing at once rather than each waiting out the wait (a batch parks hundreds).
+    /// silo's first ask for the number's route is overdue past <see cref="LaneOptions.ParkedRankWait"/>, or for 5 s after
+    /// an ask failed, the number's templates park as marketing at once rather than each waiting out the wait (a batch
+    /// parks hundreds); while a newer route is asked for, the one before it serves (<see cref="LaneRoutes.ForParkingAsync"/>).
     /// </summary>
     private async Task<SendPriority> RankAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
     {
         try
         {
-            var (route, askedAt) = _routes.Pending(phoneNumberId);
-            if (!route.IsCompleted && _time.GetElapsedTime(askedAt) > _lanes.CurrentValue.ParkedRankWait)
-            {
-                return SendPriority.Bulk;
-            }
-
-            return await _dispatcher.TemplatePriorityAsync((await route.ConfigureAwait(false)).WabaId, message).ConfigureAwait(false);
+            return await _routes.ForParkingAsync(phoneNumberId, _lanes.CurrentValue.ParkedRankWait).ConfigureAwait(false) is { } route
+                ? await _dispatcher.TemplatePriorityAsync(route.WabaId, message).ConfigureAwait(false)
+                : SendPriority.Bulk;
         }
         catch (Exception ex)
         {

@@ -533,7 +533,8 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         // per-number max_daily_conversation_per_phone) are the older vocabulary, read when the newer field is absent.
         if (TierOf(update.MaxDailyConversationsPerBusiness ?? update.CurrentLimit ?? update.MaxDailyConversationPerPhone) is { } tier)
         {
-            await _grains.Reference<IBusinessGrain>((await _routes.GetAsync(phoneNumberId).ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
+            // Fresh, not kept: the tier is stored with the business.
+            await _grains.Reference<IBusinessGrain>((await _routes.GetFreshAsync(phoneNumberId).ConfigureAwait(false)).BusinessId).SetTierAsync(tier).ConfigureAwait(false);
         }
     }
 
@@ -546,7 +547,7 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
             return;
         }
 
-        var route = await _routes.GetAsync(phoneNumberId).ConfigureAwait(false);
+        var route = await _routes.GetFreshAsync(phoneNumberId).ConfigureAwait(false);
         await _grains.Reference<IBusinessGrain>(route.BusinessId).SetTierAsync(tier).ConfigureAwait(false);
     }
 

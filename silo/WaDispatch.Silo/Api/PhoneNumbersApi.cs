@@ -48,10 +48,17 @@ internal static class PhoneNumbersApi
             return ApiErrors.InvalidParameter(invalid);
         }
 
-        var snapshot = await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).ConfigureAsync(configuration!);
-
-        // The lane forgot its route on its own silo; this one (which may host the lane elsewhere) forgets it too.
-        routes.Forget(phoneNumberId);
+        LaneSnapshot snapshot;
+        try
+        {
+            snapshot = await grains.GetGrain<IPhoneNumberGrain>(phoneNumberId).ConfigureAsync(configuration!);
+        }
+        finally
+        {
+            // The lane forgot its route on its own silo; this one (the lane may be on another) forgets it too, also when
+            // the call failed or timed out (the lane may have stored the change).
+            routes.Forget(phoneNumberId);
+        }
         if (configuration!.WabaId is { } wabaId)
         {
             await templates.TrackAsync(wabaId);
