@@ -12,8 +12,8 @@ namespace WaDispatch.Grains.Lanes;
 /// A route changes only when an operator configures the number (<c>PUT /v1/phone-numbers/{id}</c>): the lane forgets it
 /// on its own silo as it stores the change, and the front door on the silo that took the request, so a single silo uses
 /// the new route from the next message on. Another silo of a cluster goes on with the route before for at most
-/// <see cref="Kept"/> (docs/lanes.md); what is stored from a route (a campaign's WABA, a business's tier) is taken with
-/// <see cref="GetFreshAsync"/> instead. Written here rather than with <c>HybridCache</c> or <c>IMemoryCache</c>: one
+/// <see cref="Kept"/> (docs/lanes.md), except where <see cref="GetFreshAsync"/> is used: a new campaign's WABA, a tier
+/// change's business and an inbound message's keyword policy, whose results are kept long after. Written here rather than with <c>HybridCache</c> or <c>IMemoryCache</c>: one
 /// small entry per number needs no eviction, and the parking path must see an ask on its way, or one that failed,
 /// without waiting for it (<see cref="ForParkingAsync"/>), which neither exposes.
 /// </remarks>
@@ -31,7 +31,7 @@ public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
     public ValueTask<LaneRoute> GetAsync(string phoneNumberId)
     {
         ArgumentNullException.ThrowIfNull(phoneNumberId);
-        var asked = AskOrJoin(phoneNumberId);
+        var asked = AskOrJoin(phoneNumberId, holdAfterFailure: false);
         return asked.Route.IsCompletedSuccessfully ? ValueTask.FromResult(asked.Route.Result) : new ValueTask<LaneRoute>(asked.Route);
     }
 
@@ -44,29 +44,26 @@ public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
 
     /// <summary>
     /// The route of <paramref name="phoneNumberId"/> for ranking a parked template, waiting on the lane no more than it
-    /// must: the kept route; while a newer one is asked for, the one before it; else the ask's answer. Null (rank it
-    /// marketing) while the first ask (or the first after <see cref="Forget"/>) is on its way past <paramref name="wait"/>,
-    /// or within 5 s after an ask failed. A failure of the ask it waits on is thrown.
+    /// must: the kept route; while a newer one is asked for, or within 5 s after an ask failed (without asking again),
+    /// the route this silo had before; without one, null (rank it marketing) in those 5 s and while the ask is on its way
+    /// past <paramref name="wait"/>, else the ask's answer within what is left of <paramref name="wait"/>. The failure of
+    /// an ask it waits on is thrown, and so is the end of its wait (<see cref="TimeoutException"/>).
     /// </summary>
     internal async ValueTask<LaneRoute?> ForParkingAsync(string phoneNumberId, TimeSpan wait)
     {
-        if (_routes.TryGetValue(phoneNumberId, out var seen) && seen.FailedAt is { } failedAt && time.GetElapsedTime(failedAt) <= ParkingRetry)
-        {
-            return seen.Before;
-        }
-
-        var asked = AskOrJoin(phoneNumberId);
+        var asked = AskOrJoin(phoneNumberId, holdAfterFailure: true);
         if (asked.Route.IsCompletedSuccessfully)
         {
             return asked.Route.Result;
         }
 
-        if (asked.Before is { } before)
+        if (asked.Before is not null || asked.Route.IsFaulted)
         {
-            return before;
+            return asked.Before;
         }
 
-        return time.GetElapsedTime(asked.At) > wait ? null : await asked.Route.ConfigureAwait(false);
+        var left = wait - time.GetElapsedTime(asked.At);
+        return left <= TimeSpan.Zero ? null : await asked.Route.WaitAsync(left, time).ConfigureAwait(false);
     }
 
     /// <summary>Forgets the route of <paramref name="phoneNumberId"/>: its configuration changed, and the next message asks its lane.</summary>
@@ -84,12 +81,17 @@ public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
         _ => true,
     };
 
-    private Asked AskOrJoin(string phoneNumberId)
+    /// <summary>
+    /// The entry that serves, or a new ask in place of the one seen. With <paramref name="holdAfterFailure"/>, an ask that
+    /// failed within <see cref="ParkingRetry"/> is returned as it is (faulted) rather than asked again.
+    /// </summary>
+    private Asked AskOrJoin(string phoneNumberId, bool holdAfterFailure)
     {
         while (true)
         {
             // One read decides: the entry seen is the one replaced, so an ask placed meanwhile by another caller is joined, not replaced.
-            if (_routes.TryGetValue(phoneNumberId, out var seen) && Usable(seen))
+            if (_routes.TryGetValue(phoneNumberId, out var seen)
+                && (Usable(seen) || (holdAfterFailure && seen.FailedAt is { } failedAt && time.GetElapsedTime(failedAt) <= ParkingRetry)))
             {
                 return seen;
             }
@@ -101,11 +103,7 @@ public sealed class LaneRoutes(IGrainFactory grains, TimeProvider time)
             {
                 // Off the caller's grain context and without its execution context (its trace): the ask is shared, and
                 // belongs to none of those who wait on it.
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _ = Task.Run(() => AskAsync(phoneNumberId, asked, asking));
-                }
-
+                ThreadPool.UnsafeQueueUserWorkItem(static ask => _ = ask.Routes.AskAsync(ask.PhoneNumberId, ask.Asked, ask.Asking), (Routes: this, PhoneNumberId: phoneNumberId, Asked: asked, Asking: asking), preferLocal: false);
                 return asked;
             }
 

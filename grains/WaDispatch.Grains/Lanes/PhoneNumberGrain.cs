@@ -222,6 +222,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
             // on its own silo too); also when the write failed, as the lane answers what it holds in memory.
             _routes.Forget(PhoneNumberId);
         }
+
         _lane.SetThroughput(settings.ThroughputMps ?? _options.DefaultThroughputMps);
         _pump.Pulse();
         return Snapshot();

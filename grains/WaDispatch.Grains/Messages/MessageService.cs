@@ -461,10 +461,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// The template's class; never fails (a failure is logged, and ranks it marketing). While the lane's answer to this
-    /// silo's first ask for the number's route is overdue past <see cref="LaneOptions.ParkedRankWait"/>, or for 5 s after
-    /// an ask failed, the number's templates park as marketing at once rather than each waiting out the wait (a batch
-    /// parks hundreds); while a newer route is asked for, the one before it serves (<see cref="LaneRoutes.ForParkingAsync"/>).
+    /// The template's class; never fails (a failure is logged, and ranks it marketing). It waits on the lane for the
+    /// number's route only when this silo has none before (<see cref="LaneRoutes.ForParkingAsync"/>): while a newer route
+    /// is asked for, or for 5 s after an ask failed, the route before serves; without one, the number's templates park as
+    /// marketing at once in those 5 s and once the ask is overdue past <see cref="LaneOptions.ParkedRankWait"/>, rather
+    /// than each waiting out the wait (a batch parks hundreds).
     /// </summary>
     private async Task<SendPriority> RankAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
     {

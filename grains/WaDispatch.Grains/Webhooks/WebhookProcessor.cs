@@ -387,7 +387,8 @@ public sealed partial class WebhookProcessor : IHostedService, IDisposable
         {
             var lane = _grains.Reference<IPhoneNumberGrain>(phoneNumberId);
             await lane.RecordInboundAsync(messages.Count).ConfigureAwait(false);
-            var keywords = await _grains.Reference<IBusinessGrain>((await _routes.GetAsync(phoneNumberId).ConfigureAwait(false)).BusinessId).GetKeywordPolicyAsync().ConfigureAwait(false);
+            // Fresh, not kept: an opt-out it finds is stored with the recipient.
+            var keywords = await _grains.Reference<IBusinessGrain>((await _routes.GetFreshAsync(phoneNumberId).ConfigureAwait(false)).BusinessId).GetKeywordPolicyAsync().ConfigureAwait(false);
             foreach (var message in messages.Where(m => m is not null))
             {
                 if (message is { Id: { } id } && WaId(message.From) is { } from && Time(message.Timestamp) is { } sentAt)

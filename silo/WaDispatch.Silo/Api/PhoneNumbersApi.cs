@@ -59,6 +59,7 @@ internal static class PhoneNumbersApi
             // the call failed or timed out (the lane may have stored the change).
             routes.Forget(phoneNumberId);
         }
+
         if (configuration!.WabaId is { } wabaId)
         {
             await templates.TrackAsync(wabaId);
