@@ -44,10 +44,10 @@ public sealed class DepartureWindowTests
         // A clock finer than TimeSpan (Linux's Stopwatch counts nanoseconds): a wait of a few nanoseconds must not read as zero, which means "reserved".
         var time = new NanosecondClock();
         var window = new DepartureWindow(time);
-        Assert.Equal(TimeSpan.Zero, window.Reserve(cap: 1));
+        Assert.Equal(TimeSpan.Zero, window.Reserve(cap: 1, tier: 1));
         time.Now += time.TimestampFrequency - 3;
 
-        Assert.Equal(TimeSpan.FromTicks(1), window.Reserve(cap: 1));
+        Assert.Equal(TimeSpan.FromTicks(1), window.Reserve(cap: 1, tier: 1));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class DepartureWindowTests
     {
         var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var window = new DepartureWindow(time);
-        var departing = Enumerable.Range(0, 250).Select(_ => window.DepartAsync(cap: 100)).ToList();
+        var departing = Enumerable.Range(0, 250).Select(_ => window.DepartAsync(cap: 100, tier: 100)).ToList();
 
         // The clock moves a millisecond only while the send whose turn it is sleeps on its timer, so every departure is
         // recorded at the instant the window allowed it, however late the thread pool runs the next send's turn.
@@ -75,15 +75,18 @@ public sealed class DepartureWindowTests
     }
 
     [Theory]
-    [InlineData(300, false, 0, 1_000, 1_554)]
-    [InlineData(1, false, 0, 1_000, 1_303)]
-    [InlineData(300, true, 0, 1_050, 1_604)]
-    [InlineData(300, false, 0.025, 1_000, 1_529)]
-    public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTripAndTheHeadroom(int secondAnswerMs, bool firstSeconds, double headroom, int fourthLeavesByMs, int fifthLeavesByMs)
+    [InlineData(300, false, 0, 80, 1_000, 1_554)]
+    [InlineData(1, false, 0, 80, 1_000, 1_303)]
+    [InlineData(300, true, 0, 80, 1_050, 1_604)]
+    [InlineData(300, false, 0.025, 80, 1_000, 1_529)]
+    [InlineData(300, false, 0.025, 3, 1_000, 1_554)]
+    public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTripAndTheRoomUnderTheTier(int secondAnswerMs, bool firstSeconds, double headroom, int tier, int fourthLeavesByMs, int fifthLeavesByMs)
     {
         // A cap of 3: departures a little over 300 ms apart. The first send is answered after 50 ms, the second after
         // 300 ms (it may have reached Meta as late as that) or 1 ms. In a lane's first 10 s no round trip counts yet.
-        var lane = new Timeline(headroom, firstSeconds ? TimeSpan.Zero : TimeSpan.FromSeconds(10));
+        // A tier of 80 leaves the cap far below it, so the headroom's 25 ms are given back; a tier of 3 (a cap the pacer
+        // rounded up to the tier, as at 20 mps) leaves no room, and the headroom gives nothing back.
+        var lane = new Timeline(headroom, firstSeconds ? TimeSpan.Zero : TimeSpan.FromSeconds(10), tier);
 
         var first = lane.Leave(cap: 3);
         lane.Time.Advance(TimeSpan.FromMilliseconds(50));
@@ -99,7 +102,8 @@ public sealed class DepartureWindowTests
 
         // The fourth leaves when the first has been gone a second (in the first seconds, a second after its 50 ms
         // answer). The fifth, three places after the second, leaves a second after the second's answer less the fastest
-        // round trip (50 ms; none in the first seconds) and the headroom (25 ms at 2.5 %) — or, when the second was
+        // round trip (50 ms; none in the first seconds) and the room under the tier (25 ms at 2.5 %, none at a cap of
+        // the tier itself) — or, when the second was
         // answered at once, a second after it left.
         Assert.InRange(lane.Ms(second), 300, 306);
         Assert.InRange(lane.Ms(fourth), fourthLeavesByMs, fourthLeavesByMs + 2);
@@ -184,9 +188,9 @@ public sealed class DepartureWindowTests
     }
 
     /// <summary>Starts one departure and moves the clock a millisecond at a time until it has left.</summary>
-    private static DepartureWindow.Departure Leave(TimerCountingClock time, DepartureWindow window, int cap)
+    private static DepartureWindow.Departure Leave(TimerCountingClock time, DepartureWindow window, int cap, int tier)
     {
-        var leaving = window.DepartAsync(cap);
+        var leaving = window.DepartAsync(cap, tier);
         while (!leaving.IsCompleted)
         {
             Assert.True(SpinWait.SpinUntil(() => time.Waiting > 0 || leaving.IsCompleted, TimeSpan.FromSeconds(10)), "the departure neither left nor waited on a timer");
@@ -212,7 +216,7 @@ public sealed class DepartureWindowTests
                     continue;
                 }
 
-                var wait = window.Reserve(cap);
+                var wait = window.Reserve(cap, tier: cap);
                 if (wait == TimeSpan.Zero)
                 {
                     departures.Add(time.GetUtcNow());
@@ -237,8 +241,9 @@ public sealed class DepartureWindowTests
     /// <summary>A window on a clock that counts its timers, begun <c>after</c> the window was made (a lane's first 10 s count no round trip).</summary>
     private sealed class Timeline
     {
-        public Timeline(double headroom = 0, TimeSpan after = default)
+        public Timeline(double headroom = 0, TimeSpan after = default, int tier = 80)
         {
+            Tier = tier;
             Window = new DepartureWindow(Time, headroom);
             Time.Advance(after);
             Start = Time.GetTimestamp();
@@ -250,10 +255,13 @@ public sealed class DepartureWindowTests
 
         public long Start { get; }
 
+        /// <summary>The number's tier, which every cap the test gives is at most.</summary>
+        public int Tier { get; }
+
         /// <summary>When <paramref name="departure"/> left, in milliseconds since the start.</summary>
         public double Ms(DepartureWindow.Departure departure) => Time.GetElapsedTime(Start, departure.At).TotalMilliseconds;
 
-        public DepartureWindow.Departure Leave(int cap) => DepartureWindowTests.Leave(Time, Window, cap);
+        public DepartureWindow.Departure Leave(int cap) => DepartureWindowTests.Leave(Time, Window, cap, Tier);
     }
 
     /// <summary>A fake clock that knows how many of its timers are waiting to fire.</summary>

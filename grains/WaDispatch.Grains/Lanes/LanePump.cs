@@ -113,7 +113,7 @@ internal sealed class LanePump
 
                 foreach (var taken in batch.Sends)
                 {
-                    var sending = SendAsync(taken, batch.TokenReference, batch.SecondCap);
+                    var sending = SendAsync(taken, batch.TokenReference, batch.SecondCap, batch.Tier);
                     if (!sending.IsCompleted && _sending.TryAdd(sending, 0))
                     {
                         _ = sending.ContinueWith(static (done, all) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)all!).TryRemove(done, out _), _sending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -134,7 +134,7 @@ internal sealed class LanePump
         }
     }
 
-    private async Task SendAsync(TakenSend taken, string? tokenReference, int secondCap)
+    private async Task SendAsync(TakenSend taken, string? tokenReference, int secondCap, int tier)
     {
         var send = taken.Send;
         // The message's trace goes on here; HttpClient carries it to Meta in traceparent.
@@ -164,7 +164,7 @@ internal sealed class LanePump
                 await Task.Delay(remaining, _time).ConfigureAwait(false);
             }
 
-            departure = await _departures.DepartAsync(secondCap).ConfigureAwait(false);
+            departure = await _departures.DepartAsync(secondCap, tier).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
