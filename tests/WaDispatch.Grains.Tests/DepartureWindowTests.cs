@@ -80,12 +80,14 @@ public sealed class DepartureWindowTests
     [InlineData(300, true, 0, 80, 1_050, 1_604)]
     [InlineData(300, false, 0.025, 80, 1_000, 1_529)]
     [InlineData(300, false, 0.025, 3, 1_000, 1_554)]
+    [InlineData(600, false, 0.3, 4, 1_207, 1_603)]
     public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTripAndTheRoomUnderTheTier(int secondAnswerMs, bool firstSeconds, double headroom, int tier, int fourthLeavesByMs, int fifthLeavesByMs)
     {
         // A cap of 3: departures a little over 300 ms apart. The first send is answered after 50 ms, the second after
-        // 300 ms (it may have reached Meta as late as that) or 1 ms. In a lane's first 10 s no round trip counts yet.
-        // A tier of 80 leaves the cap far below it, so the headroom's 25 ms are given back; a tier of 3 (a cap the pacer
-        // rounded up to the tier, as at 20 mps) leaves no room, and the headroom gives nothing back.
+        // 300 or 600 ms (it may have reached Meta as late as that) or 1 ms. In a lane's first 10 s no round trip counts
+        // yet. A tier of 80 leaves the cap far below it, so the headroom's 25 ms are given back; a tier of 3 (a cap the
+        // pacer rounded up to the tier, as at 20 mps) leaves no room, and the headroom gives nothing back; a tier of 4
+        // leaves one send's room, 250 ms, less than a headroom of 30 % (300 ms).
         var lane = new Timeline(headroom, firstSeconds ? TimeSpan.Zero : TimeSpan.FromSeconds(10), tier);
 
         var first = lane.Leave(cap: 3);
@@ -101,9 +103,9 @@ public sealed class DepartureWindowTests
         var fifth = lane.Leave(cap: 3);
 
         // The fourth leaves when the first has been gone a second (in the first seconds, a second after its 50 ms
-        // answer). The fifth, three places after the second, leaves a second after the second's answer less the fastest
+        // answer), or, after a 600 ms answer, at the spacing after the third, which left only then. The fifth, three places after the second, leaves a second after the second's answer less the fastest
         // round trip (50 ms; none in the first seconds) and the room under the tier (25 ms at 2.5 %, none at a cap of
-        // the tier itself) — or, when the second was
+        // the tier itself, 250 ms at a cap one below a tier of 4) — or, when the second was
         // answered at once, a second after it left.
         Assert.InRange(lane.Ms(second), 300, 306);
         Assert.InRange(lane.Ms(fourth), fourthLeavesByMs, fourthLeavesByMs + 2);

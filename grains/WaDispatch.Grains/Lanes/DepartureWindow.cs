@@ -98,8 +98,8 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
 
     /// <summary>
     /// Records a departure now and returns zero, or returns how long to wait before asking again. <paramref name="tier"/>
-    /// is the number's tier at Meta, which <paramref name="cap"/> is at most: their difference is the room a late answer's
-    /// hold may give back (<see cref="Answered"/>).
+    /// is the tier the lane is configured with, which <paramref name="cap"/> is at most: their difference is the room a
+    /// late answer's hold may give back (<see cref="Answered"/>).
     /// </summary>
     public TimeSpan Reserve(int cap, int tier)
     {

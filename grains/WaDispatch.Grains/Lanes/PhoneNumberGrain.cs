@@ -386,7 +386,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
         if (pump != _pump.Id)
         {
             // An earlier activation's pump: it stops rather than take.
-            return ValueTask.FromResult(new LaneBatch([], LaneWait.Signal, 0, null, 1, 1, Stop: true));
+            return ValueTask.FromResult(new LaneBatch([], LaneWait.Signal, 0, null, 1, Stop: true));
         }
 
         ReclaimLostAnswers();
@@ -408,7 +408,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
             next = LaneTake.Until(_time.GetTimestamp() + (long)(HeldTakeInterval.TotalSeconds * _time.TimestampFrequency));
         }
 
-        return ValueTask.FromResult(new LaneBatch(taken, next.Wait, next.WakeAt, _settings.State.TokenReference, _lane.SecondCap, _lane.ThroughputMps));
+        return ValueTask.FromResult(new LaneBatch(taken, next.Wait, next.WakeAt, _settings.State.TokenReference, _lane.SecondCap, Tier: _lane.ThroughputMps));
     }
 
     /// <inheritdoc />
