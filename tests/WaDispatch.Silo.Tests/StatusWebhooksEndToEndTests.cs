@@ -80,6 +80,25 @@ public abstract class StatusWebhooksEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASentReportedAgainAfterRead_ChangesNothing_AndTheNextMessagesStatusesStillApply()
+    {
+        var id = await SendAsync("16505550304");
+        var read = await UntilStatusAsync(id, "read");
+        var sentAt = SentAt(read);
+
+        // Meta's `sent` again, later (a redelivery): the silo recorded Meta's answer itself, so it may answer from memory.
+        await PostSignedAsync(Status(read.GetProperty("wamid").GetString()!, "sent", "16505550304"));
+        await _silo.Services.GetRequiredService<WebhookProcessor>().DrainAsync();
+        var after = await GetAsync(id);
+        var next = await UntilStatusAsync(await SendAsync("16505550304"), "read");
+
+        Assert.Equal("read", after.GetProperty("status").GetString());
+        Assert.Equal(["accepted", "sending", "sent", "delivered", "read"], History(after));
+        Assert.Equal(sentAt, SentAt(after));
+        Assert.Equal(["accepted", "sending", "sent", "delivered", "read"], History(next));
+    }
+
+    [Fact]
     public async Task TheCallerValue_TravelsWithWaDispatchsId_AndTheStatusesStillFollow()
     {
         var response = await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = Template("16505550302", "order-42") }, Ct);
@@ -174,6 +193,9 @@ public abstract class StatusWebhooksEndToEndTests : IAsyncLifetime
             await Task.Delay(20, Ct);
         }
     }
+
+    private static string SentAt(JsonElement message) =>
+        message.GetProperty("history").EnumerateArray().Single(e => e.GetProperty("status").GetString() == "sent").GetProperty("at").ToString();
 
     private static List<string?> History(JsonElement message) =>
         [.. message.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("status").GetString())];

@@ -19,6 +19,7 @@ public sealed class MessageLedger
     private readonly MessageEvents _events;
     private readonly DispatchMetrics _metrics;
     private readonly GroupCommit<LedgerWrite, LedgerWriteOutcome> _writes;
+    private readonly RecentlySent _recentlySent = new();
 
     /// <summary>Creates the ledger over <paramref name="store"/>; status changes of messages with a callback URL queue callbacks kept for <see cref="CallbackOptions.RetryFor"/>.</summary>
     /// <param name="store">The tables.</param>
@@ -46,8 +47,17 @@ public sealed class MessageLedger
     internal Task<LedgerWriteOutcome> SendingAsync(string id, DateTimeOffset at) =>
         WriteAsync(new AdvanceWrite(id, null, MessageStatuses.Sending, MessageStatuses.SendingRank, MessageStatuses.AcceptedRank, at));
 
-    internal Task<LedgerWriteOutcome> SentAsync(string id, string? wamid, DateTimeOffset at) =>
-        Told(WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at) { CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, MessageStatuses.Sent, at) { Wamid = wamid });
+    /// <summary>Meta accepted the message and named it <paramref name="wamid"/>: sent, remembered so that Meta's <c>sent</c> status for it needs no write.</summary>
+    internal async Task<LedgerWriteOutcome> SentAsync(string id, string? wamid, DateTimeOffset at)
+    {
+        var outcome = await Told(WriteAsync(new AdvanceWrite(id, wamid, MessageStatuses.Sent, MessageStatuses.SentRank, MessageStatuses.SendingRank, at) { CallbackUntil = CallbackUntil(at) }), new MessageStatusEvent(id, MessageStatuses.Sent, at) { Wamid = wamid }).ConfigureAwait(false);
+        if (outcome == LedgerWriteOutcome.Applied && wamid is not null)
+        {
+            _recentlySent.Add(wamid);
+        }
+
+        return outcome;
+    }
 
     /// <summary>Ends a message not sent (failed, expired, skipped); <paramref name="releaseKey"/> when it never reached Meta and its caller may retry.</summary>
     internal Task<LedgerWriteOutcome> EndAsync(string id, string status, CloudApiError? error, DateTimeOffset at, bool releaseKey = false, string? reason = null) =>
@@ -60,10 +70,17 @@ public sealed class MessageLedger
     /// <summary>
     /// A status Meta reported by webhook for <paramref name="wamid"/>: moves the message forward only
     /// (a <c>failed</c> only before it was delivered); returns <see cref="LedgerWriteOutcome.NotFound"/>
-    /// when no message has that id (yet).
+    /// when no message has that id (yet). A <c>sent</c> for a message this silo recorded as sent lately is
+    /// <see cref="LedgerWriteOutcome.Unchanged"/> without a write: the ledger has it at <c>sent</c> or beyond, with its
+    /// <c>sent</c> in its history (<see cref="RecentlySent"/>).
     /// </summary>
     public Task<LedgerWriteOutcome> ReportedAsync(string wamid, string status, DateTimeOffset at, CloudApiError? error = null)
     {
+        if (status == MessageStatuses.Sent && _recentlySent.Contains(wamid))
+        {
+            return Task.FromResult(LedgerWriteOutcome.Unchanged);
+        }
+
         var (rank, fromMax) = Ranks(status);
         return ToldByWamidAsync(WriteAsync(new AdvanceWrite(null, wamid, status, rank, fromMax, at, error?.Code, Json(error)) { CallbackUntil = CallbackUntil(at) }), wamid, status, at, error?.Code);
     }
