@@ -44,10 +44,10 @@ public sealed class DepartureWindowTests
         // A clock finer than TimeSpan (Linux's Stopwatch counts nanoseconds): a wait of a few nanoseconds must not read as zero, which means "reserved".
         var time = new NanosecondClock();
         var window = new DepartureWindow(time);
-        Assert.Equal(TimeSpan.Zero, window.Reserve(cap: 1, tier: 1));
+        Assert.Equal(TimeSpan.Zero, window.Reserve(cap: 1));
         time.Now += time.TimestampFrequency - 3;
 
-        Assert.Equal(TimeSpan.FromTicks(1), window.Reserve(cap: 1, tier: 1));
+        Assert.Equal(TimeSpan.FromTicks(1), window.Reserve(cap: 1));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class DepartureWindowTests
     {
         var time = new TimerCountingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var window = new DepartureWindow(time);
-        var departing = Enumerable.Range(0, 250).Select(_ => window.DepartAsync(cap: 100, tier: 100)).ToList();
+        var departing = Enumerable.Range(0, 250).Select(_ => window.DepartAsync(cap: 100)).ToList();
 
         // The clock moves a millisecond only while the send whose turn it is sleeps on its timer, so every departure is
         // recorded at the instant the window allowed it, however late the thread pool runs the next send's turn.
@@ -75,20 +75,16 @@ public sealed class DepartureWindowTests
     }
 
     [Theory]
-    [InlineData(300, false, 0, 80, 1_000, 1_554)]
-    [InlineData(1, false, 0, 80, 1_000, 1_303)]
-    [InlineData(300, true, 0, 80, 1_050, 1_604)]
-    [InlineData(300, false, 0.025, 80, 1_000, 1_529)]
-    [InlineData(300, false, 0.025, 3, 1_000, 1_554)]
-    [InlineData(600, false, 0.3, 4, 1_207, 1_603)]
-    public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTripAndTheRoomUnderTheTier(int secondAnswerMs, bool firstSeconds, double headroom, int tier, int fourthLeavesByMs, int fifthLeavesByMs)
+    [InlineData(300, false, 1_000, 1_554)]
+    [InlineData(1, false, 1_000, 1_303)]
+    [InlineData(300, true, 1_050, 1_604)]
+    [InlineData(600, false, 1_207, 1_854)]
+    public void ASendAnsweredLate_HoldsItsPlaceUntilASecondAfterItsAnswer_LessTheLanesFastestRoundTrip(int secondAnswerMs, bool firstSeconds, int fourthLeavesByMs, int fifthLeavesByMs)
     {
         // A cap of 3: departures a little over 300 ms apart. The first send is answered after 50 ms, the second after
         // 300 or 600 ms (it may have reached Meta as late as that) or 1 ms. In a lane's first 10 s no round trip counts
-        // yet. A tier of 80 leaves the cap far below it, so the headroom's 25 ms are given back; a tier of 3 (a cap the
-        // pacer rounded up to the tier, as at 20 mps) leaves no room, and the headroom gives nothing back; a tier of 4
-        // leaves one send's room, 250 ms, less than a headroom of 30 % (300 ms).
-        var lane = new Timeline(headroom, firstSeconds ? TimeSpan.Zero : TimeSpan.FromSeconds(10), tier);
+        // yet.
+        var lane = new Timeline(firstSeconds ? TimeSpan.Zero : TimeSpan.FromSeconds(10));
 
         var first = lane.Leave(cap: 3);
         lane.Time.Advance(TimeSpan.FromMilliseconds(50));
@@ -104,9 +100,8 @@ public sealed class DepartureWindowTests
 
         // The fourth leaves when the first has been gone a second (in the first seconds, a second after its 50 ms
         // answer), or, after a 600 ms answer, at the spacing after the third, which left only then. The fifth, three places after the second, leaves a second after the second's answer less the fastest
-        // round trip (50 ms; none in the first seconds) and the room under the tier (25 ms at 2.5 %, none at a cap of
-        // the tier itself, 250 ms at a cap one below a tier of 4) — or, when the second was
-        // answered at once, a second after it left.
+        // round trip (50 ms; none in the first seconds) — or, when the second was answered at once, a second after it
+        // left.
         Assert.InRange(lane.Ms(second), 300, 306);
         Assert.InRange(lane.Ms(fourth), fourthLeavesByMs, fourthLeavesByMs + 2);
         Assert.InRange(lane.Ms(fifth), fifthLeavesByMs - 2, fifthLeavesByMs + 2);
@@ -118,7 +113,7 @@ public sealed class DepartureWindowTests
         // A cap of 1. At 50 ms a first answer measures a round trip of 50 ms. In the next stretch of 10 s a send
         // answered after 300 ms holds its place until a second after its answer less those 50 ms; two stretches on,
         // the 50 ms are forgotten, the fastest round trip is that send's own 300 ms, and it holds its second only.
-        var lane = new Timeline(after: TimeSpan.FromSeconds(10));
+        var lane = new Timeline(TimeSpan.FromSeconds(10));
         var first = lane.Leave(cap: 1);
         lane.Time.Advance(TimeSpan.FromMilliseconds(50));
         lane.Window.Answered(first);
@@ -147,7 +142,7 @@ public sealed class DepartureWindowTests
         // A cap of 2; a first answer measures a round trip of 50 ms. The second send, which left at 455 ms, is answered
         // 800 ms later. Then the cap falls to 1: the next send waits for the second to go — not a second after it left
         // (1,455 ms) but a second after its answer less the 50 ms (2,205 ms).
-        var lane = new Timeline(after: TimeSpan.FromSeconds(10));
+        var lane = new Timeline(TimeSpan.FromSeconds(10));
         var first = lane.Leave(cap: 2);
         lane.Time.Advance(TimeSpan.FromMilliseconds(50));
         lane.Window.Answered(first);
@@ -190,9 +185,9 @@ public sealed class DepartureWindowTests
     }
 
     /// <summary>Starts one departure and moves the clock a millisecond at a time until it has left.</summary>
-    private static DepartureWindow.Departure Leave(TimerCountingClock time, DepartureWindow window, int cap, int tier)
+    private static DepartureWindow.Departure Leave(TimerCountingClock time, DepartureWindow window, int cap)
     {
-        var leaving = window.DepartAsync(cap, tier);
+        var leaving = window.DepartAsync(cap);
         while (!leaving.IsCompleted)
         {
             Assert.True(SpinWait.SpinUntil(() => time.Waiting > 0 || leaving.IsCompleted, TimeSpan.FromSeconds(10)), "the departure neither left nor waited on a timer");
@@ -218,7 +213,7 @@ public sealed class DepartureWindowTests
                     continue;
                 }
 
-                var wait = window.Reserve(cap, tier: cap);
+                var wait = window.Reserve(cap);
                 if (wait == TimeSpan.Zero)
                 {
                     departures.Add(time.GetUtcNow());
@@ -243,10 +238,9 @@ public sealed class DepartureWindowTests
     /// <summary>A window on a clock that counts its timers, begun <c>after</c> the window was made (a lane's first 10 s count no round trip).</summary>
     private sealed class Timeline
     {
-        public Timeline(double headroom = 0, TimeSpan after = default, int tier = 80)
+        public Timeline(TimeSpan after = default)
         {
-            Tier = tier;
-            Window = new DepartureWindow(Time, headroom);
+            Window = new DepartureWindow(Time);
             Time.Advance(after);
             Start = Time.GetTimestamp();
         }
@@ -257,13 +251,10 @@ public sealed class DepartureWindowTests
 
         public long Start { get; }
 
-        /// <summary>The number's tier, which every cap the test gives is at most.</summary>
-        public int Tier { get; }
-
         /// <summary>When <paramref name="departure"/> left, in milliseconds since the start.</summary>
         public double Ms(DepartureWindow.Departure departure) => Time.GetElapsedTime(Start, departure.At).TotalMilliseconds;
 
-        public DepartureWindow.Departure Leave(int cap) => DepartureWindowTests.Leave(Time, Window, cap, Tier);
+        public DepartureWindow.Departure Leave(int cap) => DepartureWindowTests.Leave(Time, Window, cap);
     }
 
     /// <summary>A fake clock that knows how many of its timers are waiting to fire.</summary>

@@ -38,7 +38,7 @@ public sealed class SmoothRateLimiterTests
 
     [Theory]
     [MemberData(nameof(Tiers))]
-    public void PausesOfUpTo50Milliseconds_AreMadeUpByCatchingUp_YetNoSlidingSecondGoesPastThePacedRate(int tier)
+    public void PausesOfUpTo50Milliseconds_AreMadeUpByCatchingUp_YetNoSlidingSecondGoesPastTheTier(int tier)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = tier, MaxCatchUp = TimeSpan.FromMilliseconds(50), TimeProvider = time });
@@ -48,9 +48,30 @@ public sealed class SmoothRateLimiterTests
         var grants = RunBacklog(limiter, time, TimeSpan.FromSeconds(10), seed: tier, lateness: random =>
             TimeSpan.FromMilliseconds(random.NextDouble() * (random.Next(100) == 0 ? 50 : 2)));
 
-        var cap = Math.Ceiling(tier * 0.975);
-        Assert.True(MaxInSlidingSecond(grants) <= cap, $"{MaxInSlidingSecond(grants)} in one sliding second at tier {tier}");
+        Assert.True(MaxInSlidingSecond(grants) <= tier, $"{MaxInSlidingSecond(grants)} in one sliding second at tier {tier}");
         Assert.True(grants.Count >= 0.97 * tier * 10, $"{grants.Count} grants in 10 s at tier {tier}");
+    }
+
+    [Theory]
+    [InlineData(20, 10)]
+    [InlineData(47, 10)]
+    [InlineData(80, 10)]
+    [InlineData(250, 5)]
+    [InlineData(1000, 5)]
+    public void WakeUpsALittleLate_AreMadeUp_SoTheLaneKeepsItsPace_AtEveryTier(int tier, int maxLatenessMs)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var limiter = new SmoothRateLimiter(new SmoothRateLimiterOptions { PermitsPerSecond = tier, MaxCatchUp = TimeSpan.FromMilliseconds(250), CatchUpSpeed = 2, TimeProvider = time });
+
+        // Every wake-up late by up to a few milliseconds (the lanes' catch-up settings). A second's worth of grants at
+        // the pace spans the second and the headroom's 25 ms, the time there is to make lateness up in; with the cap
+        // at the pace rounded up (as it was) that time was 0 ms at 80 and 1,000 mps, 1 ms at 250 and 3.8 ms at 47, and
+        // the lateness was lost for good: 96.9 %, 97.2 %, 97.3 % and 97.3 % of these tiers.
+        var grants = RunBacklog(limiter, time, TimeSpan.FromSeconds(30), maxLateness: TimeSpan.FromMilliseconds(maxLatenessMs), seed: tier);
+
+        // The pace is 97.5 % of the tier: kept to within 0.1 %.
+        Assert.True(grants.Count >= 0.974 * tier * 30, $"{grants.Count} grants in 30 s at tier {tier} ({grants.Count / (0.3 * tier):F1} %)");
+        Assert.True(MaxInSlidingSecond(grants) <= tier, $"{MaxInSlidingSecond(grants)} in one sliding second at tier {tier}");
     }
 
     [Fact]

@@ -10,15 +10,10 @@ namespace WaDispatch.Grains.Lanes;
 /// <param name="TokenReference">Which access token the number's sends use.</param>
 /// <param name="SecondCap">The most sends any sliding second may hold at this lane's tier; departures keep to it too.</param>
 /// <param name="Stop">True for a pump that is not the activation's own: it stops.</param>
-/// <param name="Tier">
-/// The tier the lane is configured with, in mps, which <paramref name="SecondCap"/> is at most; 0 (a batch from a silo
-/// of the version before it) gives a late answer no room under the tier. Last, so the fields before it keep their
-/// serialization ids.
-/// </param>
 [GenerateSerializer]
 [Alias("wadispatch.LaneBatch")]
 [Immutable]
-public sealed record LaneBatch(IReadOnlyList<TakenSend> Sends, LaneWait Wait, long WakeAt, string? TokenReference, int SecondCap, bool Stop = false, int Tier = 0);
+public sealed record LaneBatch(IReadOnlyList<TakenSend> Sends, LaneWait Wait, long WakeAt, string? TokenReference, int SecondCap, bool Stop = false);
 
 /// <summary>A send handed to the pump, with which take of it this is and when it was granted.</summary>
 /// <param name="Send">The send.</param>

@@ -15,15 +15,18 @@ namespace WaDispatch.Grains.Lanes;
 /// time between its departure and its answer. The sends <c>cap</c> places after it must arrive a second after it did,
 /// and its arrival can be as late as its answer, so it holds its place until a second after its answer, less the
 /// lane's fastest round trip of its last two stretches of answers (the part of every send's time that is the way there
-/// and back, not a wait; none in the lane's first 10 s), less the time the cap's room under the tier is worth (a
-/// delay within it costs nothing: the sends it bunches still arrive no more than the tier in a second): the
-/// headroom's share of a second, 25 ms, where the cap is that far below the tier, and nothing at a tier as low as 20,
-/// where the cap rounds up to the tier itself. On a quiet path the answer is that fast, and a send holds its place for the second after its departure, as it
-/// always did. When something delays sends — a busy machine, a stall, a slow network — the sends behind them wait
-/// for the delay too, instead of arriving at Meta a delay's worth closer than a second. Before this, the headroom
+/// and back, not a wait; none in the lane's first 10 s). The cap is the tier itself; a delay within the pace's slack
+/// costs nothing all the same: paced at the tier less the headroom, the send <c>cap</c> places later is due 25 ms
+/// after the second has passed (at the default 2.5 %). On a quiet path the answer is that fast, and a send holds its
+/// place for the second after its departure, as it always did. When something delays sends — a busy machine, a
+/// stall, a slow network — the sends behind them wait for the delay too, instead of arriving at Meta a delay's worth
+/// closer than a second. Before this, the headroom
 /// (2.5 %, 25 ms a second) was all the room a delay had, and the 1,000,000-message backlog run had 25–32 130429s on
 /// each number: sends on time that arrived at Meta bunched. A send still in flight a second after it left is not
-/// counted until its answer comes.
+/// counted until its answer comes. Until issue 22's later runs the cap was the pace rounded up, a little below most
+/// tiers, and the hold gave back the room that left (25 ms at 80 and 1,000 mps); with the cap at the tier that room
+/// is the pace's slack above, and with the silo's cores full the full hold drew no 130429 at 250 and 1,000 mps where
+/// the shorter one drew 15–44 a run (README, "The pacer's cap is the tier").
 /// </para>
 /// <para>
 /// Why spacing as well as the sliding second: sends released in a clump, with the second full, leave again in a clump
@@ -33,7 +36,7 @@ namespace WaDispatch.Grains.Lanes;
 /// </para>
 /// </remarks>
 [SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "A SemaphoreSlim holds nothing to dispose unless its AvailableWaitHandle is asked for, and this one's never is.")]
-internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
+internal sealed class DepartureWindow(TimeProvider time)
 {
     /// <summary>How much faster than the cap's rate departures may leave, to catch up after a stall.</summary>
     private const double CatchUp = 1.1;
@@ -77,12 +80,12 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
     /// (issue 22). Now one timer runs at a time, of whole milliseconds, and the sends behind it leave without one while the
     /// burst allowance lasts.
     /// </summary>
-    public async Task<Departure> DepartAsync(int cap, int tier)
+    public async Task<Departure> DepartAsync(int cap)
     {
         await _turn.WaitAsync().ConfigureAwait(false);
         try
         {
-            for (var wait = Reserve(cap, tier); wait > TimeSpan.Zero; wait = Reserve(cap, tier))
+            for (var wait = Reserve(cap); wait > TimeSpan.Zero; wait = Reserve(cap))
             {
                 // Timers count whole milliseconds: a shorter wait would fire at once and ask again, a spin.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time).ConfigureAwait(false);
@@ -96,12 +99,8 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
         }
     }
 
-    /// <summary>
-    /// Records a departure now and returns zero, or returns how long to wait before asking again. <paramref name="tier"/>
-    /// is the tier the lane is configured with, which <paramref name="cap"/> is at most: their difference is the room a
-    /// late answer's hold may give back (<see cref="Answered"/>).
-    /// </summary>
-    public TimeSpan Reserve(int cap, int tier)
+    /// <summary>Records a departure now and returns zero, or returns how long to wait before asking again.</summary>
+    public TimeSpan Reserve(int cap)
     {
         var now = time.GetTimestamp();
         var second = time.TimestampFrequency;
@@ -149,7 +148,7 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
                 return Ticks(freesAt - now, second);
             }
 
-            var departure = new Departure(now, now + second, Room(cap, tier, second));
+            var departure = new Departure(now, now + second);
             _departures.Enqueue(departure);
             _lastDeparture = departure;
             _nextDue = (long)Math.Ceiling(due + interval);
@@ -159,8 +158,7 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
 
     /// <summary>
     /// <paramref name="departure"/>'s answer came (whatever it was, or that there will be none): it holds its place
-    /// until a second after now, less the lane's fastest round trip of late and the room its cap left under the tier
-    /// (at least the second after it left). Only an answer from Meta (<paramref name="fromMeta"/>) is a round trip: a refusal on this side of the
+    /// until a second after now, less the lane's fastest round trip of late (at least the second after it left). Only an answer from Meta (<paramref name="fromMeta"/>) is a round trip: a refusal on this side of the
     /// network (no connection) comes back at once and would make every send hold its whole round trip.
     /// </summary>
     public void Answered(Departure departure, bool fromMeta = true)
@@ -182,7 +180,7 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
             }
 
             var floor = Math.Min(_fastest, _fastestBefore);
-            departure.Until = Math.Max(departure.Until, now + second - (floor == long.MaxValue ? 0 : floor) - departure.Room);
+            departure.Until = Math.Max(departure.Until, now + second - (floor == long.MaxValue ? 0 : floor));
             if (!departure.Held && departure.Until > now)
             {
                 // Let go of while it was still on its way: held again from its answer.
@@ -192,28 +190,17 @@ internal sealed class DepartureWindow(TimeProvider time, double headroom = 0)
         }
     }
 
-    /// <summary>
-    /// The time, in timestamp ticks, that a cap of <paramref name="cap"/> under <paramref name="tier"/> leaves a delayed
-    /// send: the sends it is below the tier by, at the tier's spacing, and never more than the headroom. A cap the pacer
-    /// rounded up to the tier (at 20 mps: 19.5 rounds to 20) leaves none, so there a late answer holds its full second.
-    /// </summary>
-    private long Room(int cap, int tier, long second) =>
-        tier > cap ? (long)(Math.Min(headroom, (tier - cap) / (double)tier) * second) : 0;
-
     /// <summary>A wait of <paramref name="ticks"/> timestamp ticks, never shorter than one <see cref="TimeSpan"/> tick: a wait that rounded to zero would read as "reserved".</summary>
     private static TimeSpan Ticks(double ticks, long second) => TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(ticks * TimeSpan.TicksPerSecond / second)));
 
     /// <summary>
-    /// A send that left: when (a <see cref="TimeProvider"/> timestamp), until when it holds its place in the sliding
-    /// second, and how much of a late answer's hold the room under the tier gives back (ticks).
+    /// A send that left: when (a <see cref="TimeProvider"/> timestamp), and until when it holds its place in the sliding
+    /// second.
     /// </summary>
-    internal sealed class Departure(long at, long until, long room)
+    internal sealed class Departure(long at, long until)
     {
         /// <summary>When it left.</summary>
         public long At { get; } = at;
-
-        /// <summary>The time its cap's room under the tier is worth: a late answer's hold is that much shorter.</summary>
-        public long Room { get; } = room;
 
         /// <summary>Until when it counts against the cap: a second after it left, or later once its answer came late.</summary>
         public long Until { get; set; } = until;

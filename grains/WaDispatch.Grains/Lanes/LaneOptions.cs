@@ -25,13 +25,17 @@ public sealed class LaneOptions
     /// <summary>How long a 131057 (maintenance, throughput upgrade) pauses the lane when Meta gives no Retry-After. Default 60 s.</summary>
     public TimeSpan MaintenancePause { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The share of the tier kept unused against timer and network jitter. Default 0.025 (pace at 97.5 %).</summary>
+    /// <summary>
+    /// The share of the tier kept unused: the lane paces that far below it, and no sliding second goes past the tier,
+    /// so each second has this share of itself (25 ms) to make up a late wake-up or to absorb a late answer in. Default
+    /// 0.025 (pace at 97.5 %).
+    /// </summary>
     public double Headroom { get; set; } = 0.025;
 
     /// <summary>
     /// How far behind its schedule a lane may catch up after its pump woke late (a GC pause, a busy
     /// machine). Overdue slots go at twice the paced rate rather than all at once, and the pacer's
-    /// sliding-second cap keeps every second at the paced rate. Default 250 ms.
+    /// sliding-second cap keeps every second at the tier. Default 250 ms.
     /// </summary>
     public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromMilliseconds(250);
 

@@ -50,7 +50,7 @@ internal sealed class LanePump
     private TaskCompletionSource _signal = NewSignal();
     private volatile bool _stopped;
 
-    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay, double headroom, Action superseded)
+    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay, Action superseded)
     {
         _superseded = superseded;
         _departureDelay = (long)(departureDelay.TotalSeconds * time.TimestampFrequency);
@@ -61,7 +61,7 @@ internal sealed class LanePump
         _outcomes = outcomes;
         _time = time;
         _logger = logger;
-        _departures = new DepartureWindow(time, headroom);
+        _departures = new DepartureWindow(time);
     }
 
     /// <summary>This pump's identity: the lane answers only its own pump's takes.</summary>
@@ -113,7 +113,7 @@ internal sealed class LanePump
 
                 foreach (var taken in batch.Sends)
                 {
-                    var sending = SendAsync(taken, batch.TokenReference, batch.SecondCap, batch.Tier);
+                    var sending = SendAsync(taken, batch.TokenReference, batch.SecondCap);
                     if (!sending.IsCompleted && _sending.TryAdd(sending, 0))
                     {
                         _ = sending.ContinueWith(static (done, all) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)all!).TryRemove(done, out _), _sending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -134,7 +134,7 @@ internal sealed class LanePump
         }
     }
 
-    private async Task SendAsync(TakenSend taken, string? tokenReference, int secondCap, int tier)
+    private async Task SendAsync(TakenSend taken, string? tokenReference, int secondCap)
     {
         var send = taken.Send;
         // The message's trace goes on here; HttpClient carries it to Meta in traceparent.
@@ -164,7 +164,7 @@ internal sealed class LanePump
                 await Task.Delay(remaining, _time).ConfigureAwait(false);
             }
 
-            departure = await _departures.DepartAsync(secondCap, tier).ConfigureAwait(false);
+            departure = await _departures.DepartAsync(secondCap).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -120,7 +120,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
 
         var self = this.AsReference<IPhoneNumberGrain>();
         _outcomes = new LaneOutcomes(PhoneNumberId, _ledger, GrainFactory, _metrics, _time, _logger);
-        _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay, _options.Headroom, Superseded);
+        _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay, Superseded);
         _pump.Start();
 
         // Orleans deactivates a grain only once no call is running in it: a stopping silo lets callers waiting in SendAsync go first.
@@ -408,7 +408,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
             next = LaneTake.Until(_time.GetTimestamp() + (long)(HeldTakeInterval.TotalSeconds * _time.TimestampFrequency));
         }
 
-        return ValueTask.FromResult(new LaneBatch(taken, next.Wait, next.WakeAt, _settings.State.TokenReference, _lane.SecondCap, Tier: _lane.ThroughputMps));
+        return ValueTask.FromResult(new LaneBatch(taken, next.Wait, next.WakeAt, _settings.State.TokenReference, _lane.SecondCap));
     }
 
     /// <inheritdoc />

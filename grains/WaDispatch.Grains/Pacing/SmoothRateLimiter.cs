@@ -7,8 +7,8 @@ namespace WaDispatch.Grains.Pacing;
 /// Paces permits evenly, one every 1/rate, as a generic cell-rate algorithm over a virtual schedule —
 /// not the bursty, timer-refilled token bucket. A permit is granted when its slot on the schedule has
 /// come; a caller that comes late may take overdue slots, up to <see cref="SmoothRateLimiterOptions.MaxCatchUp"/>
-/// behind. A log of the latest grants caps every sliding second at the paced rate (the tier less the
-/// headroom, rounded up), so that catching up after a pause never eats into the headroom kept for jitter.
+/// behind. A log of the latest grants caps every sliding second at the tier: the pace (the tier less the headroom)
+/// leaves each second's last grant that much short of the second, and catching up after a late wake-up may use it.
 /// </summary>
 /// <remarks>
 /// One lock, all arithmetic inside it, no awaits or callbacks under it. Inbound traffic, which counts
@@ -96,7 +96,13 @@ public sealed class SmoothRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>The most permits any sliding second may hold: the paced rate at the full pace, rounded up (at most the tier).</summary>
+    /// <summary>
+    /// The most permits any sliding second may hold: the tier (whole permits, at least one). Paced at the tier less the
+    /// headroom, a second's worth of grants spans a little more than a second (25 ms at the default 2.5 %, at every
+    /// tier), and a grant late by less than that is made up. It was the paced rate rounded up until issue 22's runs
+    /// showed what that cost: at tiers where the rounding lands below the tier (47, 62, 80, 250 … 1,000) it left
+    /// 0–9 ms of the second to make up lateness in, and a busy silo's lanes fell up to 2 % further below their tier.
+    /// </summary>
     public int SecondCap
     {
         get
@@ -136,8 +142,9 @@ public sealed class SmoothRateLimiter : RateLimiter
             var paced = permitsPerSecond * (1 - _headroom);
             _interval = _time.TimestampFrequency / (paced * _factor);
 
-            // Catching up refills a second only to the paced rate: the headroom stays free for jitter.
-            _windowCap = Math.Max(1, (int)Math.Min(int.MaxValue / 2, Math.Min(Math.Ceiling(paced), Math.Floor(permitsPerSecond))));
+            // What bunches on the way to Meta is held by the pump's departure window (a late answer holds its place), not
+            // by a cap below the tier: the cap leaves the pace room to make up a late wake-up.
+            _windowCap = Math.Max(1, (int)Math.Min(int.MaxValue / 2, Math.Floor(permitsPerSecond)));
             if (_windowCap > _log.Length)
             {
                 GrowLog(_windowCap);
