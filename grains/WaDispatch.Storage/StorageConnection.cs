@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 
 namespace WaDispatch.Storage;
 
@@ -44,6 +46,16 @@ public sealed class StorageConnection : IAsyncDisposable
         command!.Transaction = transaction;
         return command;
     }
+
+    /// <summary>
+    /// Begins a transaction in which every read sees the database as of the first one, for reads that must agree with
+    /// each other (a message and its history). SQLite: a deferred <c>BEGIN</c>, which takes no write lock and, in WAL
+    /// mode, keeps the reader's snapshot until it ends. PostgreSQL: <c>REPEATABLE READ</c>, since its default (read
+    /// committed) takes a new snapshot for each statement.
+    /// </summary>
+    public async ValueTask<DbTransaction> BeginSnapshotAsync(CancellationToken cancellationToken = default) => Connection is SqliteConnection sqlite
+        ? sqlite.BeginTransaction(deferred: true)
+        : await Connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -238,13 +238,13 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>The message with id <paramref name="id"/> and its history, or null.</summary>
     public async Task<MessageView?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
-        if (await _ledger.Store.ReadAsync(id, cancellationToken).ConfigureAwait(false) is not { } record)
+        // One snapshot: the status and error agree with the history, whatever the ledger commits meanwhile.
+        if (await _ledger.Store.ReadWithHistoryAsync(id, cancellationToken).ConfigureAwait(false) is not (var record, var events))
         {
             return null;
         }
 
         // In the order a message lives them: Meta's times have whole seconds and may sort before WaDispatch's own.
-        var events = await _ledger.Store.ReadEventsAsync(id, cancellationToken).ConfigureAwait(false);
         return View(record) with
         {
             History = [.. events.OrderBy(e => MessageStatuses.Order(e.Status)).ThenBy(e => e.At).Select(e => new MessageEvent(e.Status, e.At, e.ErrorCode))],

@@ -152,16 +152,34 @@ public sealed class MessageLedgerStore
     public async Task<List<LedgerEvent>> ReadEventsAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadEventsAsync(lease.Connection, null, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The message with id <paramref name="id"/> and the statuses it reached (in time order), both as of one moment, or
+    /// null. Read apart, a write committed between the two reads could show history the message's row does not yet
+    /// show (a deferral without its error), or a status its history lacks.
+    /// </summary>
+    public async Task<(LedgerMessage Message, List<LedgerEvent> History)?> ReadWithHistoryAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var connection = lease.Connection;
-        await using var command = connection.CreateCommand(_sql.Get("Messages/events.sql")).With("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var events = new List<LedgerEvent>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using var snapshot = await lease.BeginSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        LedgerMessage message;
+        await using (var command = connection.CreateCommand(_sql.Get("Messages/read.sql"), snapshot).With("id", id))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new LedgerEvent(reader.GetString(0), Time(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            message = Read(reader);
         }
 
-        return events;
+        var history = await ReadEventsAsync(connection, snapshot, id, cancellationToken).ConfigureAwait(false);
+        await snapshot.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (message, history);
     }
 
     /// <summary>Up to <paramref name="limit"/> messages of <paramref name="phoneNumberId"/> not yet sent (accepted or sending), with ids after <paramref name="afterId"/>, by id.</summary>
@@ -220,6 +238,19 @@ public sealed class MessageLedgerStore
         }
 
         return messages;
+    }
+
+    private async Task<List<LedgerEvent>> ReadEventsAsync(DbConnection connection, DbTransaction? transaction, string id, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(_sql.Get("Messages/events.sql"), transaction).With("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<LedgerEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new LedgerEvent(reader.GetString(0), Time(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+        }
+
+        return events;
     }
 
     private async Task<LedgerMessage?> ReadOneAsync(string script, string parameter, string value, CancellationToken cancellationToken)
