@@ -260,6 +260,30 @@ public abstract class MessageLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACallbackCarriesTheErrorOfItsOwnChange_NotTheMessagesLaterOne()
+    {
+        // A deferral's callback still retrying (its receiver was down) when the message, sent later, fails with another
+        // error: each callback tells its own error, code and details together.
+        var outbox = new CallbackOutboxStore(_database!);
+        var until = T0.AddDays(1);
+        const string limit = """{"code":-10,"error_data":{"details":"Messaging limit reached"}}""";
+        const string undeliverable = """{"code":131026,"error_data":{"details":"Message undeliverable"}}""";
+        await Ledger.WriteAsync([Accept("m1", callbackUrl: "https://example.com/hook")], Ct);
+        await Ledger.WriteAsync([new DeferWrite("m1", T0.AddMinutes(1), T0, "deferred", -10, limit) { CallbackUntil = until }], Ct);
+        await Ledger.WriteAsync(
+        [
+            new AdvanceWrite("m1", "wamid.1", "sent", 2, 1, T0.AddMinutes(1)) { CallbackUntil = until },
+            new AdvanceWrite(null, "wamid.1", "failed", 5, 2, T0.AddMinutes(2), 131026, undeliverable) { CallbackUntil = until },
+        ], Ct);
+
+        var due = await outbox.ReadDueAsync(T0.AddHours(1), 10, Ct);
+
+        Assert.Equal(
+            [("deferred", (int?)-10, limit), ("sent", null, null), ("failed", 131026, undeliverable)],
+            due.Select(d => (d.Status, d.ErrorCode, d.Error)));
+    }
+
+    [Fact]
     public async Task AStatusFoundByOurOwnId_RecordsTheWamid_AndTurnsAnUnknownOutcomeIntoWhatMetaReported()
     {
         var until = T0.AddDays(1);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using System.Data.Common;
 using WaDispatch.Storage;
+using WaDispatch.Storage.Messages;
 using WaDispatch.Testing;
 using Xunit;
 
@@ -66,6 +67,29 @@ public abstract class SchemaMigrationContractTests : IAsyncLifetime
 
         Assert.Equal(Database.Scripts.Migrations.Count, runs.Sum(r => r.Count));
         Assert.Equal(Database.Scripts.Migrations.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_FromBeforeCallbacksKeptTheirOwnError_GivesTheWaitingOnesTheirMessagesError()
+    {
+        // Callbacks queued by a silo before 0012 go out with their message's error, as that silo would have sent them.
+        var at = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        const string limit = """{"code":-10}""";
+        var ledger = new MessageLedgerStore(Database);
+        await ledger.WriteAsync(
+        [
+            new AcceptWrite(new LedgerMessage("m1", null, "100000000000001", "16505551234", null, "async", """{"to":"16505551234"}""", "accepted", null, null, null, at, at.AddHours(24), at, "https://example.com/hook", null, LedgerMessage.BulkPriority)),
+            new DeferWrite("m1", at.AddMinutes(1), at, "deferred", -10, limit) { CallbackUntil = at.AddDays(1) },
+            new AdvanceWrite("m1", "wamid.1", "sent", 2, 1, at.AddMinutes(1)) { CallbackUntil = at.AddDays(1) },
+        ], Ct);
+        await ExecuteAsync("ALTER TABLE callback_outbox DROP COLUMN error");
+        await ExecuteAsync("DELETE FROM schema_migrations WHERE id = 12");
+
+        var applied = await new SchemaMigrator(Database, Time).MigrateAsync(Ct);
+        var due = await new CallbackOutboxStore(Database).ReadDueAsync(at.AddHours(1), 10, Ct);
+
+        Assert.Equal(["0012_callback_error.sql"], applied.Select(m => m.Name));
+        Assert.Equal([("deferred", limit), ("sent", null)], due.Select(d => (d.Status, d.Error)));
     }
 
     private async Task<long> CountAsync(string sql)

@@ -24,7 +24,7 @@ public sealed class CallbackOutboxStore
         _rescheduleSql = database.Scripts.Get("Callbacks/reschedule.sql");
     }
 
-    /// <summary>Up to <paramref name="limit"/> callbacks due at <paramref name="now"/>, oldest first, with what their message says now.</summary>
+    /// <summary>Up to <paramref name="limit"/> callbacks due at <paramref name="now"/>, oldest first, with their message's URL and ids.</summary>
     public async Task<List<DueCallback>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -88,5 +88,5 @@ public sealed class CallbackOutboxStore
 /// <param name="CampaignId">The message's campaign, if any.</param>
 /// <param name="PhoneNumberId">The business number.</param>
 /// <param name="WaId">The recipient.</param>
-/// <param name="Error">The message's error as JSON, if any.</param>
+/// <param name="Error">The error of the change it tells of, as JSON, if any (not the message's error now, which a later change may have replaced).</param>
 public sealed record DueCallback(long Id, string MessageId, string Status, DateTimeOffset At, int? ErrorCode, int Attempts, DateTimeOffset ExpiresAt, string Url, string? Wamid, string? CampaignId, string PhoneNumberId, string WaId, string? Error);

@@ -346,7 +346,7 @@ public sealed class MessageLedgerStore
                 Event(batch, id, advance.Status, advance.At, advance.ErrorCode);
                 if (applied && advance.CallbackUntil is { } until)
                 {
-                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", id), advance.Status, advance.At, advance.ErrorCode, until);
+                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", id), advance.Status, advance.At, advance.ErrorCode, advance.Error, until);
                 }
 
                 break;
@@ -358,7 +358,7 @@ public sealed class MessageLedgerStore
 
                 if (advance.CallbackUntil is { } wamidUntil)
                 {
-                    Callback(batch, "Callbacks/enqueue_by_wamid.sql", ("wamid", wamid), advance.Status, advance.At, advance.ErrorCode, wamidUntil);
+                    Callback(batch, "Callbacks/enqueue_by_wamid.sql", ("wamid", wamid), advance.Status, advance.At, advance.ErrorCode, advance.Error, wamidUntil);
                 }
 
                 break;
@@ -366,7 +366,7 @@ public sealed class MessageLedgerStore
                 Event(batch, defer.MessageId, defer.Reason, defer.At, defer.ErrorCode);
                 if (defer.CallbackUntil is { } deferUntil)
                 {
-                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", defer.MessageId), defer.Reason, defer.At, defer.ErrorCode, deferUntil);
+                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", defer.MessageId), defer.Reason, defer.At, defer.ErrorCode, defer.Error, deferUntil);
                 }
 
                 break;
@@ -381,7 +381,7 @@ public sealed class MessageLedgerStore
                 Event(batch, reconcile.MessageId, reconcile.Status, reconcile.At, reconcile.ErrorCode);
                 if (reconcile.CallbackUntil is { } reconcileUntil)
                 {
-                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", reconcile.MessageId), reconcile.Status, reconcile.At, reconcile.ErrorCode, reconcileUntil);
+                    Callback(batch, "Callbacks/enqueue_by_id.sql", ("id", reconcile.MessageId), reconcile.Status, reconcile.At, reconcile.ErrorCode, reconcile.Error, reconcileUntil);
                 }
 
                 break;
@@ -407,8 +407,8 @@ public sealed class MessageLedgerStore
         _ => throw new ArgumentException($"{write} has no message id.", nameof(write)),
     };
 
-    private static int Callback(StatementBatch batch, string script, (string Name, object? Value) message, string status, DateTimeOffset at, int? errorCode, DateTimeOffset until) =>
-        batch.Add(script, message, ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode), ("now", at.ToUnixTimeMilliseconds()), ("expires_at", until.ToUnixTimeMilliseconds()));
+    private static int Callback(StatementBatch batch, string script, (string Name, object? Value) message, string status, DateTimeOffset at, int? errorCode, string? error, DateTimeOffset until) =>
+        batch.Add(script, message, ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode), ("error", error), ("now", at.ToUnixTimeMilliseconds()), ("expires_at", until.ToUnixTimeMilliseconds()));
 
     private static int Event(StatementBatch batch, string id, string status, DateTimeOffset at, int? errorCode) =>
         batch.Add("Messages/event.sql", ("id", id), ("status", status), ("at", at.ToUnixTimeMilliseconds()), ("error_code", errorCode));

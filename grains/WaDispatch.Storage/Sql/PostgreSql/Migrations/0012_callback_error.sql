@@ -1,0 +1,6 @@
+-- adds-column: callback_outbox.error
+-- A callback's error as it was when its status changed (the message's error may change before the callback goes out:
+-- a deferral's callback still retrying when the message fails with another error). Callbacks queued before this
+-- migration take the message's error, as they were read until now.
+ALTER TABLE callback_outbox ADD COLUMN IF NOT EXISTS error text NULL;
+UPDATE callback_outbox o SET error = m.error FROM messages m WHERE m.id = o.message_id AND o.error_code IS NOT NULL AND o.error IS NULL;
