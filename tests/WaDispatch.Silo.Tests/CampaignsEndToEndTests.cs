@@ -108,9 +108,12 @@ public sealed class CampaignsEndToEndTests : IAsyncLifetime
         (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 1000 }, Ct)).EnsureSuccessStatusCode();
         var resumed = await _client.PostAsync(new Uri($"v1/campaigns/{id}/resume", UriKind.Relative), null, Ct);
         var done = await UntilAsync(id, "completed");
+        using var pauseDone = await _client.PostAsync(new Uri($"v1/campaigns/{id}/pause", UriKind.Relative), null, Ct);
 
         Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
         Assert.Equal(120, done.GetProperty("counts").GetProperty("sent").GetInt64());
+        Assert.Equal(HttpStatusCode.Conflict, pauseDone.StatusCode);
+        Assert.Contains($"Campaign {id} is completed; this needs it", await pauseDone.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(120, Meta.Ledger(Number).Select(e => e.WaId).Distinct().Count());
         Assert.Equal(120, Meta.Ledger(Number).Count);
     }

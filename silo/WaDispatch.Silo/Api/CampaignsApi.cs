@@ -196,14 +196,18 @@ internal static class CampaignsApi
 
     private static async Task<IResult> ChangeAsync(string id, CampaignService runner, Func<CampaignService, Task<bool>> change, string expected)
     {
-        if (id.Length > AdminIds.MaxLength || await runner.GetAsync(id) is not { } before)
+        if (id.Length > AdminIds.MaxLength || await runner.GetAsync(id) is null)
         {
             return NotFound(id);
         }
 
-        return await change(runner)
-            ? Results.Json(await runner.GetAsync(id), CampaignsJsonContext.Default.CampaignView)
-            : ApiErrors.Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid state", $"Campaign {id} is {JsonSerializer.Serialize(before.Status, CampaignsJsonContext.Default.CampaignStatus).Trim('"')}; this needs it {expected}."), StatusCodes.Status409Conflict);
+        // The state is read after the refusal, not before the change: a pause or cancel landing in between (a double
+        // click) must not be answered with a state that allows the change.
+        var changed = await change(runner);
+        var after = (await runner.GetAsync(id))!;
+        return changed
+            ? Results.Json(after, CampaignsJsonContext.Default.CampaignView)
+            : ApiErrors.Error(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid state", $"Campaign {id} is {JsonSerializer.Serialize(after.Status, CampaignsJsonContext.Default.CampaignStatus).Trim('"')}; this needs it {expected}."), StatusCodes.Status409Conflict);
     }
 
     private static IResult NotFound(string id) =>

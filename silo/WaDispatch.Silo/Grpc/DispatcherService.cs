@@ -424,14 +424,17 @@ internal sealed class DispatcherService(
 
     private async Task<Campaign> ChangeAsync(string id, Func<CampaignService, Task<bool>> change, string expected, CancellationToken cancellationToken)
     {
-        var before = await FindAsync(id, cancellationToken);
-        if (!await change(campaigns))
+        await FindAsync(id, cancellationToken);
+        var changed = await change(campaigns);
+        var after = (await campaigns.GetAsync(id, cancellationToken))!;
+        if (!changed)
         {
-            var status = JsonSerializer.Serialize(before.Status, CampaignsJsonContext.Default.CampaignStatus).Trim('"');
+            // The state after the refusal (as the HTTP API answers it): one read before could show a state that allows it.
+            var status = JsonSerializer.Serialize(after.Status, CampaignsJsonContext.Default.CampaignStatus).Trim('"');
             throw GrpcErrors.Precondition(CloudApiError.Create(ErrorCodes.InvalidParameter, "Invalid state", $"Campaign {id} is {status}; this needs it {expected}."));
         }
 
-        return GrpcViews.Campaign((await campaigns.GetAsync(id, cancellationToken))!);
+        return GrpcViews.Campaign(after);
     }
 
     private static AcceptedMessage Accepted(AcceptResult result) => new() { Message = GrpcViews.Message(result.Message!), Replayed = result.Replayed };
