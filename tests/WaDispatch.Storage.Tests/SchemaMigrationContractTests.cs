@@ -70,7 +70,7 @@ public abstract class SchemaMigrationContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Migrate_FromBeforeCallbacksKeptTheirOwnError_GivesTheWaitingOnesTheirMessagesError()
+    public async Task Migrate_FromBeforeCallbacksKeptTheirOwnError_GivesTheWaitingOnesAndAnOldSilosTheirMessagesError()
     {
         // Callbacks queued by a silo before 0012 go out with their message's error, as that silo would have sent them.
         var at = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
@@ -86,10 +86,14 @@ public abstract class SchemaMigrationContractTests : IAsyncLifetime
         await ExecuteAsync("DELETE FROM schema_migrations WHERE id = 12");
 
         var applied = await new SchemaMigrator(Database, Time).MigrateAsync(Ct);
+
+        // A silo not yet upgraded (a rolling upgrade) queues its callbacks without the error, as it always did.
+        var ms = at.AddMinutes(2).ToUnixTimeMilliseconds();
+        await ExecuteAsync($"INSERT INTO callback_outbox (message_id, status, at, error_code, attempts, next_at, expires_at) VALUES ('m1', 'requeued', {ms}, 131000, 0, {ms}, {ms + 86_400_000})");
         var due = await new CallbackOutboxStore(Database).ReadDueAsync(at.AddHours(1), 10, Ct);
 
         Assert.Equal(["0012_callback_error.sql"], applied.Select(m => m.Name));
-        Assert.Equal([("deferred", limit), ("sent", null)], due.Select(d => (d.Status, d.Error)));
+        Assert.Equal([("deferred", limit), ("sent", null), ("requeued", limit)], due.Select(d => (d.Status, d.Error)));
     }
 
     private async Task<long> CountAsync(string sql)
