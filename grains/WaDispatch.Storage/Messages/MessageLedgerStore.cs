@@ -165,16 +165,9 @@ public sealed class MessageLedgerStore
         await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var connection = lease.Connection;
         await using var snapshot = await lease.BeginSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        LedgerMessage message;
-        await using (var command = connection.CreateCommand(_sql.Get("Messages/read.sql"), snapshot).With("id", id))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        if (await ReadOneAsync(connection, snapshot, "Messages/read.sql", "id", id, cancellationToken).ConfigureAwait(false) is not { } message)
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            message = Read(reader);
+            return null;
         }
 
         var history = await ReadEventsAsync(connection, snapshot, id, cancellationToken).ConfigureAwait(false);
@@ -256,8 +249,12 @@ public sealed class MessageLedgerStore
     private async Task<LedgerMessage?> ReadOneAsync(string script, string parameter, string value, CancellationToken cancellationToken)
     {
         await using var lease = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var connection = lease.Connection;
-        await using var command = connection.CreateCommand(_sql.Get(script)).With(parameter, value);
+        return await ReadOneAsync(lease.Connection, null, script, parameter, value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<LedgerMessage?> ReadOneAsync(DbConnection connection, DbTransaction? transaction, string script, string parameter, string value, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(_sql.Get(script), transaction).With(parameter, value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
