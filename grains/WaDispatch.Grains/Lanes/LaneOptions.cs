@@ -71,9 +71,10 @@ public sealed class LaneOptions
     public int MinQueuedSends { get; set; } = 64;
 
     /// <summary>
-    /// How long a lane's answer "no room" holds for a silo's accepts: until it lapses, the silo parks the lane's queued
-    /// templates; after it (and before a lane's first answer), it sends the lane at most <see cref="MinQueuedSends"/>
-    /// to ask again. A lane reading its backlog answers with each fill's sends. Default 500 ms.
+    /// How long a lane's answer "no room" (or a silo's own park) holds for a silo's accepts: until it lapses, the silo
+    /// parks the lane's queued templates; after it (and before a lane's first answer), it sends the lane at most
+    /// <see cref="MinQueuedSends"/> to ask again — unless it is still telling the lane of its parks. A lane reading its
+    /// backlog answers with each fill's sends. Default 500 ms.
     /// </summary>
     public TimeSpan ParkingHold { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -46,6 +46,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>How often, at most, a number's parked templates that could not be ranked are logged.</summary>
     private static readonly TimeSpan UnrankedLogEvery = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long, at most, a silo's tell of parked messages waits for its sends already on their way to the lane (they
+    /// reach it in milliseconds; one stuck in admission must not keep the lane from its backlog).
+    /// </summary>
+    internal static readonly TimeSpan TellWaitsAtMost = TimeSpan.FromSeconds(2);
+
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
 
@@ -68,7 +74,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, Task<DirectSendResult>> _direct = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Parking> _parking = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LaneParking> _parking = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _dispatchingDue = new(StringComparer.Ordinal);
     private readonly Lock _idLock = new();
     private UInt128 _lastId;
@@ -113,8 +119,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
         // the ledger (due at once), where its lane reads it back as it drains, most urgent class first: the backlog costs
         // no memory (Lanes:MaxBacklogMemory).
         var prepared = record!;
-        var lane = Parkable(submission.Message) ? _parking.GetOrAdd(prepared.PhoneNumberId, static _ => new Parking()) : null;
-        var reserved = lane is not null && TryReserve(lane);
+        var lane = Parkable(submission.Message) ? _parking.GetOrAdd(prepared.PhoneNumberId, static (_, time) => new LaneParking(time), _time) : null;
+        var reserved = lane is not null && lane.TryReserve(_lanes.CurrentValue.MinQueuedSends);
         var accepted = lane is null || reserved ? prepared : prepared with { RetryAt = prepared.AcceptedAt, Priority = (int)await ParkedPriorityAsync(lane, prepared.PhoneNumberId, submission.Message).ConfigureAwait(false) };
 
         // Not cancellable: once written, the message is accepted, and its dispatch must start whoever still waits.
@@ -381,7 +387,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// Takes an accepted message to its lane in the background, a bounded number at a time (<see cref="MessageOptions.MaxDispatching"/>).
     /// <paramref name="reserved"/>: the lane room it took at acceptance, given back once it is there (or refused on the way).
     /// </summary>
-    private async Task RunAsync(LedgerMessage record, SendMessageRequest message, MessageCategory? category = null, SendPriority? priority = null, Parking? reserved = null)
+    private async Task RunAsync(LedgerMessage record, SendMessageRequest message, MessageCategory? category = null, SendPriority? priority = null, LaneParking? reserved = null)
     {
         // One the ledger shows as due: a lane's fill on this silo must not take it up again while it is on its way.
         var due = record.RetryAt is not null && _dispatchingDue.TryAdd(record.Id, 0);
@@ -446,7 +452,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// lane that does not answer within <see cref="LaneOptions.ParkedRankWait"/>, or fails, leaves it marketing: the park
     /// must not fail or stall for the order it is read in.
     /// </summary>
-    private async Task<SendPriority> ParkedPriorityAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
+    private async Task<SendPriority> ParkedPriorityAsync(LaneParking lane, string phoneNumberId, SendMessageRequest message)
     {
         try
         {
@@ -467,7 +473,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// marketing at once in those 5 s and once the ask is overdue past <see cref="LaneOptions.ParkedRankWait"/>, rather
     /// than each waiting out the wait (a batch parks hundreds).
     /// </summary>
-    private async Task<SendPriority> RankAsync(Parking lane, string phoneNumberId, SendMessageRequest message)
+    private async Task<SendPriority> RankAsync(LaneParking lane, string phoneNumberId, SendMessageRequest message)
     {
         try
         {
@@ -483,7 +489,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
     }
 
     /// <summary>Logs that a parked template could not be ranked, at most once per <see cref="UnrankedLogEvery"/> per number: a catalog that does not answer must not flood the log with every park.</summary>
-    private void Unranked(Parking lane, string phoneNumberId, Exception exception)
+    private void Unranked(LaneParking lane, string phoneNumberId, Exception exception)
     {
         var now = _time.GetTimestamp();
         var last = Volatile.Read(ref lane.UnrankedLoggedAt);
@@ -501,61 +507,33 @@ public sealed partial class MessageService : IHostedService, IDisposable
     private static bool Parkable(SendMessageRequest message) => string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal);
 
     /// <summary>
-    /// Takes room in <paramref name="lane"/> for one more queued template, if the room its lane last answered is more than
-    /// this silo already has on the way there. Without room the template is parked. The answers of those on their way
-    /// renew the room. "No room" holds for <see cref="LaneOptions.ParkingHold"/>; after it, and before a lane's first answer, the
-    /// silo sends it at most <see cref="LaneOptions.MinQueuedSends"/> to ask again. A room above 0 does not lapse: between
-    /// answers the lane only drains, and what this silo sent since is counted on its way, so the room answered never
-    /// overstates what the lane can take from this silo (other silos' sends can; docs/lanes.md).
-    /// </summary>
-    private bool TryReserve(Parking lane)
-    {
-        var room = Volatile.Read(ref lane.Room);
-        if (room == 0 && _time.GetTimestamp() >= Volatile.Read(ref lane.Until))
-        {
-            room = _lanes.CurrentValue.MinQueuedSends;
-        }
-
-        if (Interlocked.Increment(ref lane.Dispatching) <= room)
-        {
-            return true;
-        }
-
-        lane.Release();
-        return false;
-    }
-
-    /// <summary>The number's lane answered: it has <paramref name="room"/> for more sends (0: park its next queued templates).</summary>
-    private void Answered(Parking lane, int room)
-    {
-        Volatile.Write(ref lane.Room, room);
-        Volatile.Write(ref lane.Until, _time.GetTimestamp() + (long)(_lanes.CurrentValue.ParkingHold.TotalSeconds * _time.TimestampFrequency));
-    }
-
-    /// <summary>
     /// Tells the lane that a message was parked for it, after its write committed. At most one call per number is on its
     /// way; a park while it is sends one more after it, so every parked message is followed by a call that left after
     /// its commit — the lane never stops reading the ledger before it has seen it.
     /// </summary>
-    private void Signal(string phoneNumberId, Parking parking)
+    private void Signal(string phoneNumberId, LaneParking parking)
     {
-        Interlocked.Increment(ref parking.Parks);
-        if (Interlocked.Exchange(ref parking.Signal, 2) == 0)
+        if (parking.Parked(_lanes.CurrentValue.ParkingHold))
         {
             _ = SignalAsync(phoneNumberId, parking);
         }
     }
 
-    private async Task SignalAsync(string phoneNumberId, Parking parking)
+    private async Task SignalAsync(string phoneNumberId, LaneParking parking)
     {
         while (true)
         {
-            Volatile.Write(ref parking.Signal, 1);
+            parking.Telling();
+
+            // The sends on their way reach the lane first: it then reads as much of the ledger as its window has room
+            // for with them in hand, rather than its window from the ledger and the sends on top.
+            await parking.OnTheWayAsync(TellWaitsAtMost).ConfigureAwait(false);
+            var ask = parking.Ask();
             try
             {
                 // The lane has parked messages to read until it catches up: the number's next templates park too.
                 await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).ParkedAsync().ConfigureAwait(false);
-                Answered(parking, 0);
+                parking.Told(ask, _lanes.CurrentValue.ParkingHold);
             }
             catch (Exception ex)
             {
@@ -563,36 +541,11 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 Log.WakeNotBooked(_logger, ex, phoneNumberId);
             }
 
-            if (Interlocked.CompareExchange(ref parking.Signal, 0, 1) == 1)
+            if (parking.TellDone())
             {
                 return;
             }
         }
-    }
-
-    /// <summary>A number's lane as this silo knows it from its answers: the room it has, and what is on its way there.</summary>
-    private sealed class Parking
-    {
-        /// <summary>The room the lane last answered (0: park the number's queued templates), valid until <see cref="Until"/>.</summary>
-        public int Room;
-
-        /// <summary>Until when (a <see cref="TimeProvider"/> timestamp) <see cref="Room"/> holds.</summary>
-        public long Until;
-
-        /// <summary>Queued templates this silo accepted for the lane without parking them, still on their way through admission.</summary>
-        public int Dispatching;
-
-        /// <summary>Templates this silo parked for the lane: a room answered by a call that began before a park is stale.</summary>
-        public long Parks;
-
-        /// <summary>0: no call to the lane on its way; 1: one is; 2: one is, and a message was parked after it left.</summary>
-        public int Signal;
-
-        /// <summary>When (a <see cref="TimeProvider"/> timestamp) a template parked for the lane was last logged as not ranked; 0: never.</summary>
-        public long UnrankedLoggedAt;
-
-        /// <summary>Gives back the room one template took at acceptance: it reached its lane, or will not.</summary>
-        public void Release() => Interlocked.Decrement(ref Dispatching);
     }
 
     /// <summary>
@@ -660,12 +613,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
                 if (!direct)
                 {
                     // From here the lane owns the message: it sends it and records how it ends. It answers how much
-                    // room its window has left: templates beyond it are parked in the ledger until it reads them. A park
-                    // while the call was on its way makes the answer stale (the lane may not have heard of it yet).
-                    var lane = _parking.GetOrAdd(record.PhoneNumberId, static _ => new Parking());
-                    var parks = Volatile.Read(ref lane.Parks);
+                    // room its window has left: templates beyond it are parked in the ledger until it reads them. The answer
+                    // is taken in the order the calls began, and as 0 while a park is new to the lane (LaneParking).
+                    var lane = _parking.GetOrAdd(record.PhoneNumberId, static (_, time) => new LaneParking(time), _time);
+                    var ask = lane.Ask();
                     var room = await admission.Lane.EnqueueAsync(OneOf(send)).ConfigureAwait(false);
-                    Answered(lane, Volatile.Read(ref lane.Parks) == parks ? room : 0);
+                    lane.Answered(ask, room, _lanes.CurrentValue.ParkingHold);
 
                     return new DirectSendResult(id, null, null);
                 }

@@ -1,0 +1,216 @@
+namespace WaDispatch.Grains.Messages;
+
+/// <summary>
+/// A number's lane as one silo knows it from the lane's answers: how many more queued templates the silo may send it
+/// before it parks them in the ledger, and how many it has on their way there (accepted, not parked, still going through
+/// admission). Thread-safe; one per number per silo.
+/// </summary>
+/// <remarks>
+/// What keeps the lane's memory to its window (docs/lanes.md, "A backlog beyond the window"):
+/// <list type="bullet">
+/// <item>The silo sends the lane no more than the room it last answered, counting what is already on its way.</item>
+/// <item>Answers are taken in the order their calls began: a call's answer arriving after that of a later call is older
+/// news (the lane answered it with fewer sends in hand) and is dropped.</item>
+/// <item>A park makes the room 0 at once: the lane has parked messages to read before anything else, and an earlier room
+/// would let the next batch through to a lane that is about to read its window from the ledger.</item>
+/// <item>A room is believed only from a call that began after the lane heard of every park (a tell answered): until then
+/// the lane may answer room it no longer has once it hears.</item>
+/// <item>The silo tells the lane of its parks once its sends on their way have reached it (<see cref="OnTheWayAsync"/>),
+/// so that the lane reads the ledger counting them; and it sends nothing to ask again while a tell is waiting.</item>
+/// </list>
+/// Written for WaDispatch (no library keeps this count): it is the silo's half of the lane's window.
+/// </remarks>
+internal sealed class LaneParking(TimeProvider time)
+{
+    private readonly Lock _gate = new();
+
+    // Calls to the lane begun (enqueues and tells), and the latest of them whose answer was taken.
+    private long _asks;
+    private long _applied;
+
+    // Templates parked for the lane, and how many of them the lane has heard of (a tell that began after them answered).
+    private long _parks;
+    private long _told;
+
+    // The room the lane last answered (0: park), and until when (a timestamp) a 0 holds before the silo asks again.
+    private int _room;
+    private long _until;
+
+    // Templates sent on their way to the lane without parking them, not there yet; completed when none is.
+    private int _onTheWay;
+    private TaskCompletionSource? _arrived;
+
+    // 0: no tell on its way; 1: one is (or waits for the sends on their way); 2: one is, and a park came after it began.
+    private int _tell;
+
+    /// <summary>When (a <see cref="TimeProvider"/> timestamp) a template parked for the lane was last logged as not ranked; 0: never.</summary>
+    public long UnrankedLoggedAt;
+
+    /// <summary>Templates on their way to the lane (for tests and diagnostics).</summary>
+    public int OnTheWay
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _onTheWay;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes room for one more queued template, if the lane's last room is more than what is on its way. With no room
+    /// answered, once the last "no room" lapsed and no tell is waiting, the silo may send <paramref name="ask"/> to ask
+    /// again. False: park the template.
+    /// </summary>
+    public bool TryReserve(int ask)
+    {
+        lock (_gate)
+        {
+            var room = _room;
+            if (room == 0 && _tell == 0 && time.GetTimestamp() >= _until)
+            {
+                room = ask;
+            }
+
+            if (_onTheWay >= room)
+            {
+                return false;
+            }
+
+            _onTheWay++;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back the room one template took: it reached the lane, or will not.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (--_onTheWay == 0 && _arrived is { } arrived)
+            {
+                _arrived = null;
+                arrived.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>A call to the lane begins (an enqueue or a tell): its answer is taken in this order.</summary>
+    public LaneAsk Ask()
+    {
+        lock (_gate)
+        {
+            return new LaneAsk(++_asks, _parks, _told);
+        }
+    }
+
+    /// <summary>
+    /// The lane answered <paramref name="ask"/> with <paramref name="room"/>. Dropped if a later call's answer came first;
+    /// counted as 0 if a park came since the call began, or before it without the lane having heard of it. A 0 holds for
+    /// <paramref name="hold"/>.
+    /// </summary>
+    public void Answered(LaneAsk ask, int room, TimeSpan hold)
+    {
+        lock (_gate)
+        {
+            if (ask.Number < _applied)
+            {
+                return;
+            }
+
+            _applied = ask.Number;
+            _room = ask.Parks == _parks && ask.Told >= ask.Parks ? room : 0;
+            _until = Until(hold);
+        }
+    }
+
+    /// <summary>A template was parked for the lane (its write committed): no room, held for <paramref name="hold"/>. True: start a tell (none is on its way).</summary>
+    public bool Parked(TimeSpan hold)
+    {
+        lock (_gate)
+        {
+            _parks++;
+            _room = 0;
+            _until = Until(hold);
+            var start = _tell == 0;
+            _tell = 2;
+            return start;
+        }
+    }
+
+    /// <summary>A tell begins (after its wait for the sends on their way).</summary>
+    public void Telling()
+    {
+        lock (_gate)
+        {
+            _tell = 1;
+        }
+    }
+
+    /// <summary>The lane answered the tell <paramref name="ask"/>: it has heard of the parks before it, and reads the ledger (no room, held for <paramref name="hold"/>).</summary>
+    public void Told(LaneAsk ask, TimeSpan hold)
+    {
+        lock (_gate)
+        {
+            _told = Math.Max(_told, ask.Parks);
+            if (ask.Number >= _applied)
+            {
+                _applied = ask.Number;
+                _room = 0;
+                _until = Until(hold);
+            }
+        }
+    }
+
+    /// <summary>The tell is over: true if no park came since it began; otherwise tell again.</summary>
+    public bool TellDone()
+    {
+        lock (_gate)
+        {
+            if (_tell == 1)
+            {
+                _tell = 0;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Completes once nothing is on its way to the lane, or after <paramref name="atMost"/>. While a tell waits the silo
+    /// sends nothing new (the room is 0 from the park, and it does not ask again), so this only waits for what was sent.
+    /// </summary>
+    public async Task OnTheWayAsync(TimeSpan atMost)
+    {
+        Task arrived;
+        lock (_gate)
+        {
+            if (_onTheWay == 0)
+            {
+                return;
+            }
+
+            _arrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            arrived = _arrived.Task;
+        }
+
+        try
+        {
+            await arrived.WaitAsync(atMost, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A send stuck in admission must not keep the lane from reading its backlog.
+        }
+    }
+
+    private long Until(TimeSpan hold) => time.GetTimestamp() + (long)(hold.TotalSeconds * time.TimestampFrequency);
+}
+
+/// <summary>A call to a lane as its silo began it: its place in order, and the parks made and told by then.</summary>
+/// <param name="Number">The call's place among the silo's calls to the lane.</param>
+/// <param name="Parks">Templates parked for the lane when it began.</param>
+/// <param name="Told">Of those, the ones the lane had heard of.</param>
+internal readonly record struct LaneAsk(long Number, long Parks, long Told);
