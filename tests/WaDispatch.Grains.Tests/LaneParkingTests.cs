@@ -16,17 +16,24 @@ public sealed class LaneParkingTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public void AnAnswerArrivingAfterThatOfALaterCall_IsNotTaken()
+    public void AnAnswerArrivingAfterThatOfALaterCall_CanOnlyLowerTheRoom()
     {
-        // Two sends on their way; the lane answered the first with 90 of room, the second (one more in hand) with 89, but
-        // the second's answer was taken first: the first's is older news.
+        // Two calls on their way; the later one's answer (40: the lane had the earlier one's send and more in hand) was
+        // taken first, and the earlier one's (90) arrives after it: it is older news.
         var parking = new LaneParking(_time);
         var first = parking.Ask();
         var second = parking.Ask();
         parking.Answered(second, 40, Hold);
         parking.Answered(first, 90, Hold);
-
         Assert.Equal(40, Reservable(parking));
+        Release(parking, 40);
+
+        // The two calls reached the lane in the other order: the earlier call's answer is the smaller, and it counts.
+        var third = parking.Ask();
+        var fourth = parking.Ask();
+        parking.Answered(fourth, 31, Hold);
+        parking.Answered(third, 30, Hold);
+        Assert.Equal(30, Reservable(parking));
     }
 
     [Fact]
@@ -46,10 +53,9 @@ public sealed class LaneParkingTests
     {
         var parking = new LaneParking(_time);
         parking.Parked(Hold);
-        parking.Telling();
 
         // An enqueue that began after the park but while the tell was on its way may reach the lane first.
-        var tell = parking.Ask();
+        var tell = parking.BeginTell();
         var early = parking.Ask();
         parking.Told(tell, Hold);
         Assert.True(parking.TellDone());
@@ -84,8 +90,7 @@ public sealed class LaneParkingTests
         Assert.Equal(0, Reservable(parking));
 
         // Told, and the hold that the tell's answer began lapsed: the silo asks again.
-        parking.Telling();
-        parking.Told(parking.Ask(), Hold);
+        parking.Told(parking.BeginTell(), Hold);
         Assert.True(parking.TellDone());
         Assert.Equal(0, Reservable(parking));
         _time.Advance(Hold);
@@ -97,13 +102,19 @@ public sealed class LaneParkingTests
     {
         var parking = new LaneParking(_time);
         Assert.True(parking.Parked(Hold));
-        parking.Telling();
-        Assert.False(parking.Parked(Hold));
-        parking.Told(parking.Ask(), Hold);
-        Assert.False(parking.TellDone());
 
-        parking.Telling();
-        parking.Told(parking.Ask(), Hold);
+        // A park while the tell waits for the sends on their way is covered by it: one tell.
+        Assert.False(parking.Parked(Hold));
+        parking.Told(parking.BeginTell(), Hold);
+        Assert.True(parking.TellDone());
+
+        // A park after the tell began is not: it tells again.
+        Assert.True(parking.Parked(Hold));
+        var tell = parking.BeginTell();
+        Assert.False(parking.Parked(Hold));
+        parking.Told(tell, Hold);
+        Assert.False(parking.TellDone());
+        parking.Told(parking.BeginTell(), Hold);
         Assert.True(parking.TellDone());
     }
 
@@ -114,7 +125,6 @@ public sealed class LaneParkingTests
         parking.Answered(parking.Ask(), 5, Hold);
         Assert.Equal(5, Reservable(parking));
         parking.Parked(Hold);
-        parking.Telling();
 
         var arrived = parking.OnTheWayAsync(TimeSpan.FromSeconds(2));
         Release(parking, 4);
@@ -132,7 +142,6 @@ public sealed class LaneParkingTests
         var parking = new LaneParking(_time);
         Assert.Equal(AskAgain, Reservable(parking));
         parking.Parked(Hold);
-        parking.Telling();
 
         var arrived = parking.OnTheWayAsync(TimeSpan.FromSeconds(2));
         _time.Advance(TimeSpan.FromSeconds(1.9));

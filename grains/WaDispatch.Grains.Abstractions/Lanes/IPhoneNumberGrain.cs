@@ -17,8 +17,8 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
     /// Queues admitted sends, in their order (a campaign's next window, or one message). Each waits for its permit,
     /// priority and fair share; none waits past its expiry. Returns how many more sends the lane's window has room for:
     /// 0 when it is full or the lane still has parked messages to read. The caller then parks the number's next queued
-    /// templates in the ledger (due at once) and tells the lane with <see cref="ParkedAsync"/>; otherwise it sends at
-    /// most that many on their way before the lane answers again.
+    /// templates in the ledger (due at once) and tells the lane with <see cref="ParkedAsync"/> once the sends it has on
+    /// their way here arrived; otherwise it sends at most that many on their way before the lane answers again.
     /// </summary>
     /// <remarks>
     /// A new alias for a new answer (it answered nothing, then whether it was full): a call between silos of two versions

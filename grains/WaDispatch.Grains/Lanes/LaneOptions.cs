@@ -79,6 +79,14 @@ public sealed class LaneOptions
     public TimeSpan ParkingHold { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// How long, at most, a silo waits to tell a lane of the templates it parked for it until the sends it already has on
+    /// their way there arrive (they take milliseconds; one stuck in admission must not keep the lane from its backlog).
+    /// Told before they arrive, the lane reads its window from the ledger with them still to come. 0: tell at once.
+    /// Default 2 s.
+    /// </summary>
+    public TimeSpan ParkedTellWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How long the class of a template being parked is looked up for (its category in the number's catalog) before
     /// it is parked as marketing: the acceptance must not wait on a catalog or a lane that does not answer. Default 1 s.
     /// </summary>

@@ -53,6 +53,11 @@ internal sealed class LaneOptionsValidator : IValidateOptions<LaneOptions>
             failures.Add($"Lanes:ParkedRankWait is {options.ParkedRankWait}; it must be between 10 ms and 1 min.");
         }
 
+        if (options.ParkedTellWait < TimeSpan.Zero || options.ParkedTellWait > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Lanes:ParkedTellWait is {options.ParkedTellWait}; it must be between 0 and 1 min.");
+        }
+
         if (options.MaxRetryDelay <= TimeSpan.Zero)
         {
             failures.Add($"Lanes:MaxRetryDelay is {options.MaxRetryDelay}; it must be positive.");

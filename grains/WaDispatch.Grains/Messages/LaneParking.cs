@@ -9,14 +9,16 @@ namespace WaDispatch.Grains.Messages;
 /// What keeps the lane's memory to its window (docs/lanes.md, "A backlog beyond the window"):
 /// <list type="bullet">
 /// <item>The silo sends the lane no more than the room it last answered, counting what is already on its way.</item>
-/// <item>Answers are taken in the order their calls began: a call's answer arriving after that of a later call is older
-/// news (the lane answered it with fewer sends in hand) and is dropped.</item>
+/// <item>Answers are taken in the order their calls began: a call's answer arriving after that of a later call can only
+/// lower the room (the continuations of two answers run in either order on a busy machine, and two calls may even reach
+/// the lane in either order).</item>
 /// <item>A park makes the room 0 at once: the lane has parked messages to read before anything else, and an earlier room
 /// would let the next batch through to a lane that is about to read its window from the ledger.</item>
 /// <item>A room is believed only from a call that began after the lane heard of every park (a tell answered): until then
 /// the lane may answer room it no longer has once it hears.</item>
-/// <item>The silo tells the lane of its parks once its sends on their way have reached it (<see cref="OnTheWayAsync"/>),
-/// so that the lane reads the ledger counting them; and it sends nothing to ask again while a tell is waiting.</item>
+/// <item>The silo tells the lane of its parks once its sends on their way have reached it (<see cref="OnTheWayAsync"/>,
+/// at most <c>Lanes:ParkedTellWait</c>), so that the lane reads the ledger counting them; and it sends nothing to ask
+/// again while a tell is waiting.</item>
 /// </list>
 /// Written for WaDispatch (no library keeps this count): it is the silo's half of the lane's window.
 /// </remarks>
@@ -40,7 +42,8 @@ internal sealed class LaneParking(TimeProvider time)
     private int _onTheWay;
     private TaskCompletionSource? _arrived;
 
-    // 0: no tell on its way; 1: one is (or waits for the sends on their way); 2: one is, and a park came after it began.
+    // 0: no tell on its way; 2: a park waits to be told (the tell waits for the sends on their way, or a park came after
+    // the tell on its way began); 1: a tell is on its way, and no park came since it began.
     private int _tell;
 
     /// <summary>When (a <see cref="TimeProvider"/> timestamp) a template parked for the lane was last logged as not ranked; 0: never.</summary>
@@ -106,22 +109,30 @@ internal sealed class LaneParking(TimeProvider time)
     }
 
     /// <summary>
-    /// The lane answered <paramref name="ask"/> with <paramref name="room"/>. Dropped if a later call's answer came first;
-    /// counted as 0 if a park came since the call began, or before it without the lane having heard of it. A 0 holds for
-    /// <paramref name="hold"/>.
+    /// The lane answered <paramref name="ask"/> with <paramref name="room"/>: counted as 0 if a park came since the call
+    /// began, or before it without the lane having heard of it. An answer to an earlier call than the one last taken can
+    /// only lower the room: the two calls may have reached the lane in either order, and the smaller answer is the later
+    /// one there. A 0 holds for <paramref name="hold"/>.
     /// </summary>
     public void Answered(LaneAsk ask, int room, TimeSpan hold)
     {
         lock (_gate)
         {
+            room = ask.Parks == _parks && ask.Told >= ask.Parks ? room : 0;
             if (ask.Number < _applied)
             {
-                return;
+                room = Math.Min(_room, room);
+            }
+            else
+            {
+                _applied = ask.Number;
             }
 
-            _applied = ask.Number;
-            _room = ask.Parks == _parks && ask.Told >= ask.Parks ? room : 0;
-            _until = Until(hold);
+            _room = room;
+            if (room == 0)
+            {
+                _until = Until(hold);
+            }
         }
     }
 
@@ -139,12 +150,13 @@ internal sealed class LaneParking(TimeProvider time)
         }
     }
 
-    /// <summary>A tell begins (after its wait for the sends on their way).</summary>
-    public void Telling()
+    /// <summary>A tell begins (after its wait for the sends on their way): it covers the parks made so far; one after it tells again.</summary>
+    public LaneAsk BeginTell()
     {
         lock (_gate)
         {
             _tell = 1;
+            return new LaneAsk(++_asks, _parks, _told);
         }
     }
 

@@ -46,12 +46,6 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// <summary>How often, at most, a number's parked templates that could not be ranked are logged.</summary>
     private static readonly TimeSpan UnrankedLogEvery = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// How long, at most, a silo's tell of parked messages waits for its sends already on their way to the lane (they
-    /// reach it in milliseconds; one stuck in admission must not keep the lane from its backlog).
-    /// </summary>
-    internal static readonly TimeSpan TellWaitsAtMost = TimeSpan.FromSeconds(2);
-
     /// <summary>Refusals that pass with time: a queued message waits for them within its expiry.</summary>
     private static readonly HashSet<int> Passing = [ErrorCodes.MessagingLimitReached, ErrorCodes.ServiceUnavailable, ErrorCodes.MarketingCapReached];
 
@@ -119,7 +113,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         // the ledger (due at once), where its lane reads it back as it drains, most urgent class first: the backlog costs
         // no memory (Lanes:MaxBacklogMemory).
         var prepared = record!;
-        var lane = Parkable(submission.Message) ? _parking.GetOrAdd(prepared.PhoneNumberId, static (_, time) => new LaneParking(time), _time) : null;
+        var lane = Parkable(submission.Message) ? LaneOf(prepared.PhoneNumberId) : null;
         var reserved = lane is not null && lane.TryReserve(_lanes.CurrentValue.MinQueuedSends);
         var accepted = lane is null || reserved ? prepared : prepared with { RetryAt = prepared.AcceptedAt, Priority = (int)await ParkedPriorityAsync(lane, prepared.PhoneNumberId, submission.Message).ConfigureAwait(false) };
 
@@ -506,6 +500,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
     /// </summary>
     private static bool Parkable(SendMessageRequest message) => string.Equals(message.Type, MessageTypes.Template, StringComparison.Ordinal);
 
+    /// <summary>This silo's count of what it sends the number's lane (<see cref="LaneParking"/>).</summary>
+    private LaneParking LaneOf(string phoneNumberId) => _parking.GetOrAdd(phoneNumberId, static (_, time) => new LaneParking(time), _time);
+
     /// <summary>
     /// Tells the lane that a message was parked for it, after its write committed. At most one call per number is on its
     /// way; a park while it is sends one more after it, so every parked message is followed by a call that left after
@@ -523,12 +520,10 @@ public sealed partial class MessageService : IHostedService, IDisposable
     {
         while (true)
         {
-            parking.Telling();
-
             // The sends on their way reach the lane first: it then reads as much of the ledger as its window has room
             // for with them in hand, rather than its window from the ledger and the sends on top.
-            await parking.OnTheWayAsync(TellWaitsAtMost).ConfigureAwait(false);
-            var ask = parking.Ask();
+            await parking.OnTheWayAsync(_lanes.CurrentValue.ParkedTellWait).ConfigureAwait(false);
+            var ask = parking.BeginTell();
             try
             {
                 // The lane has parked messages to read until it catches up: the number's next templates park too.
@@ -615,7 +610,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
                     // From here the lane owns the message: it sends it and records how it ends. It answers how much
                     // room its window has left: templates beyond it are parked in the ledger until it reads them. The answer
                     // is taken in the order the calls began, and as 0 while a park is new to the lane (LaneParking).
-                    var lane = _parking.GetOrAdd(record.PhoneNumberId, static (_, time) => new LaneParking(time), _time);
+                    var lane = LaneOf(record.PhoneNumberId);
                     var ask = lane.Ask();
                     var room = await admission.Lane.EnqueueAsync(OneOf(send)).ConfigureAwait(false);
                     lane.Answered(ask, room, _lanes.CurrentValue.ParkingHold);
