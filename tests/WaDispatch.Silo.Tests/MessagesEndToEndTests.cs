@@ -324,9 +324,9 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task ABacklogBeyondTheLanesWindow_WaitsInTheLedger_AndIsSentOnceEach()
     {
-        // Unbounded, the lane would have held most of the backlog at once. Parked, it holds its window (100) and what was
-        // on its way to it when it last answered: a silo sends no more than the room the lane answered, so a batch of 500
-        // accepted at once does not all reach the lane before the first answer (it did, before that was counted).
+        // Unbounded, the lane would have held most of the backlog at once. Parked, it holds its window (100) and at most
+        // one ask again (10): a silo sends no more than the room the lane answered, counting what is on its way, so a
+        // batch of 500 accepted at once does not all reach the lane before the first answer (it did, before that was counted).
         var deepest = await SendABacklogAsync(laneHasRoom: false);
         Assert.InRange(deepest, 1, 125);
     }

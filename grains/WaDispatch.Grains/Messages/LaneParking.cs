@@ -26,7 +26,7 @@ internal sealed class LaneParking(TimeProvider time)
 {
     private readonly Lock _gate = new();
 
-    // Calls to the lane begun (enqueues and tells), and the latest of them whose answer was taken.
+    // Enqueues begun, and the latest of them whose answer was taken.
     private long _asks;
     private long _applied;
 
@@ -99,7 +99,7 @@ internal sealed class LaneParking(TimeProvider time)
         }
     }
 
-    /// <summary>A call to the lane begins (an enqueue or a tell): its answer is taken in this order.</summary>
+    /// <summary>An enqueue to the lane begins: its answer is taken in this order.</summary>
     public LaneAsk Ask()
     {
         lock (_gate)
@@ -150,28 +150,26 @@ internal sealed class LaneParking(TimeProvider time)
         }
     }
 
-    /// <summary>A tell begins (after its wait for the sends on their way): it covers the parks made so far; one after it tells again.</summary>
-    public LaneAsk BeginTell()
+    /// <summary>A tell begins (after its wait for the sends on their way): it covers the parks made so far, which it returns; one after it tells again.</summary>
+    public long BeginTell()
     {
         lock (_gate)
         {
             _tell = 1;
-            return new LaneAsk(++_asks, _parks, _told);
+            return _parks;
         }
     }
 
-    /// <summary>The lane answered the tell <paramref name="ask"/>: it has heard of the parks before it, and reads the ledger (no room, held for <paramref name="hold"/>).</summary>
-    public void Told(LaneAsk ask, TimeSpan hold)
+    /// <summary>
+    /// The lane answered the tell that covered <paramref name="parks"/>: it has heard of them, and reads the ledger (no
+    /// room, held for <paramref name="hold"/>). The room is 0 already: every answer since the first of them counted as 0.
+    /// </summary>
+    public void Told(long parks, TimeSpan hold)
     {
         lock (_gate)
         {
-            _told = Math.Max(_told, ask.Parks);
-            if (ask.Number >= _applied)
-            {
-                _applied = ask.Number;
-                _room = 0;
-                _until = Until(hold);
-            }
+            _told = Math.Max(_told, parks);
+            _until = Until(hold);
         }
     }
 

@@ -523,12 +523,12 @@ public sealed partial class MessageService : IHostedService, IDisposable
             // The sends on their way reach the lane first: it then reads as much of the ledger as its window has room
             // for with them in hand, rather than its window from the ledger and the sends on top.
             await parking.OnTheWayAsync(_lanes.CurrentValue.ParkedTellWait).ConfigureAwait(false);
-            var ask = parking.BeginTell();
+            var parks = parking.BeginTell();
             try
             {
                 // The lane has parked messages to read until it catches up: the number's next templates park too.
                 await _grains.Reference<IPhoneNumberGrain>(phoneNumberId).ParkedAsync().ConfigureAwait(false);
-                parking.Told(ask, _lanes.CurrentValue.ParkingHold);
+                parking.Told(parks, _lanes.CurrentValue.ParkingHold);
             }
             catch (Exception ex)
             {
