@@ -307,9 +307,11 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         Assert.True(finals.Count(f => f.GetProperty("status").GetString() != "failed") >= recipients.Count - 20, "almost all were sent");
     }
 
-    private async Task StartSiloAsync(params string[] settings)
+    private Task StartSiloAsync(params string[] settings) => StartSiloAsync(configure: null, settings);
+
+    private async Task StartSiloAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
-        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, ["--Webhooks:AppSecret", "e2e-secret", .. settings]);
+        _silo = await TestSilo.StartAsync(_file.ConnectionString, _simulator.Address, ["--Webhooks:AppSecret", "e2e-secret", .. settings], configure);
         TestSilo.SendWebhooksTo(_simulator, _silo);
         _client = new HttpClient { BaseAddress = KestrelApp.AddressOf(_silo) };
     }
@@ -392,6 +394,65 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         Assert.All(perRecipient.Values, count => Assert.Equal(1, count));
         Assert.All(finals, status => Assert.NotNull(status));
         return deepest;
+    }
+
+    [Fact]
+    public async Task AParkedBacklogWhoseLaneWasNotToldOfIt_IsReadByTheSweep_AndSentOnceEach()
+    {
+        // The lane never hears of the parks (every call telling it fails, as one to a silo that died does), and nothing
+        // else tells it: no more templates come for the number. The parked messages are due in the ledger, and the
+        // silo's sweep (LaneWake, every 10 s) wakes every lane with due messages; its fill reads them.
+        var refusing = new RefusingParkedCalls();
+        await StopSiloAsync();
+        await StartSiloAsync(
+            builder => builder.Services.AddSingleton<Orleans.IIncomingGrainCallFilter>(refusing),
+            "--Lanes:QueueWindow", "00:00:01", "--Lanes:MinQueuedSends", "10", "--Budgets:DefaultTier", "TIER_UNLIMITED");
+        (await _client.PutAsJsonAsync($"v1/phone-numbers/{Number}", new { throughput_mps = 100 }, Ct)).EnsureSuccessStatusCode();
+
+        // One template first: the lane is up, has read the ledger to its end, and has room for 99 (its window is 100).
+        var first = await _client.PostAsJsonAsync("v1/messages", new { phone_number_id = Number, message = Template("16505589999") }, Ct);
+        await UntilStatusAsync((await first.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!, "sent", "delivered", "read");
+
+        refusing.Refusing = true;
+        var recipients = Enumerable.Range(0, 500).Select(i => $"1650557{i:D4}").ToList();
+        var response = await _client.PostAsJsonAsync("v1/messages/batch", new { messages = recipients.Select(r => new { phone_number_id = Number, message = Template(r) }) }, Ct);
+        var ids = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("message").GetProperty("id").GetString()!).ToList();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Meta.Ledger(Number).Count < recipients.Count + 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Meta has {Meta.Ledger(Number).Count} of {recipients.Count + 1} after a minute; {refusing.Refused} tells refused");
+            await Task.Delay(50, Ct);
+        }
+
+        foreach (var id in ids)
+        {
+            await UntilStatusAsync(id, "sent", "delivered", "read");
+        }
+
+        Assert.True(refusing.Refused > 0, "the lane was told of the parks: the test did not test a failed tell");
+        Assert.All(Meta.Ledger(Number).GroupBy(e => e.WaId), g => Assert.Single(g));
+    }
+
+    /// <summary>Fails every call to a lane's <c>ParkedAsync</c> while <see cref="Refusing"/> is set, as a call to a silo that died fails.</summary>
+    private sealed class RefusingParkedCalls : Orleans.IIncomingGrainCallFilter
+    {
+        private int _refused;
+
+        public volatile bool Refusing;
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        public Task Invoke(Orleans.IIncomingGrainCallContext context)
+        {
+            if (Refusing && context.MethodName == nameof(WaDispatch.Grains.Lanes.IPhoneNumberGrain.ParkedAsync))
+            {
+                Interlocked.Increment(ref _refused);
+                throw new InvalidOperationException("Refused by the test: the lane does not hear of parked messages now.");
+            }
+
+            return context.Invoke();
+        }
     }
 
     [Fact]

@@ -532,7 +532,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
             }
             catch (Exception ex)
             {
-                // The message waits in the ledger, due: the lane's next wake reads it (start-up's sweep wakes every lane with due messages).
+                // The messages wait in the ledger, due: the silo's sweep (LaneWake, every 10 s) wakes every lane with due
+                // messages, and its fill reads them; a later park of the number tells the lane sooner.
                 Log.WakeNotBooked(_logger, ex, phoneNumberId);
             }
 
@@ -862,7 +863,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The message waits in the ledger; the lane takes it up when it next activates (at the latest at the next start).
+            // The message waits in the ledger: once it is due, the silo's sweep (LaneWake, every 10 s) wakes its lane.
             Log.WakeNotBooked(_logger, ex, phoneNumberId);
         }
     }
@@ -984,7 +985,7 @@ public sealed partial class MessageService : IHostedService, IDisposable
         [LoggerMessage(EventId = 2304, Level = LogLevel.Error, Message = "Lane {PhoneNumberId}: taking up its open messages failed; it tries again in a minute")]
         public static partial void TakeUpFailed(ILogger logger, Exception exception, string phoneNumberId);
 
-        [LoggerMessage(EventId = 2306, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: its wake for messages waiting in the ledger could not be booked; it takes them up when it next activates")]
+        [LoggerMessage(EventId = 2306, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId} could not be told of messages waiting in the ledger for it; the silo's sweep wakes it once they are due (every 10 s)")]
         public static partial void WakeNotBooked(ILogger logger, Exception exception, string phoneNumberId);
 
         [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "The message ledger could not be flushed at shutdown")]
