@@ -68,6 +68,12 @@ public sealed record LoadResult
     public (long Applied, TimeSpan MeanLag)? Webhooks { get; init; }
 
     /// <summary>
+    /// Sends that left the (front) silo's lanes, their mean wait from permit to departure, and how many waited more than a
+    /// second (null when not read or none left).
+    /// </summary>
+    public (long Sends, TimeSpan Mean, long OverASecond)? DepartureWaits { get; init; }
+
+    /// <summary>
     /// The referee's status webhooks when the silo's CPU was read (null when the run had none): a run whose messages all
     /// reached the referee waits for every one to reach the silo and be applied first (bounded), so its CPU per message
     /// counts them; <see cref="RefereeWebhooks.AllApplied"/> says whether it does.

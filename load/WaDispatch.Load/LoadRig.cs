@@ -292,6 +292,19 @@ internal sealed class LoadRig : IAsyncDisposable
         return ((long)count, count > 0 ? TimeSpan.FromSeconds(Sum(metrics, "wadispatch_webhooks_lag_seconds_sum") / count) : TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// Sends that left the (front) silo's lanes, their mean wait from permit to departure and how many waited more than a
+    /// second, from its <c>wadispatch_lane_departure_wait_seconds</c> histogram (null when none left).
+    /// </summary>
+    public async Task<(long Sends, TimeSpan Mean, long OverASecond)?> DepartureWaitsAsync(CancellationToken cancellationToken)
+    {
+        const string name = "wadispatch_lane_departure_wait_seconds";
+        var metrics = await MetricsAsync(cancellationToken);
+        var count = Sum(metrics, name + "_count");
+        var withinASecond = Lines(metrics, name + "_bucket{").Where(l => l.Line.Contains("le=\"1\"", StringComparison.Ordinal)).Sum(l => l.Value);
+        return count > 0 ? ((long)count, TimeSpan.FromSeconds(Sum(metrics, name + "_sum") / count), (long)(count - withinASecond)) : null;
+    }
+
     /// <summary>The silo's garbage collections by generation, from its Prometheus text.</summary>
     public async Task<Dictionary<string, double>> GcCollectionsAsync(CancellationToken cancellationToken)
     {

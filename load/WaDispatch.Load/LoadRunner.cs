@@ -154,6 +154,7 @@ internal sealed class LoadRunner
             SiloCpuAtLastSend = cpuAtLastSend,
             SiloJitTime = jit,
             Webhooks = await rig.WebhookLagAsync(cancellationToken),
+            DepartureWaits = await rig.DepartureWaitsAsync(cancellationToken),
             SimulatorAloneMps = ceiling,
             Machine = LoadRig.Machine,
         };

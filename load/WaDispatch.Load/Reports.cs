@@ -195,6 +195,11 @@ internal static class Reports
         text.Append(result.Webhooks is { } webhooks
             ? string.Create(CultureInfo.InvariantCulture, $"Webhook deliveries applied: {webhooks.Applied:N0}, mean lag from arrival {webhooks.MeanLag.TotalMilliseconds:F1} ms.\n\n")
             : "Webhook lag not measured (WaDispatch embedded: no /metrics).\n\n");
+        if (result.DepartureWaits is { } waits)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"From permit to departure in the silo's lanes (its `sending` mark and its place in the departures): {waits.Sends:N0} sends, mean {waits.Mean.TotalMilliseconds:F0} ms, {waits.OverASecond:N0} over a second.\n\n");
+        }
+
         if (result.RefereeWebhooks is { } statuses)
         {
             text.Append(CultureInfo.InvariantCulture, $"The referee's status webhooks when the silo's CPU was read: {statuses.Delivered:N0} delivered to the silo ({(statuses.Applied is { } applied ? applied.ToString("N0", CultureInfo.InvariantCulture) : "not read")} applied by it), {statuses.Abandoned:N0} given up, {statuses.Pending:N0} still waiting; the run waited {result.WebhookDrain.TotalSeconds:F1} s for them after the harness saw the last acceptance.\n\n");

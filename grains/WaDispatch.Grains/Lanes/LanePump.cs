@@ -42,6 +42,7 @@ internal sealed class LanePump
     private readonly ILogger _logger;
     private readonly long _departureDelay;
     private readonly DepartureWindow _departures;
+    private readonly DispatchMetrics _metrics;
 
     // Called when a call reached another activation of the lane: during a silo's death or join Orleans may briefly have
     // two, and the one the cluster's calls no longer reach must end rather than keep sends that no pump takes.
@@ -50,8 +51,9 @@ internal sealed class LanePump
     private TaskCompletionSource _signal = NewSignal();
     private volatile bool _stopped;
 
-    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay, Action superseded)
+    public LanePump(string phoneNumberId, IPhoneNumberGrain lane, ICloudApi upstream, MessageLedger ledger, LaneOutcomes outcomes, TimeProvider time, ILogger logger, TimeSpan departureDelay, Action superseded, DispatchMetrics metrics)
     {
+        _metrics = metrics;
         _superseded = superseded;
         _departureDelay = (long)(departureDelay.TotalSeconds * time.TimestampFrequency);
         _phoneNumberId = phoneNumberId;
@@ -165,6 +167,7 @@ internal sealed class LanePump
             }
 
             departure = await _departures.DepartAsync(secondCap).ConfigureAwait(false);
+            _metrics.Departed(send.Priority, _time.GetElapsedTime(taken.TakenAt, departure.At));
         }
         catch (Exception ex)
         {

@@ -120,7 +120,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
 
         var self = this.AsReference<IPhoneNumberGrain>();
         _outcomes = new LaneOutcomes(PhoneNumberId, _ledger, GrainFactory, _metrics, _time, _logger);
-        _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay, Superseded);
+        _pump = new LanePump(PhoneNumberId, self, _upstream, _ledger, _outcomes, _time, _logger, _options.DepartureDelay, Superseded, _metrics);
         _pump.Start();
 
         // Orleans deactivates a grain only once no call is running in it: a stopping silo lets callers waiting in SendAsync go first.
