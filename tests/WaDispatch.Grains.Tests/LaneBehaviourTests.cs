@@ -126,6 +126,70 @@ public sealed class LaneBehaviourTests
     }
 
     [Fact]
+    public async Task AQueueOfDeparturesLeftByAStall_Drains_RatherThanRaisingTheInFlightBoundThatKeepsIt()
+    {
+        // A tier of 100. Each send is marked `sending` (500 ms a mark for the first 2 s, a slow ledger; 1 ms after),
+        // then waits for its place in the departures (the pump's DepartureWindow: at most 100 in any second), and Meta
+        // answers 10 ms after it leaves. The process stalls from 2 s to 3 s: nothing is taken, leaves or is answered,
+        // and the sends marked meanwhile wait together. Until 2026-12-06 the lane counted their wait for a place in
+        // the answer time its bound on sends in flight follows: the bound rose with the queue and let the lane keep it
+        // full (0.5-0.7 s of each send's time five seconds later here; 1.4 s on average in the tiers run). Now the wait
+        // is not counted.
+        await using var rig = await LaneRig.StartAsync();
+        var lane = rig.Lane(Number, 100);
+        for (var i = 0; i < 1500; i++)
+        {
+            lane.Enqueue(rig.Send());
+        }
+
+        var window = new DepartureWindow(rig.Time);
+        var marking = new Queue<(OutboundSend Send, long TakenAt, long ReadyAt)>();
+        var departing = new Queue<(OutboundSend Send, long TakenAt, long ReadyAt)>();
+        var upstream = new Queue<(long Due, OutboundSend Send, TimeSpan Wait)>();
+        var departures = new List<(long At, TimeSpan SincePermit)>();
+        var start = rig.Time.GetTimestamp();
+        long Ticks(double ms) => (long)(ms * rig.Time.TimestampFrequency / 1000);
+        long Ms(double ms) => start + Ticks(ms);
+        for (var now = start; now < Ms(8000); now = rig.Time.GetTimestamp())
+        {
+            if (now < Ms(2000) || now >= Ms(3000))
+            {
+                var taken = new List<OutboundSend>();
+                lane.Take(64, taken);
+                var mark = now < Ms(2000) ? 500 : 1;
+                taken.ForEach(s => marking.Enqueue((s, now, now + Ticks(mark))));
+                while (marking.TryPeek(out var marked) && marked.ReadyAt <= now)
+                {
+                    departing.Enqueue(marking.Dequeue());
+                }
+
+                while (departing.Count > 0 && window.Reserve(lane.SecondCap) == TimeSpan.Zero)
+                {
+                    var (send, takenAt, readyAt) = departing.Dequeue();
+                    departures.Add((now, rig.Time.GetElapsedTime(takenAt, now)));
+                    upstream.Enqueue((now + Ticks(10), send, rig.Time.GetElapsedTime(readyAt, now)));
+                }
+
+                while (upstream.TryPeek(out var next) && next.Due <= now)
+                {
+                    upstream.Dequeue();
+                    next.Send.DepartureWait = next.Wait;
+                    lane.Complete(next.Send, await rig.Upstream.SendAsync(Number, next.Send.Request, cancellationToken: TestContext.Current.CancellationToken));
+                }
+            }
+
+            rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        // The stall left sends waiting up to 1.6 s. Four seconds later a send waits from its permit to its departure
+        // no more than the few ahead of it in the second's clump (71-171 ms; 529-680 ms before); and the lane lost no
+        // rate for it: 100 a second leave, the cap.
+        var lastSecond = departures.Where(d => d.At >= Ms(7000)).ToList();
+        Assert.True(lastSecond.Max(d => d.SincePermit) < TimeSpan.FromMilliseconds(250), $"in the last second sends waited up to {lastSecond.Max(d => d.SincePermit).TotalMilliseconds:F0} ms from permit to departure");
+        Assert.InRange(departures.Count(d => d.At >= Ms(3000)), 0.97 * 97.5 * 5, 100 * 5);
+    }
+
+    [Fact]
     public async Task A131057_PausesTheLaneForAMinute_ThenItResumesByItself_AndTheSendGoes()
     {
         await using var rig = await LaneRig.StartAsync();

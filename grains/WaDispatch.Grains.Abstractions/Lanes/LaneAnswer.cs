@@ -55,4 +55,12 @@ public sealed record LaneAnswer
     /// <summary>How long the pump's ledger commits for this attempt took: its <c>sending</c> mark, and Meta's acceptance.</summary>
     [Id(10)]
     public TimeSpan LedgerTime { get; init; }
+
+    /// <summary>
+    /// How long the send waited for its place in the lane's departures (the pacer's cap and spacing, late answers'
+    /// places) after its <c>sending</c> mark: the lane's bound on sends in flight does not count it, or a queue of
+    /// departures would raise the bound that lets it stay.
+    /// </summary>
+    [Id(11)]
+    public TimeSpan DepartureWait { get; init; }
 }

@@ -145,6 +145,7 @@ internal sealed class LanePump
         activity?.SetTag(DispatchTracing.PhoneNumberTag, _phoneNumberId);
         activity?.SetTag("wadispatch.attempt", taken.Attempt);
         DepartureWindow.Departure departure;
+        TimeSpan departureWait;
         var marking = _time.GetTimestamp();
         TimeSpan ledgerTime;
         try
@@ -166,7 +167,9 @@ internal sealed class LanePump
                 await Task.Delay(remaining, _time).ConfigureAwait(false);
             }
 
+            var waiting = _time.GetTimestamp();
             departure = await _departures.DepartAsync(secondCap).ConfigureAwait(false);
+            departureWait = _time.GetElapsedTime(waiting, departure.At);
             _metrics.Departed(send.Priority, _time.GetElapsedTime(taken.TakenAt, departure.At));
         }
         catch (Exception ex)
@@ -216,7 +219,7 @@ internal sealed class LanePump
 
         // Built once the last step is measured: one answer per send on the hot path.
         var answer = result is null
-            ? new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", failed?.Message ?? "The upstream client gave no result."), OutcomeUnknown = true, LedgerTime = ledgerTime }
+            ? new LaneAnswer { Pump = Id, MessageId = send.MessageId, Attempt = taken.Attempt, Error = CloudApiError.Create(ErrorCodes.TransportFailure, "Upstream client failed", failed?.Message ?? "The upstream client gave no result."), OutcomeUnknown = true, LedgerTime = ledgerTime, DepartureWait = departureWait }
             : new LaneAnswer
             {
                 Pump = Id,
@@ -229,6 +232,7 @@ internal sealed class LanePump
                 HttpStatus = result.HttpStatus,
                 UpstreamTime = upstreamTime,
                 LedgerTime = ledgerTime,
+                DepartureWait = departureWait,
             };
         if (answer.Error is { } refused)
         {

@@ -68,6 +68,9 @@ internal sealed class OutboundSend
     /// <summary>How long its latest attempt's ledger commits took.</summary>
     public TimeSpan LedgerTime { get; set; }
 
+    /// <summary>How long its last attempt waited for its place in the lane's departures (<see cref="LaneAnswer.DepartureWait"/>).</summary>
+    public TimeSpan DepartureWait { get; set; }
+
     /// <summary>How it ended, once it has; null while the lane holds it.</summary>
     public SendOutcome? Outcome { get; private set; }
 

@@ -437,6 +437,7 @@ public sealed class PhoneNumberGrain : Grain, IPhoneNumberGrain, IRemindable
 
         send.UpstreamTime = answer.UpstreamTime;
         send.LedgerTime = answer.LedgerTime;
+        send.DepartureWait = answer.DepartureWait;
         var result = answer.Response is { } response
             ? SendResult.Success(response, answer.HttpStatus)
             : SendResult.Failure(answer.Error ?? CloudApiError.Create(ErrorCodes.SomethingWentWrong, "Something went wrong", "No answer."), answer.HttpStatus, answer.RetryAfter, answer.OutcomeUnknown);
