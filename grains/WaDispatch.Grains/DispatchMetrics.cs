@@ -15,8 +15,6 @@ public sealed class DispatchMetrics
     /// <summary>The meter's name.</summary>
     public const string MeterName = "WaDispatch.Dispatch";
 
-    private static readonly string[] PriorityNames = ["reply", "transactional", "bulk"];
-
     private readonly ConcurrentDictionary<string, LaneGauges> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _budgets = new(StringComparer.Ordinal);
     private readonly Counter<long> _answers;
@@ -40,12 +38,7 @@ public sealed class DispatchMetrics
         _campaignSends = meter.CreateCounter<long>("wadispatch.campaign.sends", "{message}", "Campaign messages done, by campaign and whether Meta accepted them.");
         _webhooks = meter.CreateCounter<long>("wadispatch.webhooks.received", "{delivery}", "Webhook deliveries stored.");
         _webhookLag = meter.CreateHistogram<double>("wadispatch.webhooks.lag", "s", "From a webhook delivery's arrival to the end of its processing.");
-        _departureWait = meter.CreateHistogram(
-            "wadispatch.lane.departure.wait",
-            "s",
-            "From a send's permit to its departure upstream (its `sending` mark and its place in the lane's departures), by priority.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _departureWait = meter.CreateHistogram<double>("wadispatch.lane.departure.wait", "s", "From a send's permit to its departure upstream (its `sending` mark and its place in the lane's departures), by priority.");
         _managementCalls = meter.CreateCounter<long>("wadispatch.waba.management_calls", "{call}", "WABA management calls (subscribed_apps) by WABA and outcome: ok, throttled, failed, or held (not made, to stay under Meta's limit).");
         meter.CreateObservableGauge("wadispatch.waba.subscribed", () => _subscriptions.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("waba_id", s.Key))), "{waba}", "1 when the app is subscribed to the WABA, 0 when it is not and its webhooks do not arrive.");
         meter.CreateObservableGauge("wadispatch.lane.queued", () => Lanes(g => g.Queued), "{message}", "Sends waiting in each phone number's lane (ready and held).");
@@ -105,7 +98,12 @@ public sealed class DispatchMetrics
 
     /// <summary>A send left for Meta <paramref name="wait"/> after its permit.</summary>
     public void Departed(SendPriority priority, TimeSpan wait) =>
-        _departureWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("priority", PriorityNames[(int)priority]));
+        _departureWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("priority", priority switch
+        {
+            SendPriority.Reply => "reply",
+            SendPriority.Transactional => "transactional",
+            _ => "bulk",
+        }));
 
     private IEnumerable<Measurement<double>> Lanes(Func<LaneGauges, double> value) =>
         _lanes.Select(l => new Measurement<double>(value(l.Value), new KeyValuePair<string, object?>("phone_number_id", l.Key)));

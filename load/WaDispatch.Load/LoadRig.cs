@@ -301,8 +301,9 @@ internal sealed class LoadRig : IAsyncDisposable
         const string name = "wadispatch_lane_departure_wait_seconds";
         var metrics = await MetricsAsync(cancellationToken);
         var count = Sum(metrics, name + "_count");
-        var withinASecond = Lines(metrics, name + "_bucket{").Where(l => l.Line.Contains("le=\"1\"", StringComparison.Ordinal)).Sum(l => l.Value);
-        return count > 0 ? ((long)count, TimeSpan.FromSeconds(Sum(metrics, name + "_sum") / count), (long)(count - withinASecond)) : null;
+        var withinASecond = Lines(metrics, name + "_bucket{").Where(l => l.Line.Contains("le=\"1\"", StringComparison.Ordinal)).ToList();
+        // No bucket at one second (the silo's buckets changed): nothing to report rather than every send over it.
+        return count > 0 && withinASecond.Count > 0 ? ((long)count, TimeSpan.FromSeconds(Sum(metrics, name + "_sum") / count), (long)(count - withinASecond.Sum(l => l.Value))) : null;
     }
 
     /// <summary>The silo's garbage collections by generation, from its Prometheus text.</summary>

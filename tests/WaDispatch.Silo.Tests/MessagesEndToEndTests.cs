@@ -402,7 +402,7 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         // The lane never hears of the parks (every call telling it fails, as one to a silo that died does), and nothing
         // else tells it: no more templates come for the number. The parked messages are due in the ledger, and the
         // silo's sweep (LaneWake, every 10 s) wakes every lane with due messages; its fill reads them.
-        var refusing = new RefusingParkedCalls();
+        var refusing = new RefusingParkedCalls(() => Meta.Ledger(Number).Count);
         await StopSiloAsync();
         await StartSiloAsync(
             builder => builder.Services.AddSingleton<Orleans.IIncomingGrainCallFilter>(refusing),
@@ -431,17 +431,24 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
         }
 
         Assert.True(refusing.Refused > 0, "the lane was told of the parks: the test did not test a failed tell");
+        Assert.True(refusing.SentAtFirstWake < recipients.Count + 1, $"no wake came while part of the backlog waited (Meta had {refusing.SentAtFirstWake} at the first)");
         Assert.All(Meta.Ledger(Number).GroupBy(e => e.WaId), g => Assert.Single(g));
     }
 
-    /// <summary>Fails every call to a lane's <c>ParkedAsync</c> while <see cref="Refusing"/> is set, as a call to a silo that died fails.</summary>
-    private sealed class RefusingParkedCalls : Orleans.IIncomingGrainCallFilter
+    /// <summary>
+    /// Fails every call to a lane's <c>ParkedAsync</c> while <see cref="Refusing"/> is set, as a call to a silo that died
+    /// fails; and notes how many messages Meta had (<paramref name="sent"/>) when the first wake-up reached a lane then.
+    /// </summary>
+    private sealed class RefusingParkedCalls(Func<int> sent) : Orleans.IIncomingGrainCallFilter
     {
         private int _refused;
+        private int _sentAtFirstWake = int.MaxValue;
 
         public volatile bool Refusing;
 
         public int Refused => Volatile.Read(ref _refused);
+
+        public int SentAtFirstWake => Volatile.Read(ref _sentAtFirstWake);
 
         public Task Invoke(Orleans.IIncomingGrainCallContext context)
         {
@@ -449,6 +456,11 @@ public sealed class MessagesEndToEndTests : IAsyncLifetime
             {
                 Interlocked.Increment(ref _refused);
                 throw new InvalidOperationException("Refused by the test: the lane does not hear of parked messages now.");
+            }
+
+            if (Refusing && context.MethodName == nameof(WaDispatch.Grains.Lanes.IPhoneNumberGrain.WakeAtAsync))
+            {
+                Interlocked.CompareExchange(ref _sentAtFirstWake, sent(), int.MaxValue);
             }
 
             return context.Invoke();

@@ -170,7 +170,6 @@ internal sealed class LanePump
             var waiting = _time.GetTimestamp();
             departure = await _departures.DepartAsync(secondCap).ConfigureAwait(false);
             departureWait = _time.GetElapsedTime(waiting, departure.At);
-            _metrics.Departed(send.Priority, _time.GetElapsedTime(taken.TakenAt, departure.At));
         }
         catch (Exception ex)
         {
@@ -181,6 +180,7 @@ internal sealed class LanePump
             return;
         }
 
+        _metrics.Departed(send.Priority, _time.GetElapsedTime(taken.TakenAt, departure.At));
         SendResult? result = null;
         Exception? failed = null;
         var upstreamTime = TimeSpan.Zero;

@@ -851,7 +851,8 @@ public sealed partial class MessageService : IHostedService, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.WakeNotBooked(_logger, ex, phoneNumberId);
+            // Due ones: the silo's sweep wakes the lane (every 10 s). The rest: a silo's death or the lane's next activation.
+            Log.RecheckNotBooked(_logger, ex, phoneNumberId);
         }
     }
 
@@ -987,6 +988,9 @@ public sealed partial class MessageService : IHostedService, IDisposable
 
         [LoggerMessage(EventId = 2306, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId} could not be told of messages waiting in the ledger for it; the silo's sweep wakes it once they are due (every 10 s)")]
         public static partial void WakeNotBooked(ILogger logger, Exception exception, string phoneNumberId);
+
+        [LoggerMessage(EventId = 2308, Level = LogLevel.Warning, Message = "Lane {PhoneNumberId}: its recheck of open messages could not be booked; the silo's sweep wakes it for those that are due (every 10 s), and a silo's death or the lane's next activation looks at the rest")]
+        public static partial void RecheckNotBooked(ILogger logger, Exception exception, string phoneNumberId);
 
         [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "The message ledger could not be flushed at shutdown")]
         public static partial void FlushFailed(ILogger logger, Exception exception);
